@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from salesflow.core.registry import importers
+
+
+class Command(BaseCommand):
+    help = "Import data: salesflow import KIND PATH. 'salesflow import --list' shows the kinds."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", nargs="?")
+        parser.add_argument("path", nargs="?")
+        parser.add_argument("--list", action="store_true", help="list the import kinds")
+        parser.add_argument("--key", help="field that matches existing records on re-import, where supported")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+
+    def handle(self, *args, **opts):
+        if opts["list"] or not opts["kind"]:
+            for entry in importers.all():
+                self.stdout.write(f"{entry.name:<16} {entry.help}")
+            return
+        if not opts["path"]:
+            raise CommandError("give the file or folder to import: salesflow import KIND PATH")
+        try:
+            entry = importers.get(opts["kind"])
+        except KeyError as exc:
+            raise CommandError(str(exc)) from None
+        entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])

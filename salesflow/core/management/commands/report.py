@@ -1,0 +1,53 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
+
+from salesflow.core.registry import reports
+
+
+class Command(BaseCommand):
+    help = "Print a report: salesflow report NAME [--json] [--user U] [--period P]. --list shows the reports."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", nargs="?")
+        parser.add_argument("--list", action="store_true", help="list the reports")
+        parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+        parser.add_argument("--user", help="compute as this user (their permissions apply); default: all data")
+        parser.add_argument("--period", help="2026, 2026-Q3, 2026-07 or 2026-W05, where the report takes one")
+
+    def handle(self, *args, **opts):
+        if opts["list"] or not opts["name"]:
+            for entry in reports.all():
+                self.stdout.write(f"{entry.name:<16} {entry.help}")
+            return
+        try:
+            entry = reports.get(opts["name"])
+        except KeyError as exc:
+            raise CommandError(str(exc)) from None
+        user = None
+        if opts["user"]:
+            from salesflow.org.models import User
+
+            user = User.objects.filter(username=opts["user"]).first()
+            if user is None:
+                raise CommandError(f"no user named {opts['user']!r}")
+        try:
+            result = entry.func(user=user, period=opts["period"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if opts["json"]:
+            self.stdout.write(json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(format_table(result))
+
+
+def format_table(result) -> str:
+    rows = result.get("rows", []) if isinstance(result, dict) else result
+    if not rows:
+        return json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    columns = list(rows[0].keys())
+    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    lines = ["  ".join(f"{c:<{widths[c]}}" for c in columns)]
+    lines += ["  ".join(f"{r.get(c, '')!s:<{widths[c]}}" for c in columns) for r in rows]
+    return "\n".join(lines)

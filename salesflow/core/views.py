@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from salesflow.customers.models import Customer
+from salesflow.org import access
+from salesflow.org.models import Role
+
+from .models import AuditEntry
+
+
+@login_required
+def home(request):
+    visible_customers = Customer.objects.visible_to(request.user)
+    context = {
+        "customer_count": visible_customers.count(),
+        "my_customer_count": visible_customers.filter(owner=request.user).count(),
+        "recent": AuditEntry.objects.filter(actor=request.user).select_related("content_type")[:8],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def audit_log(request):
+    access.require_role(request.user, Role.ADMIN)
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    model = request.GET.get("model", "")
+    if model:
+        entries = entries.filter(content_type__model=model)
+    actor = request.GET.get("actor", "")
+    if actor:
+        entries = entries.filter(actor__username=actor)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    models = ContentType.objects.filter(
+        pk__in=AuditEntry.objects.values("content_type").distinct()
+    ).order_by("model")
+    return render(
+        request, "core/audit_log.html", {"page": page, "models": models, "model": model, "actor": actor}
+    )
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

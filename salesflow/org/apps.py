@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "salesflow.org"
+    label = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self):
+        from . import generate, reports  # noqa: F401  (registers the generator step and reports)

@@ -1,0 +1,51 @@
+"""Actions on the organisation: creating users, issuing tokens, throttling logins."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import DEFAULT_SCOPE, ApiToken, LoginFailure, Role, Team, User
+
+
+@transaction.atomic
+def create_user(
+    *, username: str, password: str, role: str = Role.REP, team: Team | None = None, scope: str | None = None,
+    display_name: str = "", email: str = "", region=None,
+) -> User:
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}; choose from {', '.join(Role.values)}")
+    user = User(
+        username=username, role=role, team=team, region=region, email=email, display_name=display_name,
+        scope=scope or DEFAULT_SCOPE[Role(role)], is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def issue_token(*, user: User, name: str) -> str:
+    _token, raw = ApiToken.issue(user=user, name=name)
+    return raw
+
+
+def login_blocked(*, username: str, ip: str | None) -> bool:
+    since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_THROTTLE_LIMIT
+    by_user = recent.filter(username=username.lower()).count() >= limit
+    # An address gets more room than a username: an office may share one address.
+    by_ip = ip is not None and recent.filter(ip=ip).count() >= limit * 4
+    return by_user or by_ip
+
+
+def record_login_failure(*, username: str, ip: str | None) -> None:
+    LoginFailure.objects.create(username=username.lower(), ip=ip)
+    # Keep the table small: forget failures older than a day.
+    LoginFailure.objects.filter(at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+
+
+def clear_login_failures(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from salesflow.api import api
+from salesflow.core import views as core_views
+from salesflow.org.forms import ThrottledLoginForm
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("audit/", core_views.audit_log, name="core-audit"),
+    path("org/", include("salesflow.org.urls")),
+    path("customers/", include("salesflow.customers.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
