@@ -87,10 +87,14 @@ def on_http_error(request, exc):
 
 def _mount_routers():
     from salesflow.customers.api import router as customers_router
+    from salesflow.leads.api import router as leads_router
     from salesflow.org.api import router as org_router
+    from salesflow.pipeline.api import router as pipeline_router
 
     api.add_router("/org/", org_router)
     api.add_router("/customers/", customers_router)
+    api.add_router("/leads/", leads_router)
+    api.add_router("/opportunities/", pipeline_router)
 
 
 _mount_routers()

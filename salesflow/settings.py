@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "salesflow.core",
     "salesflow.org",
     "salesflow.customers",
+    "salesflow.leads",
+    "salesflow.pipeline",
 ]
 
 MIDDLEWARE = [

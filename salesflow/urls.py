@@ -19,6 +19,8 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="core-audit"),
     path("org/", include("salesflow.org.urls")),
     path("customers/", include("salesflow.customers.urls")),
+    path("leads/", include("salesflow.leads.urls")),
+    path("opportunities/", include("salesflow.pipeline.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
