@@ -174,6 +174,7 @@ SALESFLOW_CURRENCY = env_str("SALESFLOW_CURRENCY", "CNY")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("SALESFLOW_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -181,6 +182,7 @@ STORAGES = {
 # Serve files straight from app and package folders (no collectstatic needed for the demo or tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+STATICFILES_DIRS = [BASE_DIR / "salesflow" / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

@@ -16,6 +16,7 @@ class VendorFinder(BaseFinder):
         return []
 
     def find(self, path, find_all=False, **kwargs):
+        find_all = find_all or kwargs.get("all", False)  # Django < 6 still passes the old "all" keyword
         source = VENDOR_FILES.get(path)
         if source is None or not source.exists():
             return [] if find_all else None
