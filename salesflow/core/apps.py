@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the audit signal handlers)
+        from . import audit, maven  # noqa: F401  (audit signal handlers; the maven-crm importer)

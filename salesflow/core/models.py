@@ -45,3 +45,42 @@ class AuditEntry(models.Model):
         return cls.objects.filter(
             content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
         ).select_related("actor")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message to one user (reminders, pool return warnings, alerts). Shown under the bell in the top bar."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+
+    def __str__(self):
+        return self.text
+
+
+class JobRun(models.Model):
+    """When each scheduled job last ran; the row lock makes one worker among several run a due job."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_started_at = models.DateTimeField(null=True)
+    last_finished_at = models.DateTimeField(null=True)
+    last_result = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name

@@ -4,6 +4,8 @@
 * reports for ``salesflow report NAME [--json]``
 * generator steps for ``salesflow generate --scale N`` (run in registration order)
 * sections for the customer 360 page
+* scheduled jobs run by ``salesflow worker`` (``order`` is the interval in seconds)
+* steps of ``salesflow import maven-crm DIR`` (run in order, in one transaction)
 
 Keeping them here lets the CLI stay generic while each domain app owns its own logic.
 """
@@ -47,3 +49,5 @@ importers = Registry("importer")
 reports = Registry("report")
 generator_steps = Registry("generator step")
 customer_sections = Registry("customer section")
+scheduled_jobs = Registry("scheduled job")
+maven_steps = Registry("maven-crm import step")

@@ -1,0 +1,4 @@
+"""Pipeline models, split by concept: opportunities and their history; forecast submissions."""
+
+from .forecast import *  # noqa: F403
+from .opportunity import *  # noqa: F403
