@@ -89,12 +89,14 @@ def _mount_routers():
     from salesflow.customers.api import router as customers_router
     from salesflow.leads.api import router as leads_router
     from salesflow.org.api import router as org_router
+    from salesflow.pipeline.analytics_api import router as analytics_router
     from salesflow.pipeline.api import router as pipeline_router
 
     api.add_router("/org/", org_router)
     api.add_router("/customers/", customers_router)
     api.add_router("/leads/", leads_router)
     api.add_router("/opportunities/", pipeline_router)
+    api.add_router("/analytics/", analytics_router)
 
 
 _mount_routers()

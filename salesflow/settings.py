@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "salesflow.customers",
     "salesflow.leads",
     "salesflow.pipeline",
+    "salesflow.contracts",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("customers/", include("salesflow.customers.urls")),
     path("leads/", include("salesflow.leads.urls")),
     path("opportunities/", include("salesflow.pipeline.urls")),
+    path("analytics/", include("salesflow.pipeline.analytics_urls")),
+    path("import/", include("salesflow.core.import_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
