@@ -71,7 +71,7 @@ def record(obj, action, *, changes=None, note="", actor=None):
     return AuditEntry.objects.create(
         actor=actor or current_actor(),
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         changes={k: _plain(v) for k, v in (changes or {}).items()},

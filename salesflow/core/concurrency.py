@@ -7,7 +7,7 @@ Forms carry the version in a hidden field (``VersionedModelForm``); the API take
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +39,9 @@ class VersionedModel(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version"}
         try:
-            super().save(*args, **kwargs)
+            # A savepoint, so that a refused update leaves the caller's transaction usable.
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
         except StaleEditError:
             self.version = self._expected_version
             raise

@@ -20,7 +20,7 @@ SECTIONS = [
 ADMIN_SECTIONS = [
     ("org:users", _("Users"), "☺"),
     ("org:teams", _("Teams"), "⌂"),
-    ("org:regions", _("Regions"), "⌖"),
+    ("org:regions", _("Regions"), "◈"),
     ("core-audit", _("Audit log"), "☰"),
 ]
 
