@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", core_views.audit_log, name="core-audit"),
+    path("notifications/", core_views.notifications, name="notifications"),
+    path("notifications/read/", core_views.notifications_read, name="notifications-read"),
     path("org/", include("salesflow.org.urls")),
     path("customers/", include("salesflow.customers.urls")),
     path("leads/", include("salesflow.leads.urls")),

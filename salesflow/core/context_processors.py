@@ -44,4 +44,7 @@ def navigation(request):
     current = request.path
     for item in nav + admin_nav:
         item["active"] = current == item["url"] or (item["url"] != "/" and current.startswith(item["url"]))
-    return {"nav_sections": nav, "nav_admin": admin_nav}
+    from .models import Notification
+
+    unread = Notification.objects.filter(recipient=user).unread().count()
+    return {"nav_sections": nav, "nav_admin": admin_nav, "unread_notifications": unread}

@@ -3,13 +3,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role
 
-from .models import AuditEntry
+from .models import AuditEntry, Notification
 
 
 @login_required
@@ -46,3 +48,17 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def notifications(request):
+    items = Notification.objects.filter(recipient=request.user)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    return redirect("notifications")

@@ -1,7 +1,9 @@
-"""Run the test suite on SQLite, on a throwaway PostgreSQL server, and the browser tests.
+"""Run the checks and the test suite on SQLite, on a throwaway PostgreSQL server, and the browser tests.
 
     python -m salesflow.testing.run            # everything (what ./dev test and CI run)
-    python -m salesflow.testing.run --only sqlite|postgres|e2e [-- PYTEST_ARGS...]
+    python -m salesflow.testing.run --only lint|sqlite|postgres|e2e [-- PYTEST_ARGS...]
+
+The last line totals the test cases of all suites: "N passed, N failed, N skipped".
 """
 
 import argparse
@@ -9,14 +11,34 @@ import os
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from salesflow.testing.pgserver import throwaway_postgres
 
-SUITES = ("sqlite", "postgres", "e2e")
+SUITES = ("lint", "sqlite", "postgres", "e2e")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def pytest(args: list[str], env: dict) -> int:
-    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+def pytest(suite: str, paths: list[str], extra: list[str], env: dict) -> tuple[int, dict]:
+    if any(not arg.startswith("-") for arg in extra):
+        paths = []  # the caller named what to run
+    report = ARTIFACTS / f"junit-{suite}.xml"
+    report.unlink(missing_ok=True)
+    code = subprocess.call([sys.executable, "-m", "pytest", *paths, f"--junitxml={report}", *extra], env=env)
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if report.exists():
+        root = ET.parse(report).getroot()  # noqa: S314  (pytest's own report, not untrusted input)
+        for suite_node in root.iter("testsuite"):
+            for key in counts:
+                counts[key] += int(suite_node.get(key, 0))
+    return code, counts
+
+
+def lint(env: dict) -> int:
+    return subprocess.call([sys.executable, "-m", "ruff", "check", "."], env=env) or subprocess.call(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env=env
+    )
 
 
 def main() -> int:
@@ -24,26 +46,42 @@ def main() -> int:
     parser.add_argument("--only", choices=SUITES, action="append")
     parser.add_argument("pytest_args", nargs="*")
     opts = parser.parse_args()
-    suites = opts.only or list(SUITES)
-    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     results = {}
-    for suite in suites:
+    for suite in opts.only or SUITES:
         started = time.monotonic()
         print(f"\n===== {suite} =====", flush=True)
-        if suite == "sqlite":
-            code = pytest(["salesflow", *opts.pytest_args], base_env)
+        counts = None
+        if suite == "lint":
+            code = lint(env)
+        elif suite == "sqlite":
+            code, counts = pytest(suite, ["salesflow"], opts.pytest_args, env)
         elif suite == "postgres":
             with throwaway_postgres() as url:
-                code = pytest(["salesflow", *opts.pytest_args], {**base_env, "DATABASE_URL": url})
+                code, counts = pytest(suite, ["salesflow"], opts.pytest_args, {**env, "DATABASE_URL": url})
         else:
-            code = pytest(["e2e", *opts.pytest_args], base_env)
-        results[suite] = (code, time.monotonic() - started)
+            code, counts = pytest(suite, ["e2e"], opts.pytest_args, env)
+        results[suite] = (code, counts, time.monotonic() - started)
+
     print("\n===== summary =====")
-    for suite, (code, seconds) in results.items():
-        print(f"{suite:<9} {'passed' if code == 0 else f'FAILED (exit {code})'}  {seconds:.0f}s")
-    failed = sum(1 for code, _ in results.values() if code != 0)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    total = {"passed": 0, "failed": 0, "skipped": 0}
+    for suite, (code, counts, seconds) in results.items():
+        state = "ok" if code == 0 else f"FAILED (exit {code})"
+        detail = ""
+        if counts:
+            failed = counts["failures"] + counts["errors"]
+            passed = counts["tests"] - failed - counts["skipped"]
+            total["passed"] += passed
+            total["failed"] += failed
+            total["skipped"] += counts["skipped"]
+            detail = f"{passed} passed, {failed} failed, {counts['skipped']} skipped"
+        print(f"{suite:<9} {state:<18} {detail:<40} {seconds:.0f}s")
+    any_failed = any(code != 0 for code, _, _ in results.values())
+    if any_failed and total["failed"] == 0:
+        total["failed"] = 1  # a failing check or a crashed run counts even when no test case failed
+    print(f"{total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
+    return 1 if any_failed else 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,8 @@ def test_stale_form_submission_returns_409_with_message_and_keeps_data(org, clie
     customer = make_customer(org.rep_a, name="并发公司")
     client = client_for(org.rep_a)
     opened_version = customer.version
-    assert client.post(f"/customers/{customer.pk}/edit/", {"name": "先到", "version": opened_version}).status_code == 302
+    first = client.post(f"/customers/{customer.pk}/edit/", {"name": "先到", "version": opened_version})
+    assert first.status_code == 302
     response = client.post(f"/customers/{customer.pk}/edit/", {"name": "后到", "version": opened_version})
     assert response.status_code == 409
     assert "已被他人修改" in response.content.decode()
@@ -40,7 +41,9 @@ def test_stale_form_submission_returns_409_with_message_and_keeps_data(org, clie
 def test_stale_api_patch_returns_409_json(org, client_for):
     customer = make_customer(org.rep_a, name="接口公司")
     client = client_for(org.rep_a)
-    ok = client.patch(f"/api/v1/customers/{customer.pk}", {"version": 1, "name": "接口1"}, content_type="application/json")
+    ok = client.patch(
+        f"/api/v1/customers/{customer.pk}", {"version": 1, "name": "接口1"}, content_type="application/json"
+    )
     assert ok.status_code == 200, ok.content
     assert ok.json()["version"] == 2
     stale = client.patch(

@@ -13,8 +13,8 @@ def test_postgres_url_is_parsed():
 
 
 def test_sqlite_url_uses_wal():
-    db = database_from_url("sqlite:////tmp/x.sqlite3")
-    assert db["NAME"] == "/tmp/x.sqlite3"
+    db = database_from_url("sqlite:////srv/salesflow/x.sqlite3")
+    assert db["NAME"] == "/srv/salesflow/x.sqlite3"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
 
 
