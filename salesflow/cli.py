@@ -23,7 +23,7 @@ def usage() -> str:
     lines += [
         "",
         "Every command reads DATABASE_URL (default: the SQLite file var/salesflow.sqlite3).",
-        "'salesflow COMMAND --help' explains a command; 'salesflow help --all' lists every Django command.",
+        "'salesflow COMMAND --help' explains a command; 'salesflow help --commands' lists every Django command.",
     ]
     return "\n".join(lines)
 

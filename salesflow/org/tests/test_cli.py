@@ -52,3 +52,11 @@ def test_help_lists_the_product_commands():
     text = usage()
     for command in ("demo", "serve", "migrate", "createuser", "token", "generate", "import", "report", "worker"):
         assert f"  {command}" in text
+
+
+def test_demo_without_serving_prepares_data_once_and_prints_logins(db):
+    first = run("demo", "--no-serve", "--scale", "60")
+    assert "http://127.0.0.1:8000/" in first and "salesflow-demo" in first
+    users = User.objects.count()
+    run("demo", "--no-serve", "--scale", "60")
+    assert User.objects.count() == users  # a second run does not load the demo twice
