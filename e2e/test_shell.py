@@ -21,6 +21,7 @@ def test_login_shows_chinese_shell_and_logout_returns_to_login(new_page, org):
 def test_wrong_password_shows_a_readable_error(new_page, org):
     page = new_page()
     page.goto("/login/")
+    screenshot(page, "login")
     page.fill("input[name=username]", org.rep_a.username)
     page.fill("input[name=password]", "wrong-password")
     page.click("[data-testid=login-submit]")
@@ -61,10 +62,13 @@ def test_phone_width_has_a_drawer_menu_and_no_horizontal_scroll(new_page, org):
     ("/", "home"), ("/customers/", "customers"), ("/org/users/", "users"), ("/org/teams/", "teams"),
     ("/org/regions/", "regions"), ("/audit/", "audit"), ("/org/account/", "account"),
 ])
-def test_main_pages_render_for_admin_with_screenshot(new_page, org, path, name):
+def test_main_pages_render_for_admin_on_desktop_and_phone(new_page, org, path, name):
     make_customer(org.rep_a, name="截图客户有限公司")
-    page = login(new_page(DESKTOP), org.admin.username)
-    response = page.goto(path)
-    assert response.status == 200
-    assert page.locator("h1").first.is_visible()
-    screenshot(page, f"page-{name}")
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = login(new_page(viewport), org.admin.username)
+        response = page.goto(path)
+        assert response.status == 200
+        assert page.locator("h1").first.is_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{path} is {width}px wide at {viewport['width']}px"
+        screenshot(page, f"page-{name}-{label}")
