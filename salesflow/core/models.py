@@ -84,3 +84,39 @@ class JobRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportJob(models.Model):
+    """A web import in progress: parsed rows, how far the checks have got, and what they found."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        INVALID = "invalid", _("Has errors")
+        READY = "ready", _("Ready to import")
+        DONE = "done", _("Imported")
+
+    kind = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    key = models.CharField(max_length=40, blank=True)
+    rows = models.JSONField(default=list)
+    checked = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)
+    seen_keys = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.filename}"
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows else int(100 * self.checked / len(self.rows))

@@ -8,4 +8,4 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from . import generate  # noqa: F401  (registers the customer generator step)
+        from . import generate, imports, jobs  # noqa: F401  (generator step, importers, scheduled pool returns)

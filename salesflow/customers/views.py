@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
@@ -10,42 +13,168 @@ from salesflow.core.models import AuditEntry
 from salesflow.core.registry import customer_sections
 from salesflow.org import access
 
-from .forms import CustomerForm
-from .models import Customer
+from . import services
+from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, ReturnForm
+from .models import Contact, Customer, SavedView
+
+EXPORT_COLUMNS = [
+    ("id", _("ID")), ("name", _("Customer name")), ("credit_code", _("Unified social credit code")),
+    ("industry", _("Industry")), ("region__name", _("Region")), ("customer_class", _("Class")),
+    ("lifecycle_stage", _("Lifecycle stage")), ("phone", _("Phone")), ("email", _("Email")),
+    ("source", _("Source")), ("owner__username", _("Owner")), ("created_at", _("Created")),
+]
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 @login_required
 def customer_list(request):
-    query = request.GET.get("q", "").strip()
-    customers = (
-        Customer.objects.visible_to(request.user).search(query).select_related("owner", "team", "region")
-    )
+    form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = form.apply(Customer.objects.visible_to(request.user)) if request.GET else (
+        Customer.objects.visible_to(request.user).order_by("-created_at", "-id"))
     export = request.GET.get("export")
     if export in {"csv", "xlsx"}:
-        rows = customers.values_list("id", "name", "industry", "region__name", "owner__username", "created_at")
-        return export_response(
-            fmt=export, filename="customers",
-            headers=[_("ID"), _("Customer name"), _("Industry"), _("Region"), _("Owner"), _("Created")],
-            rows=((i, n, ind, r, o, c.strftime("%Y-%m-%d %H:%M")) for i, n, ind, r, o, c in rows.iterator()),
-            audit_target=request.user, note=f"customers q={query!r}",
-        )
+        fields = [f for f, _label in EXPORT_COLUMNS]
+        rows = ([v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else v for v in row]
+                for row in customers.values_list(*fields).iterator(chunk_size=2000))
+        return export_response(fmt=export, filename="customers", headers=[str(h) for _f, h in EXPORT_COLUMNS],
+                               rows=rows, audit_target=request.user, note=f"customers {request.GET.urlencode()}")
+    page = Paginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page, "form": form, "bulk_form": BulkActionForm(), "query_string": params.urlencode(),
+        "saved_views": SavedView.objects.filter(user=request.user, list_name="customers"),
+    }
+    return render(request, "customers/customer_list.html", context)
+
+
+@login_required
+@require_POST
+def save_view(request):
+    name = request.POST.get("name", "").strip()[:60]
+    if not name:
+        messages.error(request, _("Give the view a name."))
+    else:
+        SavedView.objects.update_or_create(user=request.user, list_name="customers", name=name,
+                                           defaults={"query": request.POST.get("query", "")[:1000]})
+        messages.success(request, _("View “%(name)s” saved.") % {"name": name})
+    return redirect(f"{request.path.rsplit('views/', 1)[0]}?{request.POST.get('query', '')}")
+
+
+@login_required
+@require_POST
+def delete_view(request, pk):
+    get_object_or_404(SavedView, pk=pk, user=request.user).delete()
+    return redirect("customers:list")
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    form = BulkActionForm(request.POST)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choose customers and complete the action's fields."))
+        return redirect("customers:list")
+    customers = list(Customer.objects.visible_to(request.user).filter(pk__in=ids))
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if data["action"] == "assign":
+                done = services.transfer_customers(actor=request.user, customers=customers, to_owner=data["owner"],
+                                                   reason=data["reason"])
+            elif data["action"] == "tag":
+                for customer in customers:
+                    access.require_change(request.user, customer)
+                    customer.tags.add(data["tag"])
+                done = len(customers)
+            else:
+                for customer in customers:
+                    services.return_customer_to_pool(actor=request.user, customer=customer, reason=data["reason"])
+                done = len(customers)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("customers:list")
+    messages.success(request, _("%(n)s customers updated.") % {"n": done})
+    return redirect("customers:list")
+
+
+@login_required
+def pool(request):
+    if not services.can_use_pool(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    customers = Customer.objects.in_pool().search(query).select_related("region").order_by("-pool_entered_at", "-id")
     page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(request, "customers/customer_list.html", {"page": page, "q": query})
+    return render(request, "customers/pool.html", {"page": page, "q": query, "assign_form": AssignForm()})
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    customer = get_object_or_404(Customer.objects.in_pool(), pk=pk)
+    try:
+        services.claim_customer(actor=request.user, customer=customer)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("customers:pool")
+    messages.success(request, _("%(name)s is now yours.") % {"name": customer})
+    return redirect(customer)
+
+
+@login_required
+@require_POST
+def return_to_pool(request, pk):
+    customer = access.get_visible_or_404(Customer, request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the customer goes back to the pool."))
+        services.return_customer_to_pool(actor=request.user, customer=customer, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(customer)
+    messages.success(request, _("%(name)s returned to the pool.") % {"name": customer})
+    return redirect("customers:list")
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    customer = get_object_or_404(Customer, pk=pk)
+    if customer.owner_id is not None:
+        customer = access.get_visible_or_404(Customer, request.user, pk=pk)
+    form = AssignForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose who receives the customer."))
+        services.assign_customer(actor=request.user, customer=customer, owner=form.cleaned_data["owner"],
+                                 reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("customers:pool" if customer.owner_id is None else customer.get_absolute_url())
+    messages.success(request, _("%(name)s assigned.") % {"name": customer})
+    return redirect(customer)
 
 
 @login_required
 def customer_detail(request, pk):
     """The customer 360 page: apps plug their sections in through ``core.registry.customer_sections``."""
     customer = access.get_visible_or_404(
-        Customer.objects.select_related("owner", "team", "region"), request.user, pk=pk
+        Customer.objects.select_related("owner", "team", "region").prefetch_related("tags"), request.user, pk=pk
     )
-    sections = [
-        {"name": entry.name, "html": entry.func(request, customer)} for entry in customer_sections.all()
-    ]
-    history = AuditEntry.for_object(customer)[:20]
+    sections = [{"name": entry.name, "html": entry.func(request, customer)} for entry in customer_sections.all()]
     context = {
-        "customer": customer, "sections": sections, "history": history,
+        "customer": customer,
+        "contacts": customer.contacts.all(),
+        "ownership": customer.ownership_changes.select_related("from_owner", "to_owner", "by")[:20],
+        "history": AuditEntry.for_object(customer)[:20],
+        "sections": sections,
         "can_change": access.can_change(request.user, customer),
+        "assign_form": AssignForm() if request.user.is_manager_or_above else None,
     }
     return render(request, "customers/customer_detail.html", context)
 
@@ -58,13 +187,43 @@ def customer_edit(request, pk=None):
         access.require_change(request.user, customer)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
-        if customer is None:
-            form.instance.owner = request.user
         try:
-            saved = form.save()
+            if customer is None:
+                data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "tags")}
+                saved = services.create_customer(actor=request.user, owner=request.user, tags=form.cleaned_data["tags"],
+                                                 **data)
+            else:
+                saved = form.save()
         except StaleEditError:
             return render(request, "customers/customer_form.html", {"form": form, "object": customer}, status=409)
-        messages.success(request, _("Customer %(name)s saved.") % {"name": saved})
-        return redirect(saved)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Customer %(name)s saved.") % {"name": saved})
+            return redirect(saved)
+    duplicates = []
+    if request.method == "POST" and customer is None:
+        duplicates = services.find_duplicate_customers(
+            name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
+            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", ""))
     status = 400 if form.errors else 200
-    return render(request, "customers/customer_form.html", {"form": form, "object": customer}, status=status)
+    return render(request, "customers/customer_form.html",
+                  {"form": form, "object": customer, "duplicates": duplicates}, status=status)
+
+
+@login_required
+def contact_edit(request, customer_pk, pk=None):
+    customer = access.get_visible_or_404(Customer, request.user, pk=customer_pk)
+    access.require_change(request.user, customer)
+    contact = get_object_or_404(Contact, pk=pk, customer=customer) if pk else Contact(customer=customer)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except StaleEditError:
+            return render(request, "customers/contact_form.html", {"form": form, "customer": customer}, status=409)
+        messages.success(request, _("Contact saved."))
+        return redirect(customer)
+    status = 400 if form.errors else 200
+    return render(request, "customers/contact_form.html", {"form": form, "customer": customer, "contact": contact},
+                  status=status)

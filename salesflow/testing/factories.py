@@ -42,3 +42,17 @@ def make_customer(owner=None, **extra):
 
     extra.setdefault("name", f"客户{next(_seq)}有限公司")
     return Customer.objects.create(owner=owner, team=owner.team if owner else None, **extra)
+
+
+def customer_form_data(customer, **changes) -> dict:
+    """The POST body of the customer edit form for ``customer``, with ``changes`` applied."""
+    from django.forms.models import model_to_dict
+
+    from salesflow.customers.forms import CustomerForm
+
+    data = model_to_dict(customer, fields=CustomerForm.Meta.fields)
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["tags"] = [t.pk for t in data.get("tags", [])]
+    data["version"] = customer.version
+    data.update(changes)
+    return data

@@ -1,6 +1,6 @@
 from salesflow.core.audit import acting_as
 from salesflow.core.models import AuditEntry
-from salesflow.testing.factories import make_customer
+from salesflow.testing.factories import customer_form_data, make_customer
 
 
 def test_create_update_delete_are_recorded_with_actor_and_diff(org):
@@ -39,9 +39,7 @@ def test_user_password_hash_never_reaches_the_audit_log(org):
 def test_web_edit_is_attributed_to_the_logged_in_user(org, client_for):
     customer = make_customer(org.rep_a, name="网页编辑公司")
     client = client_for(org.rep_a)
-    response = client.post(
-        f"/customers/{customer.pk}/edit/", {"name": "网页编辑公司2", "version": customer.version}
-    )
+    response = client.post(f"/customers/{customer.pk}/edit/", customer_form_data(customer, name="网页编辑公司2"))
     assert response.status_code == 302
     entry = AuditEntry.for_object(customer).filter(action="update").get()
     assert entry.actor == org.rep_a

@@ -2,7 +2,7 @@ import pytest
 
 from salesflow.core.concurrency import StaleEditError
 from salesflow.customers.models import Customer
-from salesflow.testing.factories import make_customer
+from salesflow.testing.factories import customer_form_data, make_customer
 
 
 def test_second_writer_with_stale_version_is_refused_and_first_write_survives(org):
@@ -30,9 +30,11 @@ def test_stale_form_submission_returns_409_with_message_and_keeps_data(org, clie
     customer = make_customer(org.rep_a, name="并发公司")
     client = client_for(org.rep_a)
     opened_version = customer.version
-    first = client.post(f"/customers/{customer.pk}/edit/", {"name": "先到", "version": opened_version})
+    first = client.post(f"/customers/{customer.pk}/edit/", customer_form_data(customer, name="先到"))
     assert first.status_code == 302
-    response = client.post(f"/customers/{customer.pk}/edit/", {"name": "后到", "version": opened_version})
+    response = client.post(
+        f"/customers/{customer.pk}/edit/", customer_form_data(customer, name="后到", version=opened_version)
+    )
     assert response.status_code == 409
     assert "已被他人修改" in response.content.decode()
     assert Customer.objects.get(pk=customer.pk).name == "先到"

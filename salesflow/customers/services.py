@@ -1,0 +1,219 @@
+"""Customer actions: creation, the pool (claim / return / assign / transfer / automatic return), duplicates."""
+
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesflow.core import audit
+from salesflow.core.notifications import notify
+from salesflow.org import access
+from salesflow.org.models import Role, User
+
+from .models import Customer, OwnershipChange, PoolNotice, PoolRule, PoolSettings
+
+POOL_ROLES = {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}
+COMPANY_SUFFIXES = re.compile(
+    r"(股份有限公司|有限责任公司|集团有限公司|有限公司|集团|公司|co\.?,?\s*ltd\.?|inc\.?|corp\.?|corporation|limited|llc)$",
+    re.IGNORECASE,
+)
+
+
+def normalise_company(name: str) -> str:
+    """'上海华信科技有限公司 ' -> '上海华信科技': what two spellings of one company have in common."""
+    text = re.sub(r"[\s\u3000·.,，()（）]+", "", name or "").lower()
+    previous = None
+    while previous != text:
+        previous = text
+        text = COMPANY_SUFFIXES.sub("", text)
+    return text
+
+
+def find_duplicate_customers(*, name="", phone="", email="", credit_code="", exclude_pk=None):
+    """Customers that are probably the same company: same credit code, phone or email, or same core name."""
+    query = Q(pk__in=[])
+    if credit_code:
+        query |= Q(credit_code=credit_code.strip().upper())
+    if phone:
+        query |= Q(phone=phone.strip())
+    if email:
+        query |= Q(email__iexact=email.strip())
+    core = normalise_company(name)
+    if len(core) >= 2:
+        query |= Q(name__istartswith=core)
+    candidates = Customer.objects.filter(query)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    # A name prefix match is only a duplicate if the rest is just a company suffix.
+    return [
+        c for c in candidates.select_related("owner")[:20]
+        if (credit_code and c.credit_code == credit_code.strip().upper())
+        or (phone and c.phone == phone.strip())
+        or (email and c.email.lower() == email.strip().lower())
+        or normalise_company(c.name) == core
+    ]
+
+
+def _log(customer, action, *, actor, from_owner, to_owner, reason=""):
+    OwnershipChange.objects.create(
+        customer=customer, action=action, from_owner=from_owner, to_owner=to_owner, reason=reason, by=actor
+    )
+    owners = [getattr(from_owner, "pk", None), getattr(to_owner, "pk", None)]
+    audit.record(customer, "action", changes={"owner": owners}, note=f"{action}: {reason}"[:300], actor=actor)
+
+
+def _set_owner(customer: Customer, owner: User | None) -> None:
+    customer.owner = owner
+    customer.team_id = owner.team_id if owner else None
+    customer.pool_entered_at = None if owner else timezone.now()
+    customer.save(update_fields=["owner", "team", "pool_entered_at", "updated_at"])
+
+
+def _lock(customer: Customer) -> Customer:
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _check_limit(owner: User) -> None:
+    limit = PoolSettings.current().max_customers_per_rep
+    if owner.role == Role.REP and Customer.objects.filter(owner=owner).count() >= limit:
+        raise ValidationError(
+            _("%(name)s already owns %(limit)s customers, the most a rep may own. Return some to the pool first.")
+            % {"name": owner, "limit": limit}
+        )
+
+
+@transaction.atomic
+def create_customer(*, actor: User, owner: User | None, tags=(), **fields) -> Customer:
+    customer = Customer(owner=owner, team_id=owner.team_id if owner else None, **fields)
+    if owner is None:
+        customer.pool_entered_at = timezone.now()
+    customer.full_clean()
+    if owner is not None:
+        _check_limit(owner)
+    customer.save()
+    if tags:
+        customer.tags.set(tags)
+    _log(customer, OwnershipChange.Action.CREATE, actor=actor, from_owner=None, to_owner=owner)
+    return customer
+
+
+def can_use_pool(user: User) -> bool:
+    return user.is_active and (user.role in POOL_ROLES or user.is_superuser)
+
+
+@transaction.atomic
+def claim_customer(*, actor: User, customer: Customer) -> Customer:
+    if not can_use_pool(actor):
+        raise PermissionDenied(_("Your role cannot claim customers from the pool."))
+    customer = _lock(customer)
+    if customer.owner_id is not None:
+        raise ValidationError(_("This customer has just been claimed by someone else."))
+    _check_limit(actor)
+    _set_owner(customer, actor)
+    _log(customer, OwnershipChange.Action.CLAIM, actor=actor, from_owner=None, to_owner=actor)
+    return customer
+
+
+@transaction.atomic
+def return_customer_to_pool(*, actor: User, customer: Customer, reason: str) -> Customer:
+    access.require_change(actor, customer)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the customer goes back to the pool.")})
+    customer = _lock(customer)
+    previous = customer.owner
+    if previous is None:
+        raise ValidationError(_("This customer is already in the pool."))
+    _set_owner(customer, None)
+    _log(customer, OwnershipChange.Action.RETURN, actor=actor, from_owner=previous, to_owner=None, reason=reason)
+    return customer
+
+
+def _require_can_assign_to(actor: User, owner: User) -> None:
+    if not actor.is_manager_or_above:
+        raise PermissionDenied(_("Only managers can assign or transfer customers."))
+    if access.effective_scope(actor) != "all" and owner.team_id not in access.team_subtree_ids(actor):
+        raise PermissionDenied(_("You can only assign customers to people in your own team or its sub-teams."))
+    if not owner.is_active:
+        raise ValidationError(_("%(name)s is not an active user.") % {"name": owner})
+
+
+@transaction.atomic
+def assign_customer(*, actor: User, customer: Customer, owner: User, reason: str = "") -> Customer:
+    """A manager gives a pool customer (or one of their team's) to a rep in their subtree."""
+    _require_can_assign_to(actor, owner)
+    customer = _lock(customer)
+    if customer.owner_id is not None and not access.can_change(actor, customer):
+        raise PermissionDenied(_("You may not reassign this customer."))
+    previous = customer.owner
+    if previous == owner:
+        return customer
+    _check_limit(owner)
+    _set_owner(customer, owner)
+    action = OwnershipChange.Action.ASSIGN if previous is None else OwnershipChange.Action.TRANSFER
+    _log(customer, action, actor=actor, from_owner=previous, to_owner=owner, reason=reason)
+    return customer
+
+
+@transaction.atomic
+def transfer_customers(*, actor: User, customers, to_owner: User, reason: str = "") -> int:
+    """Move several customers to one rep (workload balancing). All or nothing."""
+    moved = 0
+    for customer in customers:
+        if customer.owner_id is not None and not access.can_change(actor, customer):
+            raise PermissionDenied(_("You may not transfer “%(name)s”.") % {"name": customer})
+        if customer.owner_id != to_owner.pk:
+            assign_customer(actor=actor, customer=customer, owner=to_owner, reason=reason)
+            moved += 1
+    return moved
+
+
+def _due_date(customer: Customer, rule: PoolRule) -> datetime.datetime:
+    """The moment the customer falls due for return under the rule (the earlier of the two clocks)."""
+    contact_clock = (customer.last_contact_at or customer.created_at) + datetime.timedelta(
+        days=rule.days_without_contact)
+    deal_clock = (customer.last_deal_at or customer.created_at) + datetime.timedelta(days=rule.days_without_deal)
+    return min(contact_clock, deal_clock)
+
+
+def return_overdue_customers(now: datetime.datetime) -> str:
+    """The scheduled job: warn owners ahead of time, then return customers whose rule has run out."""
+    returned = warned = 0
+    for rule in PoolRule.objects.filter(active=True):
+        horizon = now + datetime.timedelta(days=rule.notice_days)
+        contact_cut = horizon - datetime.timedelta(days=rule.days_without_contact)
+        deal_cut = horizon - datetime.timedelta(days=rule.days_without_deal)
+        candidates = Customer.objects.filter(owner__isnull=False, customer_class=rule.customer_class).filter(
+            Q(last_contact_at__lt=contact_cut)
+            | Q(last_contact_at__isnull=True, created_at__lt=contact_cut)
+            | Q(last_deal_at__lt=deal_cut)
+            | Q(last_deal_at__isnull=True, created_at__lt=deal_cut)
+        ).select_related("owner")
+        for customer in candidates.iterator(chunk_size=500):
+            due = _due_date(customer, rule)
+            if due <= now:
+                with transaction.atomic():
+                    locked = _lock(customer)
+                    if locked.owner_id != customer.owner_id:
+                        continue
+                    reason = _("No follow-up for %(c)s days or no deal for %(d)s days (class %(k)s rule)") % {
+                        "c": rule.days_without_contact, "d": rule.days_without_deal, "k": rule.customer_class}
+                    _set_owner(locked, None)
+                    _log(locked, OwnershipChange.Action.AUTO_RETURN, actor=None, from_owner=customer.owner,
+                         to_owner=None, reason=reason)
+                    notify(recipient=customer.owner, kind="pool_return", url=customer.get_absolute_url(),
+                           text=_("%(name)s was returned to the pool: %(reason)s") % {"name": customer.name,
+                                                                                     "reason": reason})
+                returned += 1
+            else:
+                _notice, created = PoolNotice.objects.get_or_create(customer=customer, owner=customer.owner,
+                                                              due_on=due.date())
+                if created:
+                    notify(recipient=customer.owner, kind="pool_warning", url=customer.get_absolute_url(),
+                           text=_("%(name)s will return to the pool on %(date)s unless you follow up.")
+                           % {"name": customer.name, "date": due.date().isoformat()})
+                    warned += 1
+    return f"returned {returned}, warned {warned}"
