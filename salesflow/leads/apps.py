@@ -6,3 +6,6 @@ class LeadsConfig(AppConfig):
     name = "salesflow.leads"
     label = "leads"
     verbose_name = _("Leads")
+
+    def ready(self):
+        from . import generate, imports, jobs  # noqa: F401  (generator step, importer, scheduled reminders)

@@ -6,3 +6,6 @@ class PipelineConfig(AppConfig):
     name = "salesflow.pipeline"
     label = "pipeline"
     verbose_name = _("Opportunities")
+
+    def ready(self):
+        from . import sections  # noqa: F401  (the customer 360 section)

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "pipeline"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.opportunity_list, name="list"),
+    path("<int:pk>/", views.opportunity_detail, name="detail"),
+    path("<int:pk>/actions/", views.tick_actions, name="actions"),
+    path("<int:pk>/move/", views.move, name="move"),
+    path("<int:pk>/win/", views.close, {"outcome": "win"}, name="win"),
+    path("<int:pk>/lose/", views.close, {"outcome": "lose"}, name="lose"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/suspend/", views.suspend, name="suspend"),
+]

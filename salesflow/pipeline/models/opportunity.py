@@ -1,5 +1,253 @@
-"""Pipelines, stages, opportunities and their history."""
+"""Pipelines, stages, opportunities and their history (stage changes and amount/close-date changes as rows)."""
 
-from django.db import models  # noqa: F401
+from decimal import Decimal
 
-__all__: list[str] = []
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from salesflow.core.audit import AuditedModel
+from salesflow.core.concurrency import VersionedModel
+from salesflow.core.money import MoneyField
+from salesflow.org.access import OwnedQuerySet
+
+__all__ = ["Pipeline", "Stage", "Reason", "Competitor", "Opportunity", "OpportunityLine", "StageChange",
+           "OpportunityChange"]
+
+
+class Pipeline(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    is_default = models.BooleanField(_("default"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+        ordering = ["-is_default", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default(cls) -> "Pipeline":
+        return cls.objects.filter(active=True).order_by("-is_default", "id").first()
+
+
+class Stage(models.Model):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"))
+    win_rate = models.DecimalField(_("win rate (%)"), max_digits=5, decimal_places=2, default=Decimal("10"))
+    key_actions = models.JSONField(_("key actions"), default=list, blank=True)
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["pipeline", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["pipeline", "order"], name="stage_unique_order"),
+            models.CheckConstraint(condition=Q(order__gte=1, order__lte=7), name="stage_order_1_to_7"),
+            models.CheckConstraint(condition=Q(win_rate__gte=0, win_rate__lte=100), name="stage_win_rate_percent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Reason(models.Model):
+    class Kind(models.TextChoices):
+        WIN = "win", _("Win reason")
+        LOSS = "loss", _("Loss reason")
+
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Competitor(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OpportunityQuerySet(OwnedQuerySet):
+    def tracking(self):
+        return self.filter(status=Opportunity.Status.TRACKING)
+
+    def won(self):
+        return self.filter(status=Opportunity.Status.WON)
+
+    def lost(self):
+        return self.filter(status=Opportunity.Status.LOST)
+
+    def closing_in(self, period):
+        return self.filter(expected_close_date__range=(period.start, period.end))
+
+
+class Opportunity(AuditedModel, VersionedModel):
+    ACCESS_OWNER = "owner"
+    ACCESS_TEAM = "team"
+
+    class Type(models.TextChoices):
+        NEW_BUSINESS = "new_business", _("New business")
+        UPSELL = "upsell", _("Upsell")
+        CROSS_SELL = "cross_sell", _("Cross-sell")
+        RENEWAL = "renewal", _("Renewal")
+
+    class Priority(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    class Status(models.TextChoices):
+        TRACKING = "tracking", _("Tracking")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class ForecastCategory(models.TextChoices):
+        PIPELINE = "pipeline", _("Pipeline")
+        BEST_CASE = "best_case", _("Best case")
+        COMMIT = "commit", _("Commit")
+        CLOSED = "closed", _("Closed")
+        OMITTED = "omitted", _("Omitted")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="opportunities")
+    contacts = models.ManyToManyField("customers.Contact", verbose_name=_("contacts"), blank=True,
+                                      related_name="opportunities")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="opportunities")
+    team = models.ForeignKey("org.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    region = models.ForeignKey("org.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices, default=Type.NEW_BUSINESS)
+    category = models.CharField(_("category"), max_length=60, blank=True)
+    priority = models.CharField(_("priority"), max_length=6, choices=Priority.choices, default=Priority.MEDIUM)
+    starred = models.BooleanField(_("starred"), default=False)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    pipeline = models.ForeignKey(Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT,
+                                 related_name="opportunities")
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="opportunities")
+    amount = MoneyField(_("amount"), default=0)
+    expected_close_date = models.DateField(_("expected close date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.TRACKING)
+    forecast_category = models.CharField(_("forecast category"), max_length=10, choices=ForecastCategory.choices,
+                                         default=ForecastCategory.PIPELINE)
+    win_reason = models.ForeignKey(Reason, verbose_name=_("win reason"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    loss_reason = models.ForeignKey(Reason, verbose_name=_("loss reason"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    competitors = models.ManyToManyField(Competitor, verbose_name=_("competitors"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    completed_actions = models.JSONField(_("completed key actions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    stage_entered_at = models.DateTimeField(_("in stage since"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_date_pushes = models.PositiveSmallIntegerField(_("close date pushed"), default=0)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_not_negative")]
+        indexes = [
+            models.Index(fields=["status", "pipeline", "stage"], name="opp_status_stage_idx"),
+            models.Index(fields=["owner", "status"], name="opp_owner_status_idx"),
+            models.Index(fields=["team", "status"], name="opp_team_status_idx"),
+            models.Index(fields=["expected_close_date", "status"], name="opp_close_date_idx"),
+            models.Index(fields=["customer"], name="opp_customer_idx"),
+            models.Index(fields=["created_at"], name="opp_created_idx"),
+            models.Index(fields=["closed_at", "status"], name="opp_closed_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("pipeline:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.TRACKING, self.Status.SUSPENDED)
+
+    def missing_key_actions(self) -> list[str]:
+        return [a for a in self.stage.key_actions if a not in (self.completed_actions or [])]
+
+
+class OpportunityLine(models.Model):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("contracts.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
+    unit_price = MoneyField(_("unit price"))
+    amount = MoneyField(_("amount"))
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive")]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
+
+
+class StageChange(models.Model):
+    """One move of an opportunity: creation, a stage move, or a status change (won/lost/suspend/reopen)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    overridden = models.BooleanField(default=False)
+    override_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [
+            models.Index(fields=["opportunity", "changed_at"], name="stagechange_opp_idx"),
+            models.Index(fields=["to_stage", "changed_at"], name="stagechange_to_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity_id}: {self.from_stage_id}->{self.to_stage_id} {self.to_status}"
+
+
+class OpportunityChange(models.Model):
+    """A change of amount or expected close date (for 'pipeline changes since' and push counts)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=24)
+    old_value = models.CharField(max_length=40, blank=True)
+    new_value = models.CharField(max_length=40, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["changed_at", "field"], name="oppchange_at_idx")]
+
+    def __str__(self):
+        return f"{self.opportunity_id}.{self.field}: {self.old_value} -> {self.new_value}"

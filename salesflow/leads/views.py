@@ -1,0 +1,189 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesflow.core.concurrency import StaleEditError
+from salesflow.core.exports import export_response
+from salesflow.customers.models import Customer
+from salesflow.org import access
+from salesflow.org.models import User
+
+from . import services
+from .forms import ConvertForm, InboundLeadForm, LeadFilterForm, LeadForm
+from .models import InboundSubmission, Lead, LeadSource
+
+INBOUND_LIMIT_PER_HOUR = 5
+
+
+@login_required
+def lead_list(request):
+    form = LeadFilterForm(request.GET or None)
+    leads = Lead.objects.visible_to(request.user).filter(merged_into__isnull=True)
+    leads = form.apply(leads) if request.GET else leads
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        rows = leads.values_list("id", "company", "contact_name", "phone", "email", "source__name", "status",
+                                 "owner__username", "created_at")
+        return export_response(
+            fmt=request.GET["export"], filename="leads", audit_target=request.user, note="leads export",
+            headers=[_("ID"), _("Company"), _("Contact name"), _("Phone"), _("Email"), _("Source"), _("Status"),
+                     _("Owner"), _("Created")],
+            rows=([*r[:-1], r[-1].strftime("%Y-%m-%d %H:%M")] for r in rows.iterator(chunk_size=2000)))
+    page = Paginator(leads.select_related("owner", "source"), 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "leads/lead_list.html", {"page": page, "form": form, "query_string": params.urlencode()})
+
+
+@login_required
+def lead_edit(request, pk=None):
+    lead = None
+    if pk:
+        lead = access.get_visible_or_404(Lead, request.user, pk=pk)
+        access.require_change(request.user, lead)
+    form = LeadForm(request.POST or None, instance=lead)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if lead is None:
+            duplicates = services.duplicates_for(company=data["company"], phone=data["phone"], email=data["email"])
+            if (duplicates["leads"] or duplicates["customers"]) and not request.POST.get("confirm_new"):
+                return render(request, "leads/lead_form.html", {"form": form, "duplicates": duplicates}, status=200)
+            saved = services.create_lead(actor=request.user, owner=request.user, **data)
+        else:
+            try:
+                saved = form.save()
+            except StaleEditError:
+                return render(request, "leads/lead_form.html", {"form": form, "object": lead}, status=409)
+        messages.success(request, _("Lead saved."))
+        return redirect(saved)
+    status = 400 if form.errors else 200
+    return render(request, "leads/lead_form.html", {"form": form, "object": lead}, status=status)
+
+
+def assignable_users(user):
+    users = User.objects.filter(is_active=True, role__in=["rep", "manager"]).order_by("username")
+    if access.effective_scope(user) != "all":
+        users = users.filter(team__in=access.team_subtree_ids(user))
+    return users
+
+
+@login_required
+def lead_detail(request, pk):
+    lead = access.get_visible_or_404(Lead.objects.select_related("owner", "source", "region"), request.user, pk=pk)
+    context = {
+        "lead": lead, "convert_form": ConvertForm(initial={"opportunity_subject": lead.company}),
+        "duplicates": services.duplicates_for(company=lead.company, phone=lead.phone, email=lead.email,
+                                              exclude_pk=lead.pk) if lead.status != Lead.Status.CONVERTED else {},
+        "history": services.merged_history(lead)[:30], "can_change": access.can_change(request.user, lead),
+        "statuses": [s for s in (Lead.Status.CONTACTED, Lead.Status.QUALIFIED, Lead.Status.NEW) if lead.can_become(s)],
+        "assignable": assignable_users(request.user) if request.user.is_manager_or_above else [],
+    }
+    return render(request, "leads/lead_detail.html", context)
+
+
+def _act(request, lead, action):
+    try:
+        result = action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(lead)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You do not have permission to do this."))
+        return redirect(lead)
+    return result
+
+
+@login_required
+@require_POST
+def lead_status(request, pk):
+    lead = access.get_visible_or_404(Lead, request.user, pk=pk)
+    status = request.POST.get("status", "")
+    if status not in Lead.Status.values:
+        messages.error(request, _("Unknown status."))
+        return redirect(lead)
+    def change():
+        services.change_status(actor=request.user, lead=lead, status=status, reason=request.POST.get("reason", ""))
+        return redirect(lead)
+
+    return _act(request, lead, change)
+
+
+@login_required
+@require_POST
+def lead_convert(request, pk):
+    lead = access.get_visible_or_404(Lead, request.user, pk=pk)
+    form = ConvertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the conversion fields."))
+        return redirect(lead)
+    data = form.cleaned_data
+    customer = None
+    if data["customer"]:
+        customer = Customer.objects.filter(pk=data["customer"]).first()
+        if customer is None or (customer.owner_id and not access.can_view(request.user, customer)):
+            messages.error(request, _("No such customer that you can see."))
+            return redirect(lead)
+
+    def convert():
+        converted = services.convert_lead(
+            actor=request.user, lead=lead, customer=customer, create_opportunity=data["create_opportunity"],
+            opportunity_subject=data["opportunity_subject"], amount=data["amount"],
+            expected_close_date=data["expected_close_date"])
+        messages.success(request, _("Lead converted."))
+        return redirect(converted.converted_customer)
+
+    return _act(request, lead, convert)
+
+
+@login_required
+@require_POST
+def lead_merge(request, pk):
+    survivor = access.get_visible_or_404(Lead, request.user, pk=pk)
+    duplicate = access.get_visible_or_404(Lead, request.user, pk=request.POST.get("duplicate") or 0)
+    def merge():
+        services.merge_leads(actor=request.user, survivor=survivor, duplicate=duplicate)
+        messages.success(request, _("Leads merged."))
+        return redirect(survivor)
+
+    return _act(request, survivor, merge)
+
+
+@login_required
+@require_POST
+def lead_assign(request, pk):
+    lead = access.get_visible_or_404(Lead, request.user, pk=pk)
+    owner = User.objects.filter(pk=request.POST.get("owner") or 0, is_active=True).first()
+    if owner is None:
+        messages.error(request, _("Choose who receives the lead."))
+        return redirect(lead)
+    def assign():
+        services.assign_lead(actor=request.user, lead=lead, owner=owner)
+        return redirect(lead)
+
+    return _act(request, lead, assign)
+
+
+def inbound(request):
+    """The public lead form (no login). Spam-protected and rate limited per address."""
+    form = InboundLeadForm(request.POST or None)
+    if request.method == "POST":
+        ip = request.META.get("REMOTE_ADDR")
+        hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        if InboundSubmission.objects.filter(ip=ip, at__gte=hour_ago).count() >= INBOUND_LIMIT_PER_HOUR:
+            return render(request, "leads/inbound.html", {"form": form, "limited": True}, status=429)
+        InboundSubmission.objects.create(ip=ip)
+        if form.is_valid():
+            data = form.cleaned_data
+            source = LeadSource.objects.filter(name="官网表单").first()
+            services.create_lead(actor=None, company=data["company"], contact_name=data["contact_name"],
+                                 phone=data["phone"], email=data["email"], notes=data["notes"], source=source)
+            return render(request, "leads/inbound.html", {"done": True})
+        return render(request, "leads/inbound.html", {"form": form}, status=400)
+    return render(request, "leads/inbound.html", {"form": form})

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from salesflow.core.concurrency import StaleEditError
+from salesflow.core.models import AuditEntry
+from salesflow.org import access
+
+from . import services
+from .models import Opportunity, Reason, Stage
+
+
+@login_required
+def opportunity_list(request):
+    opportunities = Opportunity.objects.visible_to(request.user).select_related("customer", "owner", "stage")
+    status = request.GET.get("status", "")
+    if status in Opportunity.Status.values:
+        opportunities = opportunities.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        opportunities = opportunities.filter(subject__icontains=query)
+    page = Paginator(opportunities, 25).get_page(request.GET.get("page"))
+    return render(request, "pipeline/opportunity_list.html",
+                  {"page": page, "q": query, "status": status, "statuses": Opportunity.Status.choices})
+
+
+@login_required
+def opportunity_detail(request, pk):
+    opportunity = access.get_visible_or_404(
+        Opportunity.objects.select_related("customer", "owner", "stage", "pipeline", "win_reason", "loss_reason"),
+        request.user, pk=pk)
+    context = {
+        "o": opportunity,
+        "stages": opportunity.pipeline.stages.all(),
+        "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
+        "changes": opportunity.changes.select_related("changed_by"),
+        "lines": opportunity.lines.select_related("product"),
+        "history": AuditEntry.for_object(opportunity)[:20],
+        "reasons": Reason.objects.filter(active=True),
+        "can_change": access.can_change(request.user, opportunity),
+    }
+    return render(request, "pipeline/opportunity_detail.html", context)
+
+
+def _run(request, opportunity, action):
+    try:
+        action()
+    except StaleEditError:
+        messages.error(request, StaleEditError.message)
+        return redirect(opportunity)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect(opportunity)
+    return redirect(opportunity)
+
+
+def _version(request):
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_POST
+def tick_actions(request, pk):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    access.require_change(request.user, opportunity)
+    ticked = [a for a in request.POST.getlist("actions") if a in opportunity.stage.key_actions]
+    return _run(request, opportunity, lambda: services.update_opportunity(
+        actor=request.user, opportunity=opportunity, version=_version(request), completed_actions=ticked))
+
+
+@login_required
+@require_POST
+def move(request, pk):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    stage = get_object_or_404(Stage, pk=request.POST.get("stage") or 0)
+    return _run(request, opportunity, lambda: services.move_stage(
+        actor=request.user, opportunity=opportunity, stage=stage, version=_version(request),
+        override_reason=request.POST.get("override_reason", "")))
+
+
+@login_required
+@require_POST
+def close(request, pk, outcome):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    reason = Reason.objects.filter(pk=request.POST.get("reason") or 0).first()
+    action = {"win": services.win_opportunity, "lose": services.lose_opportunity}[outcome]
+    return _run(request, opportunity, lambda: action(actor=request.user, opportunity=opportunity, reason=reason,
+                                                     version=_version(request)))
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    return _run(request, opportunity, lambda: services.reopen_opportunity(
+        actor=request.user, opportunity=opportunity, version=_version(request)))
+
+
+@login_required
+@require_POST
+def suspend(request, pk):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    return _run(request, opportunity, lambda: services.suspend_opportunity(
+        actor=request.user, opportunity=opportunity, version=_version(request)))
