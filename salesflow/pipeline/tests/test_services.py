@@ -1,0 +1,92 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from salesflow.core.concurrency import StaleEditError
+from salesflow.pipeline import services
+from salesflow.pipeline.models import Opportunity, Pipeline, Reason
+from salesflow.testing.factories import make_customer
+
+
+@pytest.fixture
+def opp(org):
+    customer = make_customer(org.rep_a, name="商机客户")
+    return services.open_opportunity(actor=org.rep_a, customer=customer, subject="ERP 项目", amount=100000)
+
+
+def stages():
+    return list(Pipeline.default().stages.order_by("order"))
+
+
+def test_forward_move_needs_key_actions(org, opp):
+    second = stages()[1]
+    with pytest.raises(ValidationError, match="确认客户基本需求|key actions"):
+        services.move_stage(actor=org.rep_a, opportunity=opp, stage=second)
+    opp = services.update_opportunity(actor=org.rep_a, opportunity=opp, version=opp.version,
+                                      completed_actions=list(opp.stage.key_actions))
+    moved = services.move_stage(actor=org.rep_a, opportunity=opp, stage=second)
+    assert moved.stage == second and moved.completed_actions == []
+    change = moved.stage_changes.last()
+    assert (change.from_stage, change.to_stage, change.overridden) == (stages()[0], second, False)
+
+
+def test_manager_override_is_recorded_and_reps_cannot_override(org, opp):
+    third = stages()[2]
+    with pytest.raises(PermissionDenied):
+        services.move_stage(actor=org.rep_a, opportunity=opp, stage=third, override_reason="客户很急")
+    moved = services.move_stage(actor=org.manager_east, opportunity=opp, stage=third, override_reason="客户很急")
+    change = moved.stage_changes.last()
+    assert change.overridden and change.override_reason == "客户很急" and change.changed_by == org.manager_east
+
+
+def test_backward_move_is_free(org, opp):
+    services.move_stage(actor=org.manager_east, opportunity=opp, stage=stages()[2], override_reason="x")
+    back = services.move_stage(actor=org.rep_a, opportunity=Opportunity.objects.get(pk=opp.pk), stage=stages()[0])
+    assert back.stage == stages()[0]
+
+
+def test_concurrent_moves_of_the_same_card_one_wins(org, opp):
+    version = opp.version
+    services.move_stage(actor=org.manager_east, opportunity=opp, stage=stages()[1], version=version,
+                        override_reason="x")
+    with pytest.raises(StaleEditError):
+        services.move_stage(actor=org.manager_east, opportunity=opp, stage=stages()[3], version=version,
+                            override_reason="y")
+    assert Opportunity.objects.get(pk=opp.pk).stage == stages()[1]
+
+
+def test_win_lose_reopen_history_and_reason_kind(org, opp):
+    loss = Reason.objects.filter(kind="loss").first()
+    with pytest.raises(ValidationError):
+        services.win_opportunity(actor=org.rep_a, opportunity=opp, reason=loss)
+    won = services.win_opportunity(actor=org.rep_a, opportunity=opp, reason=Reason.objects.filter(kind="win").first())
+    assert won.status == "won" and won.closed_at and won.forecast_category == "closed"
+    assert won.customer.last_deal_at is not None
+    reopened = services.reopen_opportunity(actor=org.rep_a, opportunity=won)
+    assert reopened.status == "tracking" and reopened.closed_at is None
+    assert [c.to_status for c in reopened.stage_changes.all()] == ["tracking", "won", "tracking"]
+
+
+def test_close_date_push_and_amount_change_are_history(org, opp):
+    later = opp.expected_close_date + datetime.timedelta(days=30)
+    updated = services.update_opportunity(actor=org.rep_a, opportunity=opp, version=opp.version,
+                                          expected_close_date=later, amount=120000)
+    assert updated.close_date_pushes == 1
+    assert set(updated.changes.values_list("field", flat=True)) == {"amount", "expected_close_date"}
+
+
+def test_open_opportunity_is_idempotent(org):
+    customer = make_customer(org.rep_a)
+    first = services.open_opportunity(actor=org.rep_a, customer=customer, subject="A", idempotency_key="k1")
+    again = services.open_opportunity(actor=org.rep_a, customer=customer, subject="A", idempotency_key="k1")
+    assert first.pk == again.pk and Opportunity.objects.count() == 1
+
+
+def test_rep_cannot_see_or_move_others_opportunity(org, opp, client_for):
+    client = client_for(org.rep_b)
+    assert client.get(f"/opportunities/{opp.pk}/").status_code == 404
+    assert client.post(f"/opportunities/{opp.pk}/move/", {"stage": stages()[1].pk}).status_code == 404
+    assert "ERP 项目" not in client.get("/opportunities/").content.decode()
+    with pytest.raises(PermissionDenied):
+        services.win_opportunity(actor=org.rep_b, opportunity=opp)
