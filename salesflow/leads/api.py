@@ -1,3 +1,188 @@
-from ninja import Router
+import datetime
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from salesflow.core.api_schemas import Page
+from salesflow.customers.models import Customer
+from salesflow.org import access
+from salesflow.org.models import User
+
+from . import services
+from .models import InboundSubmission, Lead, LeadSource
 
 router = Router(tags=["leads"])
+
+
+class LeadOut(Schema):
+    id: int
+    company: str
+    contact_name: str
+    title: str
+    phone: str
+    email: str
+    wechat: str
+    region_id: int | None
+    industry: str
+    source_id: int | None
+    notes: str
+    owner_id: int | None
+    status: str
+    disqualify_reason: str
+    converted_customer_id: int | None
+    converted_contact_id: int | None
+    converted_opportunity_id: int | None
+    version: int
+    created_at: datetime.datetime
+
+
+class LeadIn(Schema):
+    company: str
+    contact_name: str = ""
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    wechat: str = ""
+    region_id: int | None = None
+    industry: str = ""
+    source_id: int | None = None
+    notes: str = ""
+
+
+class LeadPatch(Schema):
+    version: int
+    company: str | None = None
+    contact_name: str | None = None
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    wechat: str | None = None
+    industry: str | None = None
+    notes: str | None = None
+
+
+class CreatedLead(Schema):
+    lead: LeadOut
+    possible_duplicate_leads: list[int]
+    possible_duplicate_customers: list[int]
+
+
+class ConvertIn(Schema):
+    customer_id: int | None = None
+    create_opportunity: bool = True
+    opportunity_subject: str = ""
+    amount: Decimal | None = None
+    expected_close_date: date | None = None
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str = ""
+
+
+class InboundIn(Schema):
+    company: str
+    contact_name: str
+    phone: str = ""
+    email: str = ""
+    notes: str = ""
+
+
+class SourceOut(Schema):
+    id: int
+    name: str
+    channel: str
+
+
+def _require_channel(data):
+    if not (data.get("phone") or data.get("email") or data.get("wechat")):
+        raise ValidationError({"phone": "Give at least one way to reach the lead: phone, email or WeChat."})
+
+
+@router.get("/", response=list[LeadOut])
+@paginate(Page)
+def list_leads(request, q: str = "", status: str = "", source: int | None = None, owner: int | None = None):
+    leads = Lead.objects.visible_to(request.user).filter(merged_into__isnull=True).search(q)
+    if status:
+        leads = leads.filter(status=status)
+    if source:
+        leads = leads.filter(source_id=source)
+    if owner:
+        leads = leads.filter(owner_id=owner)
+    return leads
+
+
+@router.get("/sources", response=list[SourceOut], auth=None)
+def sources(request):
+    return LeadSource.objects.filter(active=True)
+
+
+@router.post("/inbound", response={201: dict, 429: dict}, auth=None, summary="Public lead form (rate limited)")
+def inbound(request, payload: InboundIn):
+    ip = request.META.get("REMOTE_ADDR")
+    if InboundSubmission.objects.filter(ip=ip, at__gte=timezone.now() - datetime.timedelta(hours=1)).count() >= 5:
+        return Status(429, {"message": "Too many submissions; try again in an hour."})
+    InboundSubmission.objects.create(ip=ip)
+    data = payload.dict()
+    _require_channel(data)
+    lead = services.create_lead(actor=None, source=LeadSource.objects.filter(name="官网表单").first(), **data)
+    return Status(201, {"id": lead.pk})
+
+
+@router.get("/{lead_id}", response=LeadOut)
+def get_lead(request, lead_id: int):
+    return access.get_visible_or_404(Lead, request.user, pk=lead_id)
+
+
+@router.post("/", response={201: CreatedLead})
+def create_lead(request, payload: LeadIn):
+    data = payload.dict()
+    _require_channel(data)
+    duplicates = services.duplicates_for(company=data["company"], phone=data["phone"], email=data["email"])
+    lead = services.create_lead(actor=request.user, owner=request.user, **data)
+    return Status(201, {"lead": lead, "possible_duplicate_leads": [d.pk for d in duplicates["leads"]],
+                        "possible_duplicate_customers": [c.pk for c in duplicates["customers"]]})
+
+
+@router.patch("/{lead_id}", response=LeadOut)
+def update_lead(request, lead_id: int, payload: LeadPatch):
+    lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
+    access.require_change(request.user, lead)
+    changes = payload.dict(exclude_unset=True)
+    lead.version = changes.pop("version")
+    for field, value in changes.items():
+        setattr(lead, field, value)
+    lead.full_clean()
+    lead.save()
+    return lead
+
+
+@router.post("/{lead_id}/status", response=LeadOut)
+def change_status(request, lead_id: int, payload: StatusIn):
+    lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
+    if payload.status not in Lead.Status.values:
+        raise ValidationError({"status": f"one of {', '.join(Lead.Status.values)}"})
+    return services.change_status(actor=request.user, lead=lead, status=payload.status, reason=payload.reason)
+
+
+@router.post("/{lead_id}/convert", response=LeadOut, summary="Convert (idempotent: a retry returns the same records)")
+def convert(request, lead_id: int, payload: ConvertIn):
+    lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
+    customer = None
+    if payload.customer_id:
+        customer = get_object_or_404(Customer, pk=payload.customer_id)
+    return services.convert_lead(actor=request.user, lead=lead, customer=customer,
+                                 create_opportunity=payload.create_opportunity,
+                                 opportunity_subject=payload.opportunity_subject, amount=payload.amount,
+                                 expected_close_date=payload.expected_close_date)
+
+
+@router.post("/{lead_id}/assign/{user_id}", response=LeadOut)
+def assign(request, lead_id: int, user_id: int):
+    lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
+    return services.assign_lead(actor=request.user, lead=lead, owner=get_object_or_404(User, pk=user_id))
