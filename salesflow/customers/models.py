@@ -65,7 +65,7 @@ class Customer(AuditedModel, VersionedModel):
         GROWING = "growing", _("Growing")
         MATURE = "mature", _("Mature")
         DECLINING = "declining", _("Declining")
-        LOST = "lost", _("Lost")
+        LOST = "lost", _("Lost (churned)")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")

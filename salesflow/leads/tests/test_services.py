@@ -46,7 +46,7 @@ def test_converting_twice_or_retrying_creates_nothing_new(org):
 def test_conversion_refuses_to_duplicate_an_existing_customer_but_can_link(org):
     existing = make_customer(org.rep_a, name="杭州云帆软件股份有限公司")
     lead = make_lead(org.rep_a)
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="已存在"):
         services.convert_lead(actor=org.rep_a, lead=lead)
     converted = services.convert_lead(actor=org.rep_a, lead=lead, customer=existing)
     assert converted.converted_customer == existing and Customer.objects.count() == 1
