@@ -8,4 +8,4 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from . import generate, imports, jobs  # noqa: F401  (generator step, importers, scheduled pool returns)
+        from . import generate, imports, jobs, maven  # noqa: F401  (generator, importers, pool returns, maven-crm)

@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import generate, reports  # noqa: F401  (registers the generator step and reports)
+        from . import generate, maven, reports  # noqa: F401  (generator step, maven-crm step, reports)
