@@ -63,7 +63,8 @@ def _log(customer, action, *, actor, from_owner, to_owner, reason=""):
         customer=customer, action=action, from_owner=from_owner, to_owner=to_owner, reason=reason, by=actor
     )
     owners = [getattr(from_owner, "pk", None), getattr(to_owner, "pk", None)]
-    audit.record(customer, "action", changes={"owner": owners}, note=f"{action}: {reason}"[:300], actor=actor)
+    note = f"{OwnershipChange.Action(action).label}: {reason}" if reason else str(OwnershipChange.Action(action).label)
+    audit.record(customer, "action", changes={"owner": owners}, note=note[:300], actor=actor)
 
 
 def _set_owner(customer: Customer, owner: User | None) -> None:
