@@ -42,7 +42,7 @@ def generate_organisation(ctx: GenerateContext) -> None:
 
     company = Team.objects.create(name="销售中心")
     divisions = [Team.objects.create(name=f"{name}大区", parent=company) for name in list(REGIONS)[:4]]
-    team_count = max(2, ctx.rep_count // 10)  # about ten reps per team
+    team_count = max(2, ctx.rep_count // 50)  # about fifty reps per team at full scale
     teams = []
     for i in range(team_count):
         division = divisions[i % len(divisions)]
