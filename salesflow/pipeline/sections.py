@@ -12,7 +12,8 @@ from .models import Opportunity
 def opportunities_section(request, customer):
     opportunities = (Opportunity.objects.visible_to(request.user).filter(customer=customer)
                      .select_related("stage", "owner").order_by("-created_at")[:50])
-    totals = {Opportunity.Status(row["status"]).label: row for row in Opportunity.objects.visible_to(request.user).filter(customer=customer)
-              .values("status").annotate(n=Count("id"), amount=Sum("amount"))}
+    rows = (Opportunity.objects.visible_to(request.user).filter(customer=customer)
+            .values("status").annotate(n=Count("id"), amount=Sum("amount")))
+    totals = {Opportunity.Status(row["status"]).label: row for row in rows}
     return render_to_string("pipeline/customer_section.html",
                             {"opportunities": opportunities, "totals": totals, "customer": customer}, request=request)
