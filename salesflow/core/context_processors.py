@@ -8,6 +8,7 @@ SECTIONS = [
     ("leads:list", _("Leads"), "✦"),
     ("customers:list", _("Customers"), "◉"),
     ("customers:pool", _("Customer pool"), "◌"),
+    ("customers:contacts", _("Contacts"), "☏"),
     ("pipeline:list", _("Opportunities"), "◆"),
     ("pipeline:kanban", _("Kanban"), "▥"),
     ("analytics:funnel", _("Funnel"), "▽"),
@@ -21,6 +22,8 @@ ADMIN_SECTIONS = [
     ("org:users", _("Users"), "☺"),
     ("org:teams", _("Teams"), "⌂"),
     ("org:regions", _("Regions"), "◈"),
+    ("customers:settings", _("Customer settings"), "⚙"),
+    ("leads:settings", _("Lead settings"), "⚙"),
     ("core-audit", _("Audit log"), "☰"),
 ]
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_edit, name="new"),
     path("pool/", views.pool, name="pool"),
+    path("settings/", settings_views.customer_settings, name="settings"),
+    path("contacts/", views.contact_list, name="contacts"),
     path("bulk/", views.bulk_action, name="bulk"),
     path("views/", views.save_view, name="save_view"),
     path("views/<int:pk>/delete/", views.delete_view, name="delete_view"),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -227,3 +228,20 @@ def contact_edit(request, customer_pk, pk=None):
     status = 400 if form.errors else 200
     return render(request, "customers/contact_form.html", {"form": form, "customer": customer, "contact": contact},
                   status=status)
+
+
+@login_required
+def contact_list(request):
+    query = request.GET.get("q", "").strip()
+    contacts = Contact.objects.visible_to(request.user).select_related("customer").order_by("-created_at", "-id")
+    if query:
+        contacts = contacts.filter(Q(name__icontains=query) | Q(phone__icontains=query) | Q(email__iexact=query)
+                                   | Q(customer__name__icontains=query))
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        rows = contacts.values_list("customer__name", "name", "title", "decision_role", "phone", "email", "wechat")
+        return export_response(
+            fmt=request.GET["export"], filename="contacts", audit_target=request.user, note=f"contacts q={query!r}",
+            headers=[_("Customer"), _("Name"), _("Job title"), _("Decision role"), _("Phone"), _("Email"),
+                     _("WeChat")], rows=rows.iterator(chunk_size=2000))
+    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    return render(request, "customers/contact_list.html", {"page": page, "q": query})

@@ -102,3 +102,34 @@ def test_contact_add_and_show_on_360(org, client_for):
     assert response.status_code == 302
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "王总" in page and "决策者" in page
+
+
+def test_settings_pages_are_admin_only_and_save_pool_rules(org, client_for):
+    from salesflow.customers.models import PoolRule
+
+    for path in ("/customers/settings/", "/leads/settings/"):
+        assert client_for(org.manager_east).get(path).status_code == 403
+        assert client_for(org.admin).get(path).status_code == 200
+    rules = list(PoolRule.objects.order_by("customer_class"))
+    data = {"rules-TOTAL_FORMS": len(rules), "rules-INITIAL_FORMS": len(rules), "limits-max_customers_per_rep": 50,
+            "tags-TOTAL_FORMS": 1, "tags-INITIAL_FORMS": 0, "tags-0-name": "战略客户", "tags-0-colour": "#ff0000"}
+    for i, rule in enumerate(rules):
+        data.update({f"rules-{i}-id": rule.pk, f"rules-{i}-customer_class": rule.customer_class,
+                     f"rules-{i}-days_without_contact": 45 if rule.customer_class == "B" else rule.days_without_contact,
+                     f"rules-{i}-days_without_deal": rule.days_without_deal,
+                     f"rules-{i}-notice_days": rule.notice_days, f"rules-{i}-active": "on"})
+    response = client_for(org.admin).post("/customers/settings/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PoolRule.objects.get(customer_class="B").days_without_contact == 45
+    assert Tag.objects.filter(name="战略客户").exists()
+
+
+def test_contact_list_is_scoped_and_exports(org, client_for):
+    from salesflow.customers.models import Contact
+
+    Contact.objects.create(customer=make_customer(org.rep_a), name="我的联系人")
+    Contact.objects.create(customer=make_customer(org.rep_b), name="别人的联系人")
+    page = client_for(org.rep_a).get("/customers/contacts/").content.decode()
+    assert "我的联系人" in page and "别人的联系人" not in page
+    csv_text = client_for(org.rep_a).get("/customers/contacts/?export=csv").content.decode()
+    assert "我的联系人" in csv_text and "别人的联系人" not in csv_text
