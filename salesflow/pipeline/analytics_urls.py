@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .analytics import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("funnel/", views.funnel_page, name="funnel"),
+    path("win-rates/", views.win_rates_page, name="win_rates"),
+    path("win-rates/apply/", views.apply_rates, name="apply_rates"),
+    path("forecast/", views.forecast_page, name="forecast"),
+    path("stalled/", views.stalled_page, name="stalled"),
+]

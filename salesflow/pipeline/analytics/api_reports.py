@@ -1,0 +1,84 @@
+"""The same analytics as JSON: for the API (/api/v1/analytics/...) and ``salesflow report NAME --json``."""
+
+from django.utils import timezone
+
+from salesflow.core.periods import parse_period, period_of
+from salesflow.core.registry import reports
+
+from .cycle import sales_cycle
+from .filters import AnalyticsFilter, visible
+from .forecast import forecast
+from .funnel import funnel
+from .stalled import stalled_levels, stalled_queryset
+from .winrates import win_rates
+
+
+def _scope(user, filters: dict):
+    form = AnalyticsFilter({k: v for k, v in filters.items() if v not in (None, "")})
+    if not form.is_valid():
+        raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return form, form.selected_pipeline()
+
+
+def funnel_report(user=None, **filters) -> dict:
+    form, pipeline = _scope(user, filters)
+    return {"pipeline": pipeline.name, "rows": funnel(form.apply(visible(user)), pipeline)}
+
+
+def win_rates_report(user=None, **filters) -> dict:
+    form, pipeline = _scope(user, filters)
+    return {"pipeline": pipeline.name, "rows": win_rates(form.apply(visible(user), period_field="created_at__date"),
+                                                         pipeline)}
+
+
+def cycle_report(user=None, **filters) -> dict:
+    form, pipeline = _scope(user, filters)
+    result = sales_cycle(form.apply(visible(user), period_field="created_at__date"), pipeline)
+    return {"pipeline": pipeline.name, **result, "rows": result["stages"]}
+
+
+def forecast_report(user=None, period: str | None = None, **filters) -> dict:
+    chosen = parse_period(period) if period else period_of("quarter", timezone.localdate())
+    form, pipeline = _scope(user, filters)
+    opportunities = form.apply(visible(user)).filter(pipeline=pipeline)
+    return {"period": chosen.label, "total": forecast(opportunities, chosen),
+            "by_team": forecast(opportunities, chosen, "team__name"),
+            "rows": forecast(opportunities, chosen, "owner__username")}
+
+
+def stalled_report(user=None, **filters) -> dict:
+    form, pipeline = _scope(user, filters)
+    rows = list(stalled_queryset(form.apply(visible(user)), pipeline).select_related("stage", "owner", "pipeline")
+                .order_by("stage_entered_at")[:500])
+    levels = stalled_levels(rows)
+    return {"rows": [{"id": o.pk, "subject": o.subject, "owner": o.owner.username, "stage": o.stage.name,
+                      "in_stage_since": o.stage_entered_at, "expected_close_date": o.expected_close_date,
+                      "amount": o.amount, "level": levels.get(o.pk)} for o in rows]}
+
+
+@reports.register("funnel", "tracking opportunities per stage: count and amount")
+def _funnel(*, user=None, period=None):
+    return funnel_report(user, period=period or "")
+
+
+@reports.register("win-rates", "stage conversion and win rates learned from history")
+def _win_rates(*, user=None, period=None):
+    return win_rates_report(user, period=period or "")
+
+
+@reports.register("cycle", "days from creation to won; average days per stage")
+def _cycle(*, user=None, period=None):
+    return cycle_report(user, period=period or "")
+
+
+@reports.register("forecast", "closed + weighted pipeline for a period, by category, team and rep")
+def _forecast(*, user=None, period=None):
+    return forecast_report(user, period=period)
+
+
+@reports.register("stalled", "opportunities stuck in their stage or past their close date")
+def _stalled(*, user=None, period=None):
+    return stalled_report(user)
+
+
+

@@ -1,0 +1,74 @@
+"""Stage conversion and win rates learned from stage history, smoothed toward the configured rates."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Max, OuterRef, Subquery
+
+from ..models import Opportunity, Stage, StageChange
+
+MIN_SAMPLE = 20  # closed opportunities a stage needs before its learned rate is trusted
+PRIOR_WEIGHT = 10  # the configured rate counts as this many imaginary closed opportunities
+
+
+def reach_table(opportunities, pipeline) -> dict[int, dict[str, int]]:
+    """For each stage order: how many opportunities got at least that far, by their current status."""
+    furthest = (StageChange.objects.filter(opportunity=OuterRef("pk"), to_stage__isnull=False)
+                .values("opportunity").annotate(m=Max("to_stage__order")).values("m"))
+    rows = (opportunities.filter(pipeline=pipeline).annotate(furthest=Subquery(furthest))
+            .values("furthest", "status").annotate(n=Count("id")).order_by())
+    stages = list(Stage.objects.filter(pipeline=pipeline).order_by("order"))
+    table = {s.order: {"reached": 0, "won": 0, "lost": 0} for s in stages}
+    for row in rows:
+        for order in table:
+            if row["furthest"] is not None and row["furthest"] >= order:
+                table[order]["reached"] += row["n"]
+                if row["status"] in ("won", "lost"):
+                    table[order][row["status"]] += row["n"]
+    return table
+
+
+def smoothed_rate(won: int, closed: int, prior_percent: Decimal) -> Decimal:
+    prior = Decimal(prior_percent) / 100
+    rate = (Decimal(won) + PRIOR_WEIGHT * prior) / (Decimal(closed) + PRIOR_WEIGHT)
+    return (rate * 100).quantize(Decimal("0.1"))
+
+
+def win_rates(opportunities, pipeline) -> list[dict]:
+    table = reach_table(opportunities, pipeline)
+    stages = list(Stage.objects.filter(pipeline=pipeline).order_by("order"))
+    result = []
+    for index, stage in enumerate(stages):
+        row = table[stage.order]
+        closed = row["won"] + row["lost"]
+        following = stages[index + 1] if index + 1 < len(stages) else None
+        result.append({
+            "stage_id": stage.pk, "stage": stage.name, "order": stage.order,
+            "reached": row["reached"], "won": row["won"], "lost": row["lost"],
+            "to_next_percent": _percent(table[following.order]["reached"], row["reached"]) if following else None,
+            "to_won_percent": _percent(row["won"], row["reached"]),
+            "raw_win_percent": _percent(row["won"], closed),
+            "learned_win_percent": smoothed_rate(row["won"], closed, stage.win_rate),
+            "configured_win_percent": stage.win_rate,
+            "enough_sample": closed >= MIN_SAMPLE,
+        })
+    return result
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
+
+
+def apply_learned_rates(*, actor, pipeline, opportunities=None) -> int:
+    """Set each stage's win rate to its learned rate where the sample is large enough. Returns stages changed."""
+    from salesflow.core import audit
+
+    changed = 0
+    for row in win_rates(opportunities if opportunities is not None else Opportunity.objects.all(), pipeline):
+        if row["enough_sample"] and row["learned_win_percent"] != row["configured_win_percent"]:
+            stage = Stage.objects.get(pk=row["stage_id"])
+            audit.record(stage, "update", changes={"win_rate": [str(stage.win_rate), str(row["learned_win_percent"])]},
+                         actor=actor, note="learned win rate applied")
+            stage.win_rate = row["learned_win_percent"]
+            stage.save(update_fields=["win_rate"])
+            changed += 1
+    return changed
