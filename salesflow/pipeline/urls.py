@@ -5,6 +5,7 @@ from . import views
 app_name = "pipeline"
 urlpatterns = [
     path("", views.opportunity_list, name="list"),
+    path("kanban/", views.kanban, name="kanban"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/actions/", views.tick_actions, name="actions"),
     path("<int:pk>/move/", views.move, name="move"),

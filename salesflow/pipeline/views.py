@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,7 +12,8 @@ from salesflow.core.models import AuditEntry
 from salesflow.org import access
 
 from . import services
-from .models import Opportunity, Reason, Stage
+from .analytics.stalled import stalled_levels
+from .models import Opportunity, Pipeline, Reason, Stage
 
 
 @login_required
@@ -25,6 +28,31 @@ def opportunity_list(request):
     page = Paginator(opportunities, 25).get_page(request.GET.get("page"))
     return render(request, "pipeline/opportunity_list.html",
                   {"page": page, "q": query, "status": status, "statuses": Opportunity.Status.choices})
+
+
+KANBAN_CARDS_PER_STAGE = 50
+
+
+@login_required
+def kanban(request):
+    pipeline = Pipeline.objects.filter(pk=request.GET.get("pipeline") or 0).first() or Pipeline.default()
+    visible = Opportunity.objects.visible_to(request.user).filter(pipeline=pipeline, status=Opportunity.Status.TRACKING)
+    if request.GET.get("owner", "").isdigit():
+        visible = visible.filter(owner_id=int(request.GET["owner"]))
+    totals = {r["stage"]: r for r in visible.values("stage").annotate(n=Count("id"), amount=Sum("amount")).order_by()}
+    columns = []
+    cards = []
+    for stage in pipeline.stages.all():
+        stage_cards = list(visible.filter(stage=stage).select_related("customer", "owner", "pipeline")
+                           .order_by("expected_close_date", "id")[:KANBAN_CARDS_PER_STAGE])
+        cards += stage_cards
+        columns.append({"stage": stage, "cards": stage_cards, **totals.get(stage.pk, {"n": 0, "amount": 0})})
+    levels = stalled_levels(cards)
+    for card in cards:
+        card.stalled = levels.get(card.pk)
+    template = "pipeline/partials/board.html" if request.htmx else "pipeline/kanban.html"
+    return render(request, template, {"pipeline": pipeline, "columns": columns,
+                                      "stages": list(pipeline.stages.all()), "pipelines": Pipeline.objects.all()})
 
 
 @login_required
@@ -46,15 +74,21 @@ def opportunity_detail(request, pk):
 
 
 def _run(request, opportunity, action):
+    """Run a state change; report refusals in the user's language. Kanban moves go back to the board."""
+    back = request.POST.get("next", "")
+    back = back if back.startswith("/") and not back.startswith("//") else None
     try:
         action()
     except StaleEditError:
         messages.error(request, StaleEditError.message)
-        return redirect(opportunity)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-        return redirect(opportunity)
-    return redirect(opportunity)
+    if request.htmx and back:
+        # The board swaps in its refreshed HTML, which shows the outcome (a refusal keeps the card where it was).
+        request.method = "GET"
+        request.GET = QueryDict(back.split("?", 1)[1] if "?" in back else "")
+        return kanban(request)
+    return redirect(back or opportunity.get_absolute_url())
 
 
 def _version(request):

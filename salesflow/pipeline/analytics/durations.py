@@ -13,7 +13,7 @@ def _days_between(later: str, earlier: str) -> str:
 
 def stage_intervals_sql(opportunities) -> tuple[str, list]:
     """SQL yielding (stage_id, days) for every finished stay of a visible opportunity in a stage."""
-    ids_sql, params = opportunities.values("id").query.sql_with_params()
+    ids_sql, params = opportunities.order_by().values("id").query.sql_with_params()
     table = StageChange._meta.db_table
     sql = f"""
         SELECT to_stage_id AS stage_id, {_days_between("next_at", "changed_at")} AS days FROM (
