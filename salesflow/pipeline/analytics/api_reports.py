@@ -10,7 +10,7 @@ from .filters import AnalyticsFilter, visible
 from .forecast import forecast
 from .funnel import funnel
 from .stalled import stalled_levels, stalled_queryset
-from .winrates import win_rates
+from .winrates import win_rate_by_owner, win_rates
 
 
 def _scope(user, filters: dict):
@@ -27,8 +27,9 @@ def funnel_report(user=None, **filters) -> dict:
 
 def win_rates_report(user=None, **filters) -> dict:
     form, pipeline = _scope(user, filters)
-    return {"pipeline": pipeline.name, "rows": win_rates(form.apply(visible(user), period_field="created_at__date"),
-                                                         pipeline)}
+    opportunities = form.apply(visible(user), period_field="created_at__date").filter(pipeline=pipeline)
+    return {"pipeline": pipeline.name, "rows": win_rates(opportunities, pipeline),
+            "by_owner": win_rate_by_owner(opportunities)}
 
 
 def cycle_report(user=None, **filters) -> dict:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from ..models import Opportunity, Stage, StageChange
 
@@ -72,3 +72,13 @@ def apply_learned_rates(*, actor, pipeline, opportunities=None) -> int:
             stage.save(update_fields=["win_rate"])
             changed += 1
     return changed
+
+
+def win_rate_by_owner(opportunities) -> list[dict]:
+    """Closed opportunities per owner: won, lost and the share won."""
+    rows = (opportunities.filter(status__in=["won", "lost"]).values("owner__username", "owner__display_name")
+            .annotate(won=Count("id", filter=Q(status="won")), lost=Count("id", filter=Q(status="lost")))
+            .order_by("owner__username"))
+    return [{"owner": r["owner__display_name"] or r["owner__username"], "username": r["owner__username"],
+             "won": r["won"], "lost": r["lost"], "win_percent": _percent(r["won"], r["won"] + r["lost"])}
+            for r in rows]
