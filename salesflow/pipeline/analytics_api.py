@@ -15,9 +15,12 @@ def _call(func, request, **filters):
         raise ValidationError(str(exc)) from None
 
 
-def _filters(pipeline, team, owner, region, product, customer_class, period=""):
-    return {"pipeline": pipeline, "team": team, "owner": owner, "region": region, "product": product,
-            "customer_class": customer_class, "period": period}
+def _filters(pipeline, team, owner, region, product, customer_class, period=None):
+    filters = {"pipeline": pipeline, "team": team, "owner": owner, "region": region, "product": product,
+               "customer_class": customer_class}
+    if period is not None:
+        filters["period"] = period
+    return filters
 
 
 @router.get("/funnel", summary="Funnel (tracking only): count and amount per stage")

@@ -17,10 +17,10 @@ def stage_intervals_sql(opportunities) -> tuple[str, list]:
     table = StageChange._meta.db_table
     sql = f"""
         SELECT to_stage_id AS stage_id, {_days_between("next_at", "changed_at")} AS days FROM (
-            SELECT to_stage_id, changed_at,
+            SELECT to_stage_id, to_status, changed_at,
                    LEAD(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS next_at
-            FROM {table} WHERE opportunity_id IN ({ids_sql}) AND to_status IN ('tracking', '')
-        ) stays WHERE next_at IS NOT NULL
+            FROM {table} WHERE opportunity_id IN ({ids_sql})
+        ) stays WHERE next_at IS NOT NULL AND to_status = 'tracking'
     """  # noqa: S608  (our own compiled SQL; values are parameters)
     return sql, list(params)
 
@@ -32,19 +32,20 @@ def average_days_per_stage(opportunities) -> dict[int, float]:
         return {stage_id: round(float(avg), 1) for stage_id, avg, _n in cursor.fetchall()}
 
 
-def percentiles_per_stage(opportunities, quantiles=(0.8, 0.95)) -> dict[int, list[float]]:
-    """Per stage, the durations (days) at the given quantiles."""
+def percentiles_per_stage(opportunities, quantiles=(0.8, 0.95), min_count=10) -> dict[int, list[float]]:
+    """Per stage with at least ``min_count`` past stays, the durations (days) at the given quantiles."""
     sql, params = stage_intervals_sql(opportunities)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             parts = ", ".join(f"percentile_cont({q}) WITHIN GROUP (ORDER BY days)" for q in quantiles)
-            cursor.execute(f"SELECT stage_id, {parts} FROM ({sql}) t GROUP BY stage_id", params)  # noqa: S608  (our own compiled SQL; values are parameters)
+            cursor.execute(f"SELECT stage_id, {parts} FROM ({sql}) t GROUP BY stage_id HAVING COUNT(*) >= %s",  # noqa: S608
+                           [*params, min_count])
             return {row[0]: [float(v) for v in row[1:]] for row in cursor.fetchall()}
         cursor.execute(f"SELECT stage_id, days FROM ({sql}) t ORDER BY stage_id, days", params)  # noqa: S608  (our own compiled SQL; values are parameters)
         by_stage: dict[int, list[float]] = {}
         for stage_id, days in cursor.fetchall():
             by_stage.setdefault(stage_id, []).append(float(days))
-    return {s: [_quantile(values, q) for q in quantiles] for s, values in by_stage.items()}
+    return {s: [_quantile(values, q) for q in quantiles] for s, values in by_stage.items() if len(values) >= min_count}
 
 
 def _quantile(sorted_values: list[float], q: float) -> float:
