@@ -137,6 +137,7 @@ class Customer(AuditedModel, VersionedModel):
             models.Index(fields=["last_contact_at"], name="customer_last_contact_idx"),
             models.Index(fields=["phone"], name="customer_phone_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
+            models.Index(fields=["-pool_entered_at", "-id"], condition=Q(owner__isnull=True), name="customer_pool_idx"),
         ]
 
     def __str__(self):

@@ -5,29 +5,42 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from salesflow.core.concurrency import StaleEditError
+from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
 from salesflow.org import access
 
 from . import services
 from .analytics.stalled import stalled_levels
+from .forms import OpportunityFilterForm
 from .models import Opportunity, Pipeline, Reason, Stage
+
+EXPORT_COLUMNS = [("id", _("ID")), ("subject", _("Subject")), ("customer__name", _("Customer")),
+                  ("owner__username", _("Owner")), ("stage__name", _("Stage")), ("status", _("Status")),
+                  ("amount", _("Amount")), ("expected_close_date", _("Expected close date"))]
 
 
 @login_required
 def opportunity_list(request):
-    opportunities = Opportunity.objects.visible_to(request.user).select_related("customer", "owner", "stage")
-    status = request.GET.get("status", "")
-    if status in Opportunity.Status.values:
-        opportunities = opportunities.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        opportunities = opportunities.filter(subject__icontains=query)
-    page = Paginator(opportunities, 25).get_page(request.GET.get("page"))
-    return render(request, "pipeline/opportunity_list.html",
-                  {"page": page, "q": query, "status": status, "statuses": Opportunity.Status.choices})
+    form = OpportunityFilterForm(request.GET or None)
+    opportunities = Opportunity.objects.visible_to(request.user)
+    opportunities = form.apply(opportunities) if request.GET else opportunities.order_by("-created_at", "-id")
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        rows = opportunities.values_list(*[f for f, _label in EXPORT_COLUMNS]).iterator(chunk_size=2000)
+        return export_response(fmt=request.GET["export"], filename="opportunities", rows=rows,
+                               headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
+                               note=f"opportunities {request.GET.urlencode()}")
+    page = Paginator(opportunities.select_related("customer", "owner", "stage", "pipeline"), 25).get_page(
+        request.GET.get("page"))
+    levels = stalled_levels(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "pipeline/opportunity_list.html", {
+        "page": page, "form": form, "rows": [(o, levels.get(o.pk)) for o in page.object_list],
+        "query_string": params.urlencode()})
 
 
 KANBAN_CARDS_PER_STAGE = 50

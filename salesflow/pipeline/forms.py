@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from salesflow.org.models import Team, User
+
+from .models import Opportunity, Pipeline, Stage
+
+SORTS = {"-created_at": _("Newest first"), "expected_close_date": _("Closing soonest"), "-amount": _("Largest first")}
+
+
+class OpportunityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *Opportunity.Status.choices], required=False)
+    pipeline = forms.ModelChoiceField(label=_("Pipeline"), queryset=Pipeline.objects.all(), required=False)
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.select_related("pipeline"), required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("path"), required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *Opportunity.Type.choices], required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("", "—"), *Opportunity.Priority.choices],
+                                 required=False)
+    starred = forms.BooleanField(label=_("Starred"), required=False)
+    close_from = forms.DateField(label=_("Expected close from"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    close_to = forms.DateField(label=_("Expected close to"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    amount_min = forms.DecimalField(label=_("Amount from"), required=False, min_value=0)
+    amount_max = forms.DecimalField(label=_("Amount to"), required=False, min_value=0)
+    sort = forms.ChoiceField(label=_("Sort"), choices=list(SORTS.items()), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].label_from_instance = lambda t: t.indented_name
+
+    def apply(self, opportunities):
+        if not self.is_valid():
+            return opportunities.none()
+        data = self.cleaned_data
+        if data["q"]:
+            opportunities = opportunities.filter(subject__icontains=data["q"].strip())
+        for field in ("status", "pipeline", "stage", "owner", "type", "priority"):
+            if data[field]:
+                opportunities = opportunities.filter(**{field: data[field]})
+        if data["starred"]:
+            opportunities = opportunities.filter(starred=True)
+        if data["team"]:
+            opportunities = opportunities.filter(team__path__startswith=data["team"].path)
+        if data["close_from"]:
+            opportunities = opportunities.filter(expected_close_date__gte=data["close_from"])
+        if data["close_to"]:
+            opportunities = opportunities.filter(expected_close_date__lte=data["close_to"])
+        if data["amount_min"] is not None:
+            opportunities = opportunities.filter(amount__gte=data["amount_min"])
+        if data["amount_max"] is not None:
+            opportunities = opportunities.filter(amount__lte=data["amount_max"])
+        return opportunities.order_by(data["sort"] or "-created_at", "-id")
