@@ -10,7 +10,7 @@ from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
 from salesflow.testing.factories import make_customer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_lead_to_customer_360_flow(new_page, org):

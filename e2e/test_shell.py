@@ -5,7 +5,7 @@ import pytest
 from e2e.conftest import DESKTOP, PHONE, login, screenshot
 from salesflow.testing.factories import make_customer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_login_shows_chinese_shell_and_logout_returns_to_login(new_page, org):

@@ -52,7 +52,8 @@ def kanban(request):
     visible = Opportunity.objects.visible_to(request.user).filter(pipeline=pipeline, status=Opportunity.Status.TRACKING)
     if request.GET.get("owner", "").isdigit():
         visible = visible.filter(owner_id=int(request.GET["owner"]))
-    totals = {r["stage"]: r for r in visible.values("stage").annotate(n=Count("id"), amount=Sum("amount")).order_by()}
+    totals = {r["stage"]: {"n": r["n"], "amount": r["amount"]}
+              for r in visible.values("stage").annotate(n=Count("id"), amount=Sum("amount")).order_by()}
     columns = []
     cards = []
     for stage in pipeline.stages.all():

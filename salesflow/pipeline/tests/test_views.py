@@ -13,6 +13,8 @@ def test_kanban_shows_only_visible_cards(org, client_for):
     page = client_for(org.rep_a).get("/opportunities/kanban/").content.decode()
     assert "我的看板商机" in page and "别人的看板商机" not in page
     assert f'data-testid="card-{mine.pk}"' in page
+    first = Pipeline.default().stages.get(order=1)
+    assert f'data-stage="{first.pk}" aria-label="{first.name}"' in page
 
 
 def test_kanban_move_refused_by_exit_criteria_shows_message_and_keeps_stage(org, client_for):
