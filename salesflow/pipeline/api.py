@@ -1,3 +1,163 @@
-from ninja import Router
+from datetime import date, datetime
+from decimal import Decimal
 
-router = Router(tags=["pipeline"])
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from salesflow.core.api_schemas import Page
+from salesflow.customers.models import Customer
+from salesflow.org import access
+
+from . import services
+from .forms import OpportunityFilterForm
+from .models import Opportunity, Pipeline, Reason, Stage
+
+router = Router(tags=["opportunities"])
+
+
+class OpportunityOut(Schema):
+    id: int
+    subject: str
+    customer_id: int
+    owner_id: int
+    team_id: int | None
+    pipeline_id: int
+    stage_id: int
+    status: str
+    amount: Decimal
+    expected_close_date: date
+    type: str
+    priority: str
+    starred: bool
+    forecast_category: str
+    close_date_pushes: int
+    created_at: datetime
+    closed_at: datetime | None
+    version: int
+
+
+class OpportunityIn(Schema):
+    customer_id: int
+    subject: str
+    amount: Decimal = Decimal(0)
+    expected_close_date: date | None = None
+    type: str = "new_business"
+    source: str = ""
+    pipeline_id: int | None = None
+
+
+class OpportunityPatch(Schema):
+    version: int
+    subject: str | None = None
+    amount: Decimal | None = None
+    expected_close_date: date | None = None
+    priority: str | None = None
+    starred: bool | None = None
+    forecast_category: str | None = None
+    next_step: str | None = None
+    completed_actions: list[str] | None = None
+
+
+class MoveIn(Schema):
+    version: int
+    stage_id: int
+    override_reason: str = ""
+
+
+class CloseIn(Schema):
+    version: int
+    reason_id: int | None = None
+
+
+class StageOut(Schema):
+    id: int
+    name: str
+    order: int
+    win_rate: Decimal
+    key_actions: list[str]
+
+
+class PipelineOut(Schema):
+    id: int
+    name: str
+    is_default: bool
+    stages: list[StageOut]
+
+    @staticmethod
+    def resolve_stages(obj):
+        return list(obj.stages.all())
+
+
+@router.get("/", response=list[OpportunityOut], summary="Opportunities the caller may see (list page filters)")
+@paginate(Page)
+def list_opportunities(request, q: str = "", status: str = "", pipeline: int | None = None, stage: int | None = None,
+                       owner: int | None = None, team: int | None = None, type: str = "",  # noqa: A002
+                       priority: str = "", close_from: date | None = None, close_to: date | None = None,
+                       sort: str = ""):
+    filters = {k: str(v) for k, v in locals().items() if k != "request" and v not in (None, "")}
+    form = OpportunityFilterForm(filters)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    return form.apply(Opportunity.objects.visible_to(request.user))
+
+
+@router.get("/pipelines", response=list[PipelineOut], summary="Pipelines and their stages")
+def pipelines(request):
+    return Pipeline.objects.filter(active=True).prefetch_related("stages")
+
+
+@router.get("/{opportunity_id}", response=OpportunityOut)
+def get_opportunity(request, opportunity_id: int):
+    return access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
+
+
+@router.post("/", response={201: OpportunityOut})
+def create_opportunity(request, payload: OpportunityIn):
+    customer = access.get_visible_or_404(Customer, request.user, pk=payload.customer_id)
+    access.require_change(request.user, customer)
+    pipeline = get_object_or_404(Pipeline, pk=payload.pipeline_id) if payload.pipeline_id else None
+    opportunity = services.open_opportunity(
+        actor=request.user, customer=customer, subject=payload.subject, amount=payload.amount,
+        expected_close_date=payload.expected_close_date, type=payload.type, source=payload.source, pipeline=pipeline,
+        idempotency_key=request.headers.get("Idempotency-Key") or None)
+    return Status(201, opportunity)
+
+
+@router.patch("/{opportunity_id}", response=OpportunityOut, summary="Update; send the version you read")
+def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.update_opportunity(actor=request.user, opportunity=opportunity, version=version, **changes)
+
+
+@router.post("/{opportunity_id}/move", response=OpportunityOut, summary="Move to a stage (exit criteria apply)")
+def move(request, opportunity_id: int, payload: MoveIn):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
+    stage = get_object_or_404(Stage, pk=payload.stage_id)
+    return services.move_stage(actor=request.user, opportunity=opportunity, stage=stage, version=payload.version,
+                               override_reason=payload.override_reason)
+
+
+@router.post("/{opportunity_id}/win", response=OpportunityOut)
+def win(request, opportunity_id: int, payload: CloseIn):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
+    reason = get_object_or_404(Reason, pk=payload.reason_id) if payload.reason_id else None
+    return services.win_opportunity(actor=request.user, opportunity=opportunity, reason=reason,
+                                    version=payload.version)
+
+
+@router.post("/{opportunity_id}/lose", response=OpportunityOut)
+def lose(request, opportunity_id: int, payload: CloseIn):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
+    reason = get_object_or_404(Reason, pk=payload.reason_id) if payload.reason_id else None
+    return services.lose_opportunity(actor=request.user, opportunity=opportunity, reason=reason,
+                                     version=payload.version)
+
+
+@router.post("/{opportunity_id}/reopen", response=OpportunityOut)
+def reopen(request, opportunity_id: int, payload: CloseIn):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
+    return services.reopen_opportunity(actor=request.user, opportunity=opportunity, version=payload.version)

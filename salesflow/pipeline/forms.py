@@ -53,3 +53,24 @@ class OpportunityFilterForm(forms.Form):
         if data["amount_max"] is not None:
             opportunities = opportunities.filter(amount__lte=data["amount_max"])
         return opportunities.order_by(data["sort"] or "-created_at", "-id")
+
+
+class OpportunityForm(forms.ModelForm):
+    """Create or edit the plain fields; stage and status change only through the move/win/lose actions."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Opportunity
+        fields = ["subject", "customer", "amount", "expected_close_date", "type", "category", "priority", "starred",
+                  "source", "forecast_category", "next_step"]
+        widgets = {"expected_close_date": forms.DateInput(attrs={"type": "date"}), "customer": forms.HiddenInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from salesflow.customers.models import Customer
+
+        self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            del self.fields["customer"]

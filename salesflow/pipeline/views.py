@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +12,12 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
+from salesflow.customers.models import Customer
 from salesflow.org import access
 
 from . import services
 from .analytics.stalled import stalled_levels
-from .forms import OpportunityFilterForm
+from .forms import OpportunityFilterForm, OpportunityForm
 from .models import Opportunity, Pipeline, Reason, Stage
 
 EXPORT_COLUMNS = [("id", _("ID")), ("subject", _("Subject")), ("customer__name", _("Customer")),
@@ -154,3 +156,66 @@ def suspend(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
     return _run(request, opportunity, lambda: services.suspend_opportunity(
         actor=request.user, opportunity=opportunity, version=_version(request)))
+
+
+@login_required
+def opportunity_new(request):
+    customer = access.get_visible_or_404(Customer, request.user, pk=request.GET.get("customer") or
+                                         request.POST.get("customer") or 0)
+    form = OpportunityForm(request.POST or None, user=request.user, initial={"customer": customer.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opportunity = services.open_opportunity(
+                actor=request.user, customer=customer, subject=data["subject"], amount=data["amount"],
+                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"])
+            services.update_opportunity(actor=request.user, opportunity=opportunity, version=opportunity.version,
+                                        **{k: data[k] for k in ("category", "priority", "starred",
+                                                                "forecast_category", "next_step")})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Opportunity created."))
+            return redirect(opportunity)
+    status = 400 if form.errors else 200
+    return render(request, "pipeline/opportunity_form.html", {"form": form, "customer": customer}, status=status)
+
+
+@login_required
+def opportunity_edit(request, pk):
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    access.require_change(request.user, opportunity)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_opportunity(actor=request.user, opportunity=opportunity,
+                                        version=form.cleaned_data["version"], **fields)
+        except StaleEditError:
+            form.add_error(None, StaleEditError.message)
+            return render(request, "pipeline/opportunity_form.html", {"form": form, "object": opportunity},
+                          status=409)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Opportunity saved."))
+            return redirect(opportunity)
+    status = 400 if form.errors else 200
+    return render(request, "pipeline/opportunity_form.html", {"form": form, "object": opportunity}, status=status)
+
+
+@login_required
+def distribution(request):
+    """Counts and amounts by category, type, status, source, owner and month, in the database."""
+    opportunities = Opportunity.objects.visible_to(request.user)
+    tables = []
+    for field, title in (("status", _("By status")), ("type", _("By type")), ("category", _("By category")),
+                         ("source", _("By source")), ("owner__username", _("By owner"))):
+        rows = opportunities.values(field).annotate(n=Count("id"), total=Sum("amount")).order_by("-n")[:30]
+        tables.append({"title": title, "rows": [(r[field] or "—", r["n"], r["total"]) for r in rows]})
+    for field, title in (("created_at", _("By month created")), ("expected_close_date", _("By expected close month"))):
+        rows = (opportunities.annotate(month=TruncMonth(field)).values("month")
+                .annotate(n=Count("id"), total=Sum("amount")).order_by("-month")[:24])
+        tables.append({"title": title, "rows": [(r["month"].strftime("%Y-%m") if r["month"] else "—", r["n"],
+                                                 r["total"]) for r in rows]})
+    return render(request, "pipeline/distribution.html", {"tables": tables})

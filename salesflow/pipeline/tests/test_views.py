@@ -46,3 +46,55 @@ def test_kanban_query_count_is_per_stage_not_per_card(org, client_for, django_as
     client.get("/opportunities/kanban/")  # the first request also writes the session
     with django_assert_max_num_queries(16):
         assert client.get("/opportunities/kanban/").status_code == 200
+
+
+def test_create_and_edit_an_opportunity_from_the_customer(org, client_for):
+    customer = make_customer(org.rep_a)
+    client = client_for(org.rep_a)
+    assert "data-testid=\"new-opportunity\"" in client.get(f"/customers/{customer.pk}/").content.decode()
+    response = client.post(f"/opportunities/new/?customer={customer.pk}", {
+        "customer": customer.pk, "subject": "新商机", "amount": "5000", "expected_close_date": "2027-03-01",
+        "type": "upsell", "priority": "high", "forecast_category": "commit", "category": "", "source": "",
+        "next_step": ""})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    opp = Opportunity.objects.get(subject="新商机")
+    assert (opp.priority, opp.forecast_category, opp.amount) == ("high", "commit", 5000)
+    stale = opp.version
+    edit = {"subject": "新商机2", "amount": "6000", "expected_close_date": "2027-04-01", "type": "upsell",
+            "priority": "high", "forecast_category": "commit", "category": "", "source": "", "next_step": "",
+            "version": stale}
+    assert client.post(f"/opportunities/{opp.pk}/edit/", edit).status_code == 302
+    assert client.post(f"/opportunities/{opp.pk}/edit/", {**edit, "subject": "覆盖"}).status_code == 409
+    opp.refresh_from_db()
+    assert opp.subject == "新商机2" and opp.close_date_pushes == 1
+
+
+def test_rep_cannot_open_an_opportunity_on_another_reps_customer(org, client_for):
+    other = make_customer(org.rep_b)
+    assert client_for(org.rep_a).get(f"/opportunities/new/?customer={other.pk}").status_code == 404
+
+
+def test_api_move_enforces_exit_criteria_and_version(org, client_for):
+    opp = open_opp(org.rep_a)
+    stages = list(Pipeline.default().stages.order_by("order"))
+    client = client_for(org.rep_a)
+    refused = client.post(f"/api/v1/opportunities/{opp.pk}/move", {"version": 1, "stage_id": stages[1].pk},
+                          content_type="application/json")
+    assert refused.status_code == 422
+    client.patch(f"/api/v1/opportunities/{opp.pk}", {"version": 1, "completed_actions": stages[0].key_actions},
+                 content_type="application/json")
+    stale = client.post(f"/api/v1/opportunities/{opp.pk}/move", {"version": 1, "stage_id": stages[1].pk},
+                        content_type="application/json")
+    assert stale.status_code == 409
+    ok = client.post(f"/api/v1/opportunities/{opp.pk}/move", {"version": 2, "stage_id": stages[1].pk},
+                     content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["stage_id"] == stages[1].pk
+    assert client_for(org.rep_b).get(f"/api/v1/opportunities/{opp.pk}").status_code == 404
+    assert client_for(org.rep_b).get("/api/v1/opportunities/").json()["count"] == 0
+
+
+def test_distribution_page_counts_visible_only(org, client_for):
+    open_opp(org.rep_a, "甲")
+    open_opp(org.rep_b, "乙")
+    page = client_for(org.rep_a).get("/opportunities/stats/").content.decode()
+    assert "rep_a" in page and "rep_b" not in page.split("<main", 1)[1]
