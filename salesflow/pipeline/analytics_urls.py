@@ -9,4 +9,6 @@ urlpatterns = [
     path("win-rates/apply/", views.apply_rates, name="apply_rates"),
     path("forecast/", views.forecast_page, name="forecast"),
     path("stalled/", views.stalled_page, name="stalled"),
+    path("changes/", views.changes_page, name="changes"),
+    path("forecast/submissions/", views.submissions_page, name="submissions"),
 ]

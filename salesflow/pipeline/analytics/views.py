@@ -1,5 +1,8 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,3 +82,74 @@ def stalled_page(request):
     levels = stalled_levels(rows)
     return render(request, "analytics/stalled.html", {"form": form, "rows": [(o, levels.get(o.pk)) for o in rows],
                                                       "now": timezone.now()})
+
+
+@login_required
+def changes_page(request):
+    from salesflow.core.periods import parse_period
+
+    from .changes import opportunities_for, pipeline_changes
+
+    try:
+        period = parse_period(request.GET.get("period", "")) if request.GET.get("period") else period_of(
+            "quarter", timezone.localdate())
+        since_day = datetime.date.fromisoformat(request.GET["since"]) if request.GET.get("since") else (
+            timezone.localdate() - datetime.timedelta(days=7))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("analytics:changes")
+    since = datetime.datetime.combine(since_day, datetime.time(), tzinfo=timezone.get_current_timezone())
+    opportunities = visible(request.user)
+    result = pipeline_changes(opportunities, period, since)
+    chosen = request.GET.get("show")
+    listed = list(opportunities_for(opportunities, result.get(chosen, []))[:200]) if chosen in result else []
+    labels = {"new": _("New"), "moved_in": _("Moved in (close date pulled in)"),
+              "moved_out": _("Moved out (close date pushed out)"), "amount_up": _("Amount up"),
+              "amount_down": _("Amount down"), "won": _("Won"), "lost": _("Lost")}
+    return render(request, "analytics/changes.html", {
+        "period": period, "since": since_day, "counts": [(k, labels[k], len(v)) for k, v in result.items()],
+        "chosen": chosen, "listed": listed})
+
+
+@login_required
+def submissions_page(request):
+    from decimal import Decimal, InvalidOperation
+
+    from salesflow.core.periods import parse_period
+
+    from .. import forecasting
+    from ..models import ForecastSubmission
+
+    label = request.GET.get("period") or period_of("quarter", timezone.localdate()).label
+    try:
+        period = parse_period(label)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("analytics:submissions")
+    if request.method == "POST":
+        try:
+            commit = Decimal(request.POST.get("commit", "").replace(",", ""))
+            best = Decimal(request.POST.get("best_case", "").replace(",", ""))
+            if request.POST.get("submission"):
+                submission = ForecastSubmission.objects.select_related("owner").get(pk=request.POST["submission"])
+                forecasting.adjust_forecast(actor=request.user, submission=submission, commit=commit,
+                                            best_case=best, reason=request.POST.get("reason", ""))
+            else:
+                forecasting.submit_forecast(actor=request.user, period_label=period.label, commit=commit,
+                                            best_case=best, note=request.POST.get("note", ""))
+            messages.success(request, _("Forecast saved."))
+        except (InvalidOperation, ValueError):
+            messages.error(request, _("Enter the figures as numbers."))
+        except ForecastSubmission.DoesNotExist:
+            messages.error(request, _("No such forecast."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect(f"{request.path}?period={period.label}")
+    system = forecast(visible(request.user).filter(owner=request.user), period)
+    context = {"period": period, "system": system,
+               "mine": forecasting.history([request.user.pk], period.label)[:20]}
+    if request.user.is_manager_or_above:
+        rollup = forecasting.team_rollup(request.user, period.label)
+        context.update(rollup=rollup, team_history=forecasting.history(
+            [row["member"].pk for row in rollup["rows"]], period.label)[:50])
+    return render(request, "analytics/submissions.html", context)
