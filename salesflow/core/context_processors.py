@@ -24,6 +24,8 @@ ADMIN_SECTIONS = [
     ("org:regions", _("Regions"), "◈"),
     ("customers:settings", _("Customer settings"), "⚙"),
     ("leads:settings", _("Lead settings"), "⚙"),
+    ("pipeline:settings", _("Pipelines"), "⚙"),
+    ("pipeline:products", _("Products"), "▣"),
     ("core-audit", _("Audit log"), "☰"),
 ]
 

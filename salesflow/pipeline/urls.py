@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import settings_views, views
 
 app_name = "pipeline"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("kanban/", views.kanban, name="kanban"),
     path("new/", views.opportunity_new, name="new"),
     path("stats/", views.distribution, name="stats"),
+    path("settings/", settings_views.pipeline_settings, name="settings"),
+    path("settings/pipelines/new/", settings_views.pipeline_edit, name="pipeline_new"),
+    path("settings/pipelines/<int:pk>/", settings_views.pipeline_edit, name="pipeline_edit"),
+    path("products/", settings_views.products, name="products"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/actions/", views.tick_actions, name="actions"),
