@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,17 +53,25 @@ def customer_list(request):
     return render(request, "customers/customer_list.html", context)
 
 
+SAVED_VIEW_LISTS = {"customers": "customers:list", "opportunities": "pipeline:list", "leads": "leads:list"}
+
+
 @login_required
 @require_POST
 def save_view(request):
+    """Save the current filters of a list (customers, leads or opportunities) under a name."""
+    list_name = request.POST.get("list", "customers")
+    if list_name not in SAVED_VIEW_LISTS:
+        list_name = "customers"
     name = request.POST.get("name", "").strip()[:60]
+    query = request.POST.get("query", "")[:1000]
     if not name:
         messages.error(request, _("Give the view a name."))
     else:
-        SavedView.objects.update_or_create(user=request.user, list_name="customers", name=name,
-                                           defaults={"query": request.POST.get("query", "")[:1000]})
+        SavedView.objects.update_or_create(user=request.user, list_name=list_name, name=name,
+                                           defaults={"query": query})
         messages.success(request, _("View “%(name)s” saved.") % {"name": name})
-    return redirect(f"{request.path.rsplit('views/', 1)[0]}?{request.POST.get('query', '')}")
+    return redirect(f"{reverse(SAVED_VIEW_LISTS[list_name])}?{query}")
 
 
 @login_required

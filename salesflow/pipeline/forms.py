@@ -74,3 +74,18 @@ class OpportunityForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["customer"]
+
+
+class LineForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None)
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0.01, max_digits=12, decimal_places=2)
+    unit_price = forms.DecimalField(label=_("Unit price"), min_value=0, max_digits=16, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from salesflow.contracts.models import Product
+
+        self.fields["product"].queryset = Product.objects.filter(active=True)
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=1, can_delete=True)

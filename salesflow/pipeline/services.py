@@ -69,7 +69,7 @@ def open_opportunity(*, actor, customer, subject: str, amount=Decimal(0), owner=
     return opportunity
 
 
-def set_lines(*, opportunity, lines) -> None:
+def set_lines(*, opportunity, lines, actor=None) -> None:
     """Replace the line items; the opportunity's amount becomes their sum."""
     opportunity.lines.all().delete()
     objects = []
@@ -80,9 +80,17 @@ def set_lines(*, opportunity, lines) -> None:
     OpportunityLine.objects.bulk_create(objects)
     total = sum((line.amount for line in objects), Decimal(0))
     if total != opportunity.amount:
-        _record_change(opportunity, "amount", opportunity.amount, total, actor=None)
+        _record_change(opportunity, "amount", opportunity.amount, total, actor=actor)
         opportunity.amount = total
         opportunity.save(update_fields=["amount"])
+
+
+@transaction.atomic
+def replace_lines(*, actor, opportunity, lines) -> Opportunity:
+    access.require_change(actor, opportunity)
+    opportunity = _locked(opportunity, None)
+    set_lines(opportunity=opportunity, lines=lines, actor=actor)
+    return opportunity
 
 
 def _record_change(opportunity, field, old, new, *, actor):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/pipelines/<int:pk>/", settings_views.pipeline_edit, name="pipeline_edit"),
     path("products/", settings_views.products, name="products"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),
+    path("<int:pk>/lines/", views.lines, name="lines"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/actions/", views.tick_actions, name="actions"),
     path("<int:pk>/move/", views.move, name="move"),

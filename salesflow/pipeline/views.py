@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
-from salesflow.customers.models import Customer
+from salesflow.customers.models import Customer, SavedView
 from salesflow.org import access
 
 from . import services
 from .analytics.stalled import stalled_levels
-from .forms import OpportunityFilterForm, OpportunityForm
+from .forms import LineFormSet, OpportunityFilterForm, OpportunityForm
 from .models import Opportunity, Pipeline, Reason, Stage
 
 EXPORT_COLUMNS = [("id", _("ID")), ("subject", _("Subject")), ("customer__name", _("Customer")),
@@ -42,7 +42,8 @@ def opportunity_list(request):
     params.pop("page", None)
     return render(request, "pipeline/opportunity_list.html", {
         "page": page, "form": form, "rows": [(o, levels.get(o.pk)) for o in page.object_list],
-        "query_string": params.urlencode()})
+        "query_string": params.urlencode(),
+        "saved_views": SavedView.objects.filter(user=request.user, list_name="opportunities")})
 
 
 KANBAN_CARDS_PER_STAGE = 50
@@ -82,6 +83,9 @@ def opportunity_detail(request, pk):
         "stage_changes": opportunity.stage_changes.select_related("from_stage", "to_stage", "changed_by"),
         "changes": opportunity.changes.select_related("changed_by"),
         "lines": opportunity.lines.select_related("product"),
+        "line_formset": LineFormSet(prefix="lines", initial=[
+            {"product": line.product_id, "quantity": line.quantity, "unit_price": line.unit_price}
+            for line in opportunity.lines.all()]),
         "history": AuditEntry.for_object(opportunity)[:20],
         "reasons": Reason.objects.filter(active=True),
         "can_change": access.can_change(request.user, opportunity),
@@ -219,3 +223,21 @@ def distribution(request):
         tables.append({"title": title, "rows": [(r["month"].strftime("%Y-%m") if r["month"] else "—", r["n"],
                                                  r["total"]) for r in rows]})
     return render(request, "pipeline/distribution.html", {"tables": tables})
+
+
+@login_required
+@require_POST
+def lines(request, pk):
+    """Replace the line items; the amount becomes their sum (recorded as an amount change)."""
+    opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
+    access.require_change(request.user, opportunity)
+    formset = LineFormSet(request.POST, prefix="lines")
+    if not formset.is_valid():
+        messages.error(request, _("Check the product lines: every line needs a product, a quantity above 0 and a "
+                                  "price of 0 or more."))
+        return redirect(opportunity)
+    rows = [(f.cleaned_data["product"], f.cleaned_data["quantity"], f.cleaned_data["unit_price"])
+            for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    services.replace_lines(actor=request.user, opportunity=opportunity, lines=rows)
+    messages.success(request, _("Products saved."))
+    return redirect(opportunity)

@@ -98,3 +98,28 @@ def test_distribution_page_counts_visible_only(org, client_for):
     open_opp(org.rep_b, "乙")
     page = client_for(org.rep_a).get("/opportunities/stats/").content.decode()
     assert "rep_a" in page and "rep_b" not in page.split("<main", 1)[1]
+
+
+def test_line_items_set_the_amount_and_are_history(org, client_for):
+    from salesflow.contracts.models import Product
+
+    product = Product.objects.create(code="SRV", name="服务器", list_price=10000)
+    opp = open_opp(org.rep_a)
+    client = client_for(org.rep_a)
+    data = {"lines-TOTAL_FORMS": 2, "lines-INITIAL_FORMS": 0, "lines-0-product": product.pk,
+            "lines-0-quantity": "3", "lines-0-unit_price": "9000", "lines-1-product": product.pk,
+            "lines-1-quantity": "1", "lines-1-unit_price": "500"}
+    assert client.post(f"/opportunities/{opp.pk}/lines/", data).status_code == 302
+    opp.refresh_from_db()
+    assert opp.amount == 27500 and opp.lines.count() == 2
+    assert opp.changes.filter(field="amount", new_value="27500.00").exists()
+    bad = {**data, "lines-0-quantity": "0"}
+    client.post(f"/opportunities/{opp.pk}/lines/", bad)
+    assert Opportunity.objects.get(pk=opp.pk).amount == 27500
+
+
+def test_saved_view_for_opportunities(org, client_for):
+    client = client_for(org.rep_a)
+    response = client.post("/customers/views/", {"list": "opportunities", "name": "高优先级", "query": "priority=high"})
+    assert response["Location"] == "/opportunities/?priority=high"
+    assert "高优先级" in client.get("/opportunities/").content.decode()
