@@ -63,14 +63,17 @@ class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = ["subject", "customer", "amount", "expected_close_date", "type", "category", "priority", "starred",
-                  "source", "forecast_category", "next_step"]
-        widgets = {"expected_close_date": forms.DateInput(attrs={"type": "date"}), "customer": forms.HiddenInput}
+                  "source", "forecast_category", "next_step", "contacts", "competitors"]
+        widgets = {"expected_close_date": forms.DateInput(attrs={"type": "date"}), "customer": forms.HiddenInput,
+                   "contacts": forms.CheckboxSelectMultiple, "competitors": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         from salesflow.customers.models import Customer
 
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        customer_id = self.instance.customer_id or self.initial.get("customer")
+        self.fields["contacts"].queryset = self.fields["contacts"].queryset.filter(customer_id=customer_id)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["customer"]

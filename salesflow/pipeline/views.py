@@ -173,9 +173,11 @@ def opportunity_new(request):
             opportunity = services.open_opportunity(
                 actor=request.user, customer=customer, subject=data["subject"], amount=data["amount"],
                 expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"])
-            services.update_opportunity(actor=request.user, opportunity=opportunity, version=opportunity.version,
-                                        **{k: data[k] for k in ("category", "priority", "starred",
-                                                                "forecast_category", "next_step")})
+            opportunity = services.update_opportunity(
+                actor=request.user, opportunity=opportunity, version=opportunity.version,
+                **{k: data[k] for k in ("category", "priority", "starred", "forecast_category", "next_step")})
+            opportunity.contacts.set(data["contacts"])
+            opportunity.competitors.set(data["competitors"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -191,10 +193,12 @@ def opportunity_edit(request, pk):
     access.require_change(request.user, opportunity)
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "contacts", "competitors")}
         try:
             services.update_opportunity(actor=request.user, opportunity=opportunity,
                                         version=form.cleaned_data["version"], **fields)
+            opportunity.contacts.set(form.cleaned_data["contacts"])
+            opportunity.competitors.set(form.cleaned_data["competitors"])
         except StaleEditError:
             form.add_error(None, StaleEditError.message)
             return render(request, "pipeline/opportunity_form.html", {"form": form, "object": opportunity},
