@@ -1,5 +1,4 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.core.concurrency import VersionedModelForm
@@ -65,10 +64,8 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        owners = User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER]).order_by("username")
-        if access.effective_scope(user) != "all":
-            owners = owners.filter(Q(team__in=access.team_subtree_ids(user)) | Q(pk=user.pk))
-        self.fields["owner"].queryset = owners
+        self.fields["owner"].queryset = access.users_in_scope(user).filter(
+            role__in=[Role.REP, Role.MANAGER]).order_by("username")
         for name in ("team", "region"):
             self.fields[name].label_from_instance = lambda node: node.indented_name
 

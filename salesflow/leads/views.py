@@ -68,10 +68,7 @@ def lead_edit(request, pk=None):
 
 
 def assignable_users(user):
-    users = User.objects.filter(is_active=True, role__in=["rep", "manager"]).order_by("username")
-    if access.effective_scope(user) != "all":
-        users = users.filter(team__in=access.team_subtree_ids(user))
-    return users
+    return access.users_in_scope(user).filter(role__in=["rep", "manager"]).order_by("username")
 
 
 @login_required

@@ -66,6 +66,16 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(**{getattr(self.model, "ACCESS_OWNER", "owner"): user})
 
 
+def users_in_scope(user):
+    """The active users whose records ``user`` oversees: everyone (scope all) or their team subtree and themselves."""
+    from .models import User
+
+    users = User.objects.filter(is_active=True)
+    if effective_scope(user) != Scope.ALL:
+        users = users.filter(Q(team__in=team_subtree_ids(user)) | Q(pk=user.pk))
+    return users
+
+
 def can_view(user, obj) -> bool:
     model = type(obj)
     return model._default_manager.filter(visibility_q(user, model), pk=obj.pk).exists()

@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 from salesflow.core.api_schemas import Page
 
 from . import access
-from .models import Region, Role, Team, User
+from .models import Region, Role, Team
 
 router = Router(tags=["organisation"])
 
@@ -38,9 +38,7 @@ def me(request):
 @paginate(Page)
 def list_users(request, team: int | None = None, role: str | None = None):
     access.require_role(request.user, Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
-    users = User.objects.order_by("username")
-    if access.effective_scope(request.user) != "all":
-        users = users.filter(team__in=access.team_subtree_ids(request.user))
+    users = access.users_in_scope(request.user).order_by("username")
     if team:
         users = users.filter(team_id=team)
     if role:

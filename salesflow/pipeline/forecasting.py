@@ -41,10 +41,8 @@ def adjust_forecast(*, actor: User, submission: ForecastSubmission, commit, best
 
 
 def team_members(manager: User):
-    members = User.objects.filter(is_active=True, role__in=[Role.REP, Role.MANAGER]).exclude(pk=manager.pk)
-    if access.effective_scope(manager) != "all":
-        members = members.filter(team__in=access.team_subtree_ids(manager))
-    return members.order_by("username")
+    return (access.users_in_scope(manager).filter(role__in=[Role.REP, Role.MANAGER]).exclude(pk=manager.pk)
+            .order_by("username"))
 
 
 def team_rollup(manager: User, period_label: str) -> dict:
