@@ -51,7 +51,7 @@ def duplicates_for(*, company="", phone="", email="", exclude_pk=None) -> dict:
 def pick_owner(lead: Lead) -> User | None:
     """The first active rule that fits the lead's region chooses the next rep in turn (round robin)."""
     rules = LeadAssignmentRule.objects.filter(active=True).select_related("region", "last_assigned")
-    for rule in rules.select_for_update():
+    for rule in rules.select_for_update(of=("self",)):  # lock the rules, not the joined region/user rows
         if rule.region_id and not (lead.region_id and lead.region.path.startswith(rule.region.path)):
             continue
         reps = list(rule.reps.filter(is_active=True).order_by("id"))
