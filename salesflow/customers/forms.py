@@ -77,9 +77,9 @@ class CustomerFilterForm(forms.Form):
         if data["owner"]:
             customers = customers.filter(owner=data["owner"])
         if data["team"]:
-            customers = customers.filter(team__path__startswith=data["team"].path)
+            customers = customers.filter(team__in=data["team"].subtree().values("id"))
         if data["region"]:
-            customers = customers.filter(region__path__startswith=data["region"].path)
+            customers = customers.filter(region__in=data["region"].subtree().values("id"))
         for field in ("industry", "customer_class", "lifecycle_stage", "source"):
             if data[field]:
                 customers = customers.filter(**{field: data[field]})

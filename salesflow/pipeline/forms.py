@@ -43,7 +43,7 @@ class OpportunityFilterForm(forms.Form):
         if data["starred"]:
             opportunities = opportunities.filter(starred=True)
         if data["team"]:
-            opportunities = opportunities.filter(team__path__startswith=data["team"].path)
+            opportunities = opportunities.filter(team__in=data["team"].subtree().values("id"))
         if data["close_from"]:
             opportunities = opportunities.filter(expected_close_date__gte=data["close_from"])
         if data["close_to"]:

@@ -46,7 +46,7 @@ def opportunity_list(request):
         "saved_views": SavedView.objects.filter(user=request.user, list_name="opportunities")})
 
 
-KANBAN_CARDS_PER_STAGE = 50
+KANBAN_CARDS_PER_STAGE = 25  # per column; the column header links to the full list
 
 
 @login_required

@@ -7,7 +7,7 @@ from salesflow.core.registry import reports
 
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
-from .forecast import forecast
+from .forecast import forecast_breakdown
 from .funnel import funnel
 from .stalled import stalled_levels, stalled_queryset
 from .winrates import win_rate_by_owner, win_rates
@@ -42,9 +42,8 @@ def forecast_report(user=None, period: str | None = None, **filters) -> dict:
     chosen = parse_period(period) if period else period_of("quarter", timezone.localdate())
     form, pipeline = _scope(user, filters)
     opportunities = form.apply(visible(user)).filter(pipeline=pipeline)
-    return {"period": chosen.label, "total": forecast(opportunities, chosen),
-            "by_team": forecast(opportunities, chosen, "team__name"),
-            "rows": forecast(opportunities, chosen, "owner__username")}
+    result = forecast_breakdown(opportunities, chosen)
+    return {"period": chosen.label, "total": result["total"], "by_team": result["by_team"], "rows": result["by_rep"]}
 
 
 def stalled_report(user=None, **filters) -> dict:

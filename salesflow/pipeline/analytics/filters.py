@@ -44,11 +44,11 @@ class AnalyticsFilter(forms.Form):
             opportunities = opportunities.filter(**{f"{period_field}__range": (data["period"].start,
                                                                                data["period"].end)})
         if data["team"]:
-            opportunities = opportunities.filter(team__path__startswith=data["team"].path)
+            opportunities = opportunities.filter(team__in=data["team"].subtree().values("id"))
         if data["owner"]:
             opportunities = opportunities.filter(owner=data["owner"])
         if data["region"]:
-            opportunities = opportunities.filter(region__path__startswith=data["region"].path)
+            opportunities = opportunities.filter(region__in=data["region"].subtree().values("id"))
         if data["product"]:
             opportunities = opportunities.filter(lines__product=data["product"]).distinct()
         if data["customer_class"]:

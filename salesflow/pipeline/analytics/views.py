@@ -14,7 +14,7 @@ from salesflow.org.models import Role
 
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
-from .forecast import forecast
+from .forecast import forecast, forecast_breakdown
 from .funnel import funnel
 from .stalled import stalled_levels, stalled_queryset
 from .winrates import apply_learned_rates, win_rates
@@ -65,11 +65,7 @@ def forecast_page(request):
     if request.GET and form.is_valid():
         form.cleaned_data["period"] = None  # the period picks the close dates below, not a created-date filter
         opportunities = form.apply(opportunities)
-    context = {
-        "form": form, "period": period, "total": forecast(opportunities, period),
-        "by_team": forecast(opportunities, period, "team__name"),
-        "by_rep": forecast(opportunities, period, "owner__username"),
-    }
+    context = {"form": form, "period": period, **forecast_breakdown(opportunities, period)}
     return render(request, "analytics/forecast.html", context)
 
 
