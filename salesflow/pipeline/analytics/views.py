@@ -122,7 +122,9 @@ def submissions_page(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("analytics:submissions")
+    status = 200
     if request.method == "POST":
+        status = 400  # unless saved: the page comes back with the message, HTTP 400
         try:
             commit = Decimal(request.POST.get("commit", "").replace(",", ""))
             best = Decimal(request.POST.get("best_case", "").replace(",", ""))
@@ -134,13 +136,14 @@ def submissions_page(request):
                 forecasting.submit_forecast(actor=request.user, period_label=period.label, commit=commit,
                                             best_case=best, note=request.POST.get("note", ""))
             messages.success(request, _("Forecast saved."))
+            return redirect(f"{request.path}?period={period.label}")
         except (InvalidOperation, ValueError):
             messages.error(request, _("Enter the figures as numbers."))
         except ForecastSubmission.DoesNotExist:
             messages.error(request, _("No such forecast."))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-        return redirect(f"{request.path}?period={period.label}")
+            status = 403 if isinstance(exc, PermissionDenied) else 400
     system = forecast(visible(request.user).filter(owner=request.user), period)
     context = {"period": period, "system": system,
                "mine": forecasting.history([request.user.pk], period.label)[:20]}
@@ -148,4 +151,4 @@ def submissions_page(request):
         rollup = forecasting.team_rollup(request.user, period.label)
         context.update(rollup=rollup, team_history=forecasting.history(
             [row["member"].pk for row in rollup["rows"]], period.label)[:50])
-    return render(request, "analytics/submissions.html", context)
+    return render(request, "analytics/submissions.html", context, status=status)

@@ -45,9 +45,9 @@ def test_submission_page_flow(org, client_for):
     client = client_for(org.rep_a)
     client.post(f"/analytics/forecast/submissions/?period={PERIOD}", {"commit": "1,000", "best_case": "2000"})
     assert ForecastSubmission.objects.get(owner=org.rep_a).commit == 1000
-    bad = client.post(f"/analytics/forecast/submissions/?period={PERIOD}", {"commit": "abc", "best_case": "1"},
-                      follow=True)
-    assert "数字" in bad.content.decode()
+    bad = client.post(f"/analytics/forecast/submissions/?period={PERIOD}", {"commit": "abc", "best_case": "1"})
+    assert bad.status_code == 400 and "数字" in bad.content.decode()
+    assert ForecastSubmission.objects.filter(owner=org.rep_a).count() == 1
     page = client_for(org.manager_east).get(f"/analytics/forecast/submissions/?period={PERIOD}").content.decode()
     assert "rep_a" in page and ("1,000" in page or "1000" in page)
     assert "rep_b" not in page.split("<main", 1)[1]
