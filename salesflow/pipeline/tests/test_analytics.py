@@ -114,3 +114,23 @@ def test_analytics_pages_render_for_a_rep(org, deals, client_for, path):
     response = client_for(org.rep_a).get(path)
     assert response.status_code == 200
     assert "b1" not in response.content.decode().split("<main", 1)[1] or path == "/analytics/win-rates/"
+
+
+def test_forecast_breakdown_adds_up_and_won_counts_by_local_close_day(org, deals, client_for,
+                                                                     django_assert_max_num_queries):
+    from salesflow.pipeline.analytics.forecast import forecast_breakdown
+
+    period = parse_period(timezone.localdate().strftime("%Y"))
+    first_moment = timezone.make_aware(datetime.datetime(period.start.year, 1, 1))
+    Opportunity.objects.filter(pk=deals["a_won"].pk).update(closed_at=first_moment)  # local midnight: inside
+    result = forecast_breakdown(Opportunity.objects.all(), period)
+    assert result["total"]["closed_won"] == Decimal(1000)
+    for key in ("closed_won", "commit", "best_case", "pipeline", "weighted"):
+        assert sum(r[key] for r in result["by_team"]) == result["total"][key]
+        assert sum(r[key] for r in result["by_rep"]) == result["total"][key]
+    Opportunity.objects.filter(pk=deals["a_won"].pk).update(closed_at=first_moment - datetime.timedelta(seconds=1))
+    assert forecast_breakdown(Opportunity.objects.all(), period)["total"]["closed_won"] == 0  # last year's
+    client = client_for(org.director)
+    client.get("/analytics/forecast/")
+    with django_assert_max_num_queries(13):
+        assert client.get(f"/analytics/forecast/?period={period.label}").status_code == 200
