@@ -107,7 +107,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "template_partials",
     "salesflow.core",
     "salesflow.org",
     "salesflow.customers",
