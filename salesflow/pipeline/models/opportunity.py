@@ -15,7 +15,7 @@ from salesflow.core.money import MoneyField
 from salesflow.org.access import OwnedQuerySet
 
 __all__ = ["Pipeline", "Stage", "Reason", "Competitor", "Opportunity", "OpportunityLine", "StageChange",
-           "OpportunityChange"]
+           "OpportunityChange", "StageDurationStat"]
 
 
 class Pipeline(models.Model):
@@ -251,3 +251,15 @@ class OpportunityChange(models.Model):
 
     def __str__(self):
         return f"{self.opportunity_id}.{self.field}: {self.old_value} -> {self.new_value}"
+
+
+class StageDurationStat(models.Model):
+    """How long deals usually stay in a stage (from history), refreshed by the worker: the stalled-deal thresholds."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="duration_stat")
+    p80_days = models.FloatField()
+    p95_days = models.FloatField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.stage}: p80 {self.p80_days:.1f} d, p95 {self.p95_days:.1f} d"

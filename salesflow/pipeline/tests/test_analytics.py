@@ -134,3 +134,25 @@ def test_forecast_breakdown_adds_up_and_won_counts_by_local_close_day(org, deals
     client.get("/analytics/forecast/")
     with django_assert_max_num_queries(13):
         assert client.get(f"/analytics/forecast/?period={period.label}").status_code == 200
+
+
+def test_worker_job_stores_stage_duration_thresholds(org, deals):
+    from django.core.cache import cache
+
+    from salesflow.core.worker import run_due_jobs
+    from salesflow.pipeline.models import StageDurationStat
+
+    stage1 = Pipeline.default().stages.get(order=1)
+    now = timezone.now()
+    for days in range(1, 13):
+        opp = services.open_opportunity(actor=org.rep_a, customer=make_customer(org.rep_a), subject=f"s{days}")
+        StageChange.objects.filter(opportunity=opp).update(changed_at=now - datetime.timedelta(days=50))
+        StageChange.objects.create(opportunity=opp, from_stage=stage1, to_stage=stage1, from_status="tracking",
+                                   to_status="lost", changed_at=now - datetime.timedelta(days=50 - days))
+    assert run_due_jobs(now, only="stage-durations", force=True) == {"stage-durations": "refreshed 1 pipelines"}
+    stat = StageDurationStat.objects.get(stage=stage1)
+    assert 0 < stat.p80_days <= stat.p95_days <= 12
+    cache.clear()
+    from salesflow.pipeline.analytics.stalled import thresholds
+
+    assert thresholds(Pipeline.default())[stage1.pk] == (stat.p80_days, stat.p95_days)
