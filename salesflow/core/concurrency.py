@@ -58,6 +58,17 @@ class VersionedModel(models.Model):
         return True
 
 
+def apply_versioned_changes(obj: VersionedModel, changes: dict) -> VersionedModel:
+    """Apply an API PATCH body: ``changes["version"]`` is the version the client read; validate, then save."""
+    changes = dict(changes)
+    obj.version = changes.pop("version")
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 class VersionedModelForm(forms.ModelForm):
     """A ModelForm that round-trips the record's version so a stale submit is refused."""
 

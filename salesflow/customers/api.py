@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from salesflow.core.api_schemas import Page
+from salesflow.core.concurrency import apply_versioned_changes
 from salesflow.org import access
 from salesflow.org.models import User
 
@@ -162,13 +163,7 @@ def create_customer(request, payload: CustomerIn):
 def update_customer(request, customer_id: int, payload: CustomerPatch):
     customer = access.get_visible_or_404(Customer, request.user, pk=customer_id)
     access.require_change(request.user, customer)
-    changes = payload.dict(exclude_unset=True)
-    customer.version = changes.pop("version")
-    for field, value in changes.items():
-        setattr(customer, field, value)
-    customer.full_clean()
-    customer.save()
-    return customer
+    return apply_versioned_changes(customer, payload.dict(exclude_unset=True))
 
 
 @router.post("/{customer_id}/claim", response=CustomerOut, summary="Claim a pool customer")

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from salesflow.core.api_schemas import Page
+from salesflow.core.concurrency import apply_versioned_changes
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import User
@@ -153,13 +154,7 @@ def create_lead(request, payload: LeadIn):
 def update_lead(request, lead_id: int, payload: LeadPatch):
     lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
     access.require_change(request.user, lead)
-    changes = payload.dict(exclude_unset=True)
-    lead.version = changes.pop("version")
-    for field, value in changes.items():
-        setattr(lead, field, value)
-    lead.full_clean()
-    lead.save()
-    return lead
+    return apply_versioned_changes(lead, payload.dict(exclude_unset=True))
 
 
 @router.post("/{lead_id}/status", response=LeadOut)
