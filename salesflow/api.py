@@ -91,8 +91,10 @@ def document_error_answers(schema):
     return schema
 
 
-def _error(request, status, message, errors=None):
+def _error(request, status, message, errors=None, code=None):
     body = {"message": str(message)}
+    if code is not None:
+        body["code"] = code
     if errors is not None:
         body["errors"] = errors
     return api.create_response(request, body, status=status)
@@ -130,7 +132,7 @@ def on_invalid_input(request, exc):
         if err.get("type") == "extra_forbidden":
             message = _("Unknown field: the server does not accept %(field)s.") % {"field": field}
         errors.append({"field": field, "message": message})
-    return _error(request, 422, _("The request has invalid fields."), errors)
+    return _error(request, 422, _("The request has invalid fields."), errors, code="invalid")
 
 
 @api.exception_handler(DjangoValidationError)
@@ -140,13 +142,13 @@ def on_rule_violation(request, exc):
     else:
         field = _field_name(request, "")
         errors = [{"field": field, "message": m} for m in exc.messages]
-    return _error(request, 422, _("The request breaks a business rule."), errors)
+    return _error(request, 422, _("The request breaks a business rule."), errors, code="rule")
 
 
 @api.exception_handler(IntegrityError)
 def on_constraint_violation(request, exc):
     field, message = db_errors.describe(exc)
-    return _error(request, 422, message, [{"field": _field_name(request, field), "message": message}])
+    return _error(request, 422, message, [{"field": _field_name(request, field), "message": message}], code="rule")
 
 
 @api.exception_handler(StaleEditError)
@@ -176,6 +178,9 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if exc.status_code == 400:  # ninja: the body is not JSON
+        message = _("The request body is not valid JSON.")
+        return _error(request, 422, message, [{"field": "body", "message": message}], code="invalid")
     return _error(request, exc.status_code, exc.message if hasattr(exc, "message") else str(exc))
 
 

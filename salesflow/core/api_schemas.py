@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 from django.db import models
 from ninja import Field, Path, Query, Schema
 from ninja.pagination import PaginationBase
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from salesflow.core.validators import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
 
@@ -30,9 +31,16 @@ NO_NUL = r"^[^\x00]*$"
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
-BusinessDate = Annotated[date, Field(ge=BUSINESS_DATE_MIN, le=BUSINESS_DATE_MAX)]
-Birthday = Annotated[date, Field(ge=date(1900, 1, 1), le=BUSINESS_DATE_MAX)]
+# JSON Schema cannot bound a decimal's places or a date's year: a pattern says it (numbers are accepted too).
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2),
+                  WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$",
+                                  "description": "An amount in yuan: up to 16 digits and 2 decimals, not negative."})]
+BusinessDate = Annotated[date, Field(ge=BUSINESS_DATE_MIN, le=BUSINESS_DATE_MAX),
+                         WithJsonSchema({"type": "string", "format": "date", "pattern": r"^(20[0-9][0-9]|2100)-",
+                                         "description": "A date from 2000-01-01 to 2100-12-31."})]
+Birthday = Annotated[date, Field(ge=date(1900, 1, 1), le=BUSINESS_DATE_MAX),
+                     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^(19|20)[0-9][0-9]-",
+                                     "description": "A date from 1900-01-01."})]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
@@ -55,13 +63,21 @@ def choice(model: type[models.Model], field: str) -> Any:
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 QueryText = Annotated[str, Query(max_length=SEARCH_MAX, pattern=NO_NUL)]
-QueryDate = Annotated[date | None, Query(ge=BUSINESS_DATE_MIN, le=BUSINESS_DATE_MAX)]
+QueryDate = Annotated[BusinessDate | None, Query()]
 
 
 class InputSchema(Schema):
-    """Base of every request body: a field the server does not know is refused, not silently ignored."""
+    """Base of every request body: a JSON object (not a string or an array); a field the server does not know is
+    refused, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _only_objects(cls, value, handler):
+        if not isinstance(value, dict | cls):
+            raise PydanticCustomError("object_expected", "Send a JSON object.")
+        return handler(value)
 
 
 class FieldError(Schema):
@@ -70,9 +86,11 @@ class FieldError(Schema):
 
 
 class Error(Schema):
-    """The body of every 4xx answer."""
+    """The body of every 4xx answer. ``code`` tells a 422's kind: ``invalid`` (the request does not match the
+    schema) or ``rule`` (well formed, but a business rule refuses it)."""
 
     message: str
+    code: str | None = None
     errors: list[FieldError] | None = None
 
 
