@@ -8,7 +8,7 @@ that addresses it (``opportunity_id``), and one about the request as a whole nam
 
 import json
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -64,6 +64,7 @@ ERROR_STATUSES = {
     403: _lazy("Your role may not do this."),
     404: _lazy("No such record, or not one you may see."),
     409: _lazy("The record was changed by someone else (stale version) or its state does not allow this."),
+    413: _lazy("The request body is larger than the server accepts."),
     422: _lazy("Invalid input: each error names its field."),
 }
 
@@ -85,7 +86,7 @@ def document_error_answers(schema):
             if "{" in path:
                 statuses.append(404)
             if method in ("post", "patch", "put", "delete"):
-                statuses += [404, 409]
+                statuses += [404, 409, 413]
             for status in statuses:
                 operation["responses"].setdefault(str(status), {"description": str(ERROR_STATUSES[status]), **ref})
     return schema
@@ -149,6 +150,11 @@ def on_rule_violation(request, exc):
 def on_constraint_violation(request, exc):
     field, message = db_errors.describe(exc)
     return _error(request, 422, message, [{"field": _field_name(request, field), "message": message}], code="rule")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, 413, _("The request body is larger than the server accepts."))
 
 
 @api.exception_handler(StaleEditError)

@@ -9,7 +9,8 @@ its field instead.
 import re
 
 from django.apps import apps
-from django.db import IntegrityError, models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, router
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -80,3 +81,28 @@ def _field_for_column(model, column: str) -> str:
         if field.column == column:
             return field.name
     return column
+
+
+class ConstraintErrorsOnFields(models.Model):
+    """``full_clean`` reports a violated constraint on the field it concerns, with a translated message, instead of
+    Django's non-field 'Constraint “name” is violated.' (which shows the constraint's name to the user)."""
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, model_constraints in self.get_constraints():
+            for constraint in model_constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as exc:
+                    field = _constraint_field(constraint)
+                    if field and field in {f.name for f in model_class._meta.concrete_fields}:
+                        message = _message(constraint, model_class, field)
+                        errors.setdefault(field, []).append(ValidationError(message, code=exc.code))
+                    else:
+                        errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
