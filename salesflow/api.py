@@ -129,11 +129,47 @@ def on_invalid_input(request, exc):
         place = loc[0] if loc else "body"
         location = [p for p in loc if p not in ("body", "query", "path", "payload", "header", "cookie")]
         field = ".".join(location) or place
-        message = err.get("msg", "")
-        if err.get("type") == "extra_forbidden":
-            message = _("Unknown field: the server does not accept %(field)s.") % {"field": field}
-        errors.append({"field": field, "message": message})
+        errors.append({"field": field, "message": _input_message(err, field)})
     return _error(request, 422, _("The request has invalid fields."), errors, code="invalid")
+
+
+def _input_message(err: dict, field: str) -> str:
+    """Pydantic's message for the common cases, in the user's language (its own text is English only)."""
+    ctx = {"field": field, **{k: str(v) for k, v in (err.get("ctx") or {}).items()}}
+    messages = {
+        "extra_forbidden": _("Unknown field: the server does not accept %(field)s."),
+        "missing": _("This field is required."),
+        "string_too_long": _("Enter at most %(max_length)s characters."),
+        "string_too_short": _("Enter at least %(min_length)s characters."),
+        "string_pattern_mismatch": _("This text contains characters that are not allowed."),
+        "greater_than_equal": _("Enter a value greater than or equal to %(ge)s."),
+        "less_than_equal": _("Enter a value less than or equal to %(le)s."),
+        "string_type": _("Enter a text (not null)."),
+        "int_parsing": _("Enter a whole number."),
+        "int_type": _("Enter a whole number."),
+        "decimal_parsing": _("Enter a number."),
+        "decimal_type": _("Enter a number."),
+        "decimal_max_places": _("Enter at most %(decimal_places)s decimal places."),
+        "decimal_max_digits": _("Enter at most %(max_digits)s digits."),
+        "date_from_datetime_parsing": _("Enter a date as YYYY-MM-DD."),
+        "date_parsing": _("Enter a date as YYYY-MM-DD."),
+        "date_type": _("Enter a date as YYYY-MM-DD."),
+        "bool_parsing": _("Enter true or false."),
+        "bool_type": _("Enter true or false."),
+        "literal_error": _("Choose one of: %(expected)s."),
+        "object_expected": _("Send a JSON object."),
+        "model_attributes_type": _("Send a JSON object."),
+        "list_type": _("Send a list."),
+        "too_long": _("Send at most %(max_length)s items."),
+        "too_short": _("Send at least %(min_length)s items."),
+    }
+    template = messages.get(err.get("type"))
+    if template is None:
+        return err.get("msg", "")
+    try:
+        return template % ctx
+    except (KeyError, ValueError):
+        return err.get("msg", "")
 
 
 @api.exception_handler(DjangoValidationError)
