@@ -86,7 +86,7 @@ class LineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesflow.contracts.models import Product
+        from salesflow.catalog.models import Product
 
         self.fields["product"].queryset = Product.objects.filter(active=True)
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from salesflow.contracts.models import Product
+from salesflow.catalog.models import Product
 from salesflow.core.maven import read_csv
 from salesflow.core.registry import maven_steps
 from salesflow.customers.models import Customer

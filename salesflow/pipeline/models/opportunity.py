@@ -196,7 +196,7 @@ class Opportunity(AuditedModel, VersionedModel):
 
 class OpportunityLine(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("contracts.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
                                 related_name="+")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
     unit_price = MoneyField(_("unit price"))
