@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
 from salesflow.core.money import MoneyField
+from salesflow.org.access import OwnedQuerySet
 
 ACCOUNT_UNKNOWN = _("Account unknown")  # an opportunity without a customer, in lists, exports and the API
-from salesflow.org.access import OwnedQuerySet
 
 __all__ = ["Pipeline", "Stage", "Reason", "Competitor", "Opportunity", "OpportunityLine", "StageChange",
            "OpportunityChange", "StageDurationStat"]
