@@ -93,6 +93,7 @@ DEBUG = env_bool("SALESFLOW_DEBUG", False)
 SECRET_KEY = os.environ.get("SALESFLOW_SECRET_KEY") or local_secret_key()
 ALLOWED_HOSTS = env_list("SALESFLOW_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SALESFLOW_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "salesflow.core.error_views.csrf_failure"
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salesflow.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from salesflow.api import api
+from salesflow.core import error_views
 from salesflow.core import views as core_views
 from salesflow.org.forms import ThrottledLoginForm
 
@@ -28,3 +29,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = error_views.bad_request
+handler403 = error_views.permission_denied
+handler404 = error_views.page_not_found
+handler500 = error_views.server_error

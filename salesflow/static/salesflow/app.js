@@ -5,3 +5,10 @@ document.addEventListener("click", (event) => {
   const open = document.body.classList.toggle("nav-open");
   toggle.setAttribute("aria-expanded", String(open));
 });
+
+// Error pages: a "go back" button when there is somewhere to go back to.
+document.querySelectorAll("[data-history-back]").forEach((button) => {
+  if (window.history.length < 2) return;
+  button.hidden = false;
+  button.addEventListener("click", () => window.history.back());
+});
