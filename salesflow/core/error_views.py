@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_500 = (
     '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>500</title>'
-    "<h1>服务器出错 / Server error</h1><p>请稍后再试。Please try again later.</p><p><a href=\"/\">返回首页 / Home</a></p>"
+    "<h1>服务器出错 / Server error</h1><p>请稍后再试。Please try again later.</p>"
+    '<p><a href="/">返回首页 / Home</a></p>'
 )
 
 

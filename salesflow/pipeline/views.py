@@ -14,6 +14,7 @@ from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
 from salesflow.customers.models import Customer, SavedView
 from salesflow.org import access
+from salesflow.org.models import User
 
 from . import services
 from .analytics.stalled import stalled_levels
@@ -212,15 +213,25 @@ def opportunity_edit(request, pk):
     return render(request, "pipeline/opportunity_form.html", {"form": form, "object": opportunity}, status=status)
 
 
+def _distribution_labels(field, values) -> dict:
+    """Codes and ids shown as people read them: status/type labels, owners by display name."""
+    if field == "owner":
+        return {u.pk: str(u) for u in User.objects.filter(pk__in=[v for v in values if v])}
+    choices = Opportunity._meta.get_field(field).flatchoices
+    return {code: str(label) for code, label in choices} if choices else {}
+
+
 @login_required
 def distribution(request):
     """Counts and amounts by category, type, status, source, owner and month, in the database."""
     opportunities = Opportunity.objects.visible_to(request.user)
     tables = []
     for field, title in (("status", _("By status")), ("type", _("By type")), ("category", _("By category")),
-                         ("source", _("By source")), ("owner__username", _("By owner"))):
-        rows = opportunities.values(field).annotate(n=Count("id"), total=Sum("amount")).order_by("-n")[:30]
-        tables.append({"title": title, "rows": [(r[field] or "—", r["n"], r["total"]) for r in rows]})
+                         ("source", _("By source")), ("owner", _("By owner"))):
+        rows = list(opportunities.values(field).annotate(n=Count("id"), total=Sum("amount")).order_by("-n")[:30])
+        labels = _distribution_labels(field, [r[field] for r in rows])
+        tables.append({"title": title, "rows": [(labels.get(r[field], r[field]) or "—", r["n"], r["total"])
+                                                for r in rows]})
     for field, title in (("created_at", _("By month created")), ("expected_close_date", _("By expected close month"))):
         rows = (opportunities.annotate(month=TruncMonth(field)).values("month")
                 .annotate(n=Count("id"), total=Sum("amount")).order_by("-month")[:24])
