@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: /api/v1/docs serves Swagger UI from the package, not a CDN
     "salesflow.core",
     "salesflow.org",
     "salesflow.customers",
