@@ -5,6 +5,7 @@ from django.urls import include, path
 from salesflow.api import api
 from salesflow.core import error_views
 from salesflow.core import views as core_views
+from salesflow.org import account_views
 from salesflow.org.forms import ThrottledLoginForm
 
 urlpatterns = [
@@ -15,6 +16,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", account_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", account_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password-reset/done/", account_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", core_views.audit_log, name="core-audit"),

@@ -49,3 +49,15 @@ def record_login_failure(*, username: str, ip: str | None) -> None:
 
 def clear_login_failures(*, username: str) -> None:
     LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+@transaction.atomic
+def set_password(*, actor: User, user: User, password: str) -> None:
+    """Set ``user``'s password (their own change, or an admin's reset) and audit who did it, never the hash."""
+    from salesflow.core.audit import record
+    from salesflow.core.models import AuditEntry
+
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    note = "password changed" if actor.pk == user.pk else "password reset by an administrator"
+    record(user, AuditEntry.Action.ACTION, note=note, actor=actor)

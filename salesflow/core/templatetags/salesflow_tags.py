@@ -100,3 +100,11 @@ def field_label(field_name, model_path):
     field = _model_field(f"{model_path}.{field_name}")
     label = getattr(field, "verbose_name", None)
     return str(label)[:1].upper() + str(label)[1:] if label else field_name
+
+
+@register.simple_tag
+def password_reset_enabled():
+    """True when the server can send mail, so the login page may offer "forgot password"."""
+    from django.conf import settings
+
+    return bool(settings.EMAIL_HOST)
