@@ -94,12 +94,17 @@ def opportunity_detail(request, pk):
     return render(request, "pipeline/opportunity_detail.html", context)
 
 
-def _run(request, opportunity, action):
-    """Run a state change; report refusals in the user's language. Kanban moves go back to the board."""
+def _run(request, opportunity, action, success=None):
+    """Run a state change; report the outcome in the user's language. Kanban moves go back to the board.
+
+    ``success`` turns the changed opportunity into the message shown when the change went through.
+    """
     back = request.POST.get("next", "")
     back = back if back.startswith("/") and not back.startswith("//") else None
     try:
-        action()
+        changed = action()
+        if success is not None:
+            messages.success(request, success(changed if isinstance(changed, Opportunity) else opportunity))
     except StaleEditError:
         messages.error(request, StaleEditError.message)
     except (ValidationError, PermissionDenied) as exc:
@@ -124,7 +129,8 @@ def tick_actions(request, pk):
     access.require_change(request.user, opportunity)
     ticked = [a for a in request.POST.getlist("actions") if a in opportunity.stage.key_actions]
     return _run(request, opportunity, lambda: services.update_opportunity(
-        actor=request.user, opportunity=opportunity, version=_version(request), completed_actions=ticked))
+        actor=request.user, opportunity=opportunity, version=_version(request), completed_actions=ticked),
+        success=lambda o: _("Checklist saved."))
 
 
 @login_required
@@ -134,7 +140,8 @@ def move(request, pk):
     stage = get_object_or_404(Stage, pk=request.POST.get("stage") or 0)
     return _run(request, opportunity, lambda: services.move_stage(
         actor=request.user, opportunity=opportunity, stage=stage, version=_version(request),
-        override_reason=request.POST.get("override_reason", "")))
+        override_reason=request.POST.get("override_reason", "")),
+        success=lambda o: _("“%(subject)s” moved to “%(stage)s”.") % {"subject": o.subject, "stage": o.stage.name})
 
 
 @login_required
@@ -143,8 +150,10 @@ def close(request, pk, outcome):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
     reason = Reason.objects.filter(pk=request.POST.get("reason") or 0).first()
     action = {"win": services.win_opportunity, "lose": services.lose_opportunity}[outcome]
+    done = {"win": _("“%(subject)s” is won. Well done!"), "lose": _("“%(subject)s” is closed as lost.")}[outcome]
     return _run(request, opportunity, lambda: action(actor=request.user, opportunity=opportunity, reason=reason,
-                                                     version=_version(request)))
+                                                     version=_version(request)),
+                success=lambda o: done % {"subject": o.subject})
 
 
 @login_required
@@ -152,7 +161,8 @@ def close(request, pk, outcome):
 def reopen(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
     return _run(request, opportunity, lambda: services.reopen_opportunity(
-        actor=request.user, opportunity=opportunity, version=_version(request)))
+        actor=request.user, opportunity=opportunity, version=_version(request)),
+        success=lambda o: _("“%(subject)s” is open again.") % {"subject": o.subject})
 
 
 @login_required
@@ -160,7 +170,8 @@ def reopen(request, pk):
 def suspend(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
     return _run(request, opportunity, lambda: services.suspend_opportunity(
-        actor=request.user, opportunity=opportunity, version=_version(request)))
+        actor=request.user, opportunity=opportunity, version=_version(request)),
+        success=lambda o: _("“%(subject)s” is suspended.") % {"subject": o.subject})
 
 
 @login_required
@@ -183,6 +194,8 @@ def opportunity_new(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Opportunity created."))
+            for note in form.warnings():
+                messages.warning(request, note)
             return redirect(opportunity)
     status = 400 if form.errors else 200
     return render(request, "pipeline/opportunity_form.html", {"form": form, "customer": customer}, status=status)
@@ -208,6 +221,8 @@ def opportunity_edit(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Opportunity saved."))
+            for note in form.warnings():
+                messages.warning(request, note)
             return redirect(opportunity)
     status = 400 if form.errors else 200
     return render(request, "pipeline/opportunity_form.html", {"form": form, "object": opportunity}, status=status)

@@ -12,3 +12,29 @@ document.querySelectorAll("[data-history-back]").forEach((button) => {
   button.hidden = false;
   button.addEventListener("click", () => window.history.back());
 });
+
+// Forms: non-blocking warnings while typing (a zero amount, a close date in the past). The server says the same
+// after saving, so this is only earlier, never the only place.
+function updateFieldWarning(input) {
+  let note = input.parentElement.querySelector(".field-warning");
+  let text = "";
+  if (input.dataset.warnZero && input.value !== "" && Number(input.value) === 0) text = input.dataset.warnZero;
+  if (input.dataset.warnPast && input.value) {
+    const today = new Date();
+    const local = new Date(today.getTime() - today.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+    if (input.value < local) text = input.dataset.warnPast;
+  }
+  if (!text) { if (note) note.remove(); return; }
+  if (!note) {
+    note = document.createElement("small");
+    note.className = "field-warning";
+    note.setAttribute("role", "status");
+    input.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = text;
+}
+document.querySelectorAll("[data-warn-zero], [data-warn-past]").forEach((input) => {
+  updateFieldWarning(input);
+  input.addEventListener("input", () => updateFieldWarning(input));
+  input.addEventListener("change", () => updateFieldWarning(input));
+});
