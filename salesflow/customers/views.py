@@ -16,8 +16,9 @@ from salesflow.core.registry import customer_sections
 from salesflow.org import access
 
 from . import services
-from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, ReturnForm
+from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, PoolFilterForm, ReturnForm
 from .models import Contact, Customer, SavedView
+from .selectors import latest_returns
 
 EXPORT_COLUMNS = [
     ("id", _("ID")), ("name", _("Customer name")), ("credit_code", _("Unified social credit code")),
@@ -116,10 +117,18 @@ def bulk_action(request):
 def pool(request):
     if not services.can_use_pool(request.user):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()
-    customers = Customer.objects.in_pool().search(query).select_related("region").order_by("-pool_entered_at", "-id")
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(request, "customers/pool.html", {"page": page, "q": query, "assign_form": AssignForm()})
+    form = PoolFilterForm(request.GET or None)
+    customers = Customer.objects.in_pool()
+    customers = form.apply(customers) if form.is_bound else customers
+    page = Paginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
+        request.GET.get("page"))
+    returns = latest_returns(page.object_list)
+    rows = [(c, returns.get(c.pk)) for c in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "customers/pool.html", {
+        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(), "assign_form": AssignForm(),
+        "filtering": form.is_filtering()})
 
 
 @login_required
