@@ -38,3 +38,8 @@ document.querySelectorAll("[data-warn-zero], [data-warn-past]").forEach((input) 
   input.addEventListener("input", () => updateFieldWarning(input));
   input.addEventListener("change", () => updateFieldWarning(input));
 });
+
+// Filter panels start collapsed on a phone, so the list is what a person sees first.
+if (window.matchMedia("(max-width: 700px)").matches) {
+  document.querySelectorAll("details.more-filters[open]").forEach((details) => details.removeAttribute("open"));
+}
