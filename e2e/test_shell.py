@@ -106,6 +106,11 @@ def sample_data(org):
                                   expected_close_date=timezone.localdate() + datetime.timedelta(days=20 - 30 * i))
         create_lead(actor=org.rep_a, owner=org.rep_a, company=f"杭州云帆软件有限公司{i}", contact_name="李经理",
                     phone=f"1380000000{i}")
+    org.rep_a.display_name = "张伟"
+    org.rep_a.save()
+    big = make_customer(org.rep_a, name="北京大额订单集团股份有限公司", industry="能源")
+    services.open_opportunity(actor=org.rep_a, customer=big, subject="全集团能源管理平台", amount=987654321,
+                              expected_close_date=timezone.localdate() + datetime.timedelta(days=10))
     pooled = make_customer(org.rep_b, name="公海里的一家名字很长的好客户有限公司", industry="零售")
     return {"pooled": return_customer_to_pool(actor=org.rep_b, customer=pooled, reason="客户暂无采购计划，预算冻结")}
 

@@ -144,3 +144,11 @@ def test_forecast_picker_shows_the_quarter_the_figures_are_for(org, client_for):
     quarter = (timezone.localdate().month - 1) // 3 + 1
     label = f"{timezone.localdate().year}-Q{quarter}"
     assert f'<option value="{label}" selected>' in html
+
+
+def test_forecast_by_rep_shows_display_names(org, client_for):
+    org.rep_a.display_name = "赵六"
+    org.rep_a.save()
+    _deal(org.rep_a)
+    html = client_for(org.rep_a).get("/analytics/forecast/").content.decode()
+    assert "赵六" in html and ">rep_a<" not in html
