@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,9 @@ class CustomerForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.order_by("path")
         self.fields["region"].label_from_instance = lambda r: r.indented_name
+        # Refused here, by field, before the database constraint could name itself to the user.
+        self.fields["credit_limit"].validators.append(MinValueValidator(0))
+        self.fields["credit_limit"].widget.attrs["min"] = "0"
 
 
 class ContactForm(VersionedModelForm):

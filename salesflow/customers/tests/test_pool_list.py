@@ -78,3 +78,4 @@ def test_pool_filter_panel_is_open_only_when_filtering(org, client_for):
     client = client_for(org.rep_a)
     assert '<details class="more-filters">' in client.get("/customers/pool/").content.decode()
     assert '<details class="more-filters" open>' in client.get("/customers/pool/?customer_class=A").content.decode()
+
