@@ -236,5 +236,6 @@ def _forecasts(ctx: GenerateContext) -> None:
                                            best=Sum("amount", filter=Q(forecast_category__in=["commit", "best_case"]))))
     ForecastSubmission.objects.bulk_create([
         ForecastSubmission(owner_id=row["owner_id"], period_label=quarter.label, commit=row["commit"] or 0,
-                           best_case=row["best"] or 0, submitted_at=ctx.moment(ctx.now_ts - ctx.rng.uniform(1, 6) * DAY))
+                           best_case=row["best"] or 0,
+                           submitted_at=ctx.moment(ctx.now_ts - ctx.rng.uniform(1, 6) * DAY))
         for row in totals])
