@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
+from salesflow.core.models import Notification
+from salesflow.core.worker import run_due_jobs
 from salesflow.customers.models import Customer, OwnershipChange, PoolSettings
 from salesflow.customers.services import assign_customer, claim_customer, return_overdue_customers
 from salesflow.leads.models import Lead
@@ -134,6 +136,16 @@ def test_first_pool_return_run_returns_under_two_percent_of_owned_customers(demo
     assert 0 < returned < 0.02 * owned
     assert warned < 0.06 * owned
     assert Customer.objects.filter(owner__isnull=False).count() == owned - returned
+
+
+def test_first_worker_run_on_fresh_demo_data_sends_only_a_few_notifications(demo_db):
+    owned = Customer.objects.filter(owner__isnull=False).count()
+    open_leads = Lead.objects.open().filter(owner__isnull=False).count()
+    results = run_due_jobs(force=True)
+    assert not [r for r in results.values() if r.startswith("failed")]
+    assert OwnershipChange.objects.filter(action="auto_return", at__gte=timezone.now() - datetime.timedelta(
+        minutes=5)).count() < 0.02 * owned
+    assert 0 < Notification.objects.count() < 0.08 * (owned + open_leads)
 
 
 def test_demo_rep_can_claim_convert_and_win_at_once(demo_db):
