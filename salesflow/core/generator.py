@@ -12,10 +12,11 @@ import datetime
 import json
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 BATCH = 5000
@@ -97,6 +98,44 @@ def company_names(ctx: GenerateContext) -> CompanyNames:
 def next_id(model) -> int:
     """The first free primary key of ``model``: the generator assigns ids itself so children can refer to them."""
     return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+
+
+@contextmanager
+def bulk_load(tables: list[str], stdout=None):
+    """On PostgreSQL, inside the caller's transaction: drop the secondary indexes of ``tables`` (not those backing a
+    constraint)
+    and skip foreign-key triggers while generating, then build the indexes again in one pass each. Generated rows
+    refer only to rows generated before them, so the checks have nothing to find; building an index once after the
+    load is several times cheaper than updating it per row. Elsewhere this does nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:  # not a superuser: keep the checks, they are only slower
+            pass
+        cursor.execute("""
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint c
+                WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+        """, [list(tables)])
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    rebuilt = time.monotonic()
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    if stdout is not None:
+        stdout.write(f"  {len(indexes)} indexes rebuilt in {time.monotonic() - rebuilt:.1f}s "
+                     f"(bulk load {rebuilt - started:.1f}s)")
 
 
 def insert_rows(model, columns: list[str], rows, *, ctx: GenerateContext | None = None, label: str = "") -> int:
