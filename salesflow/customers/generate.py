@@ -28,6 +28,7 @@ ROLES = ["decision_maker", "influencer", "user", "gatekeeper", "other"]
 CLASSES = "AABBBBBCCC"
 OWN_SHARE = 0.6  # the demo login `rep` owns this share of the claim limit; the others 45-70%
 MIN_OWNED = 0.35  # at least this share of all customers is owned; the claim limit is raised if it must be
+MAX_OWNED = 0.65  # at most this share is owned (at tiny scales), so the pool always has customers to claim
 WARNED, OVERDUE = 0.03, 0.006  # shares of owned customers inside the warning window / just past their due time
 CHUNK = 50_000
 
@@ -47,11 +48,11 @@ def claim_limit(ctx: GenerateContext, reps: int) -> int:
 def owner_slots(ctx: GenerateContext, reps, limit: int) -> list[int]:
     """One entry per customer: the owning rep's index, or -1 for the pool; shuffled."""
     rng = ctx.rng
+    shares = [OWN_SHARE if index == 0 else rng.uniform(0.45, 0.7) for index in range(len(reps))]
+    shrink = min(1.0, MAX_OWNED * ctx.scale / (sum(shares) * limit))  # tiny scales keep a pool too
     slots = []
-    for index in range(len(reps)):
-        share = OWN_SHARE if index == 0 else rng.uniform(0.45, 0.7)
-        slots += [index] * int(share * limit)
-    slots = slots[: ctx.scale]
+    for index, share in enumerate(shares):
+        slots += [index] * int(share * limit * shrink)
     slots += [-1] * (ctx.scale - len(slots))
     rng.shuffle(slots)
     return slots
