@@ -88,7 +88,9 @@ def _check_limit(owner: User) -> None:
 
 
 @transaction.atomic
-def create_customer(*, actor: User, owner: User | None, tags=(), **fields) -> Customer:
+def create_customer(*, actor: User | None, owner: User | None, tags=(), **fields) -> Customer:
+    if actor is not None:
+        access.require_can_create(actor)
     customer = Customer(owner=owner, team_id=owner.team_id if owner else None, **fields)
     if owner is None:
         customer.pool_entered_at = timezone.now()
@@ -136,7 +138,7 @@ def return_customer_to_pool(*, actor: User, customer: Customer, reason: str) -> 
 def _require_can_assign_to(actor: User, owner: User) -> None:
     if not actor.is_manager_or_above:
         raise PermissionDenied(_("Only managers can assign or transfer customers."))
-    if access.effective_scope(actor) != "all" and owner.team_id not in access.team_subtree_ids(actor):
+    if not access.oversees(actor, owner):
         raise PermissionDenied(_("You can only assign customers to people in your own team or its sub-teams."))
     if not owner.is_active:
         raise ValidationError(_("%(name)s is not an active user.") % {"name": owner})

@@ -47,7 +47,7 @@ def customer_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "page": page, "form": form, "bulk_form": BulkActionForm(), "query_string": params.urlencode(),
+        "page": page, "form": form, "bulk_form": BulkActionForm(user=request.user), "query_string": params.urlencode(),
         "saved_views": SavedView.objects.filter(user=request.user, list_name="customers"),
     }
     return render(request, "customers/customer_list.html", context)
@@ -84,7 +84,7 @@ def delete_view(request, pk):
 @login_required
 @require_POST
 def bulk_action(request):
-    form = BulkActionForm(request.POST)
+    form = BulkActionForm(request.POST, user=request.user)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose customers and complete the action's fields."))
@@ -119,7 +119,7 @@ def pool(request):
     query = request.GET.get("q", "").strip()
     customers = Customer.objects.in_pool().search(query).select_related("region").order_by("-pool_entered_at", "-id")
     page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(request, "customers/pool.html", {"page": page, "q": query, "assign_form": AssignForm()})
+    return render(request, "customers/pool.html", {"page": page, "q": query, "assign_form": AssignForm(user=request.user)})
 
 
 @login_required
@@ -157,7 +157,7 @@ def assign(request, pk):
     customer = get_object_or_404(Customer, pk=pk)
     if customer.owner_id is not None:
         customer = access.get_visible_or_404(Customer, request.user, pk=pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, user=request.user)
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose who receives the customer."))
@@ -184,7 +184,7 @@ def customer_detail(request, pk):
         "history": AuditEntry.for_object(customer)[:20],
         "sections": sections,
         "can_change": access.can_change(request.user, customer),
-        "assign_form": AssignForm() if request.user.is_manager_or_above else None,
+        "assign_form": AssignForm(user=request.user) if request.user.is_manager_or_above else None,
     }
     return render(request, "customers/customer_detail.html", context)
 

@@ -67,6 +67,8 @@ def pick_owner(lead: Lead) -> User | None:
 
 @transaction.atomic
 def create_lead(*, actor, owner=None, auto_assign=True, **fields) -> Lead:
+    if actor is not None:
+        access.require_can_create(actor)
     lead = Lead(**fields)
     lead.full_clean(exclude=["owner", "team"])
     if owner is None and auto_assign:
@@ -106,7 +108,7 @@ def change_status(*, actor, lead: Lead, status: str, reason: str = "", version=N
 def assign_lead(*, actor, lead: Lead, owner: User) -> Lead:
     if not actor.is_manager_or_above:
         raise PermissionDenied(_("Only managers can assign leads."))
-    if access.effective_scope(actor) != "all" and owner.team_id not in access.team_subtree_ids(actor):
+    if not access.oversees(actor, owner):
         raise PermissionDenied(_("You can only assign leads to people in your own team or its sub-teams."))
     if lead.owner_id is not None and not access.can_change(actor, lead):
         raise PermissionDenied(_("You may not reassign this lead."))

@@ -68,7 +68,7 @@ def lead_edit(request, pk=None):
 
 
 def assignable_users(user):
-    return access.users_in_scope(user).filter(role__in=["rep", "manager"]).order_by("username")
+    return access.assignable_users(user)
 
 
 @login_required

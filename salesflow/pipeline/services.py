@@ -69,6 +69,37 @@ def open_opportunity(*, actor, customer, subject: str, amount=Decimal(0), owner=
     return opportunity
 
 
+EXTRA_FIELDS = ("category", "priority", "starred", "forecast_category", "next_step")
+
+
+def check_can_create(actor, customer) -> None:
+    """May ``actor`` open an opportunity on ``customer``? The one check every door (page, API) asks first."""
+    access.require_can_create(actor)
+    if customer is not None:
+        access.require_change(actor, customer)
+
+
+@transaction.atomic
+def create_opportunity(*, actor, customer, subject: str, contacts=(), competitors=(), lines=None, **fields):
+    """The one door for a person creating an opportunity: checked, then created with its contacts,
+    competitors and lines in one transaction (all or nothing)."""
+    check_can_create(actor, customer)
+    extra = {name: fields.pop(name) for name in EXTRA_FIELDS if name in fields}
+    opportunity = open_opportunity(actor=actor, customer=customer, subject=subject, lines=lines, **fields)
+    if extra:
+        for name, value in extra.items():
+            setattr(opportunity, name, value)
+        opportunity.full_clean(exclude=["idempotency_key", "contacts", "competitors"])
+        opportunity.save(update_fields=list(extra))
+    if contacts:
+        if any(contact.customer_id != customer.pk for contact in contacts):
+            raise ValidationError({"contacts": _("Contacts must belong to the opportunity's customer.")})
+        opportunity.contacts.set(contacts)
+    if competitors:
+        opportunity.competitors.set(competitors)
+    return opportunity
+
+
 def set_lines(*, opportunity, lines, actor=None) -> None:
     """Replace the line items; the opportunity's amount becomes their sum."""
     opportunity.lines.all().delete()

@@ -166,18 +166,16 @@ def suspend(request, pk):
 def opportunity_new(request):
     customer = access.get_visible_or_404(Customer, request.user, pk=request.GET.get("customer") or
                                          request.POST.get("customer") or 0)
+    services.check_can_create(request.user, customer)  # decided before anything is read from the form or written
     form = OpportunityForm(request.POST or None, user=request.user, initial={"customer": customer.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            opportunity = services.open_opportunity(
+            opportunity = services.create_opportunity(
                 actor=request.user, customer=customer, subject=data["subject"], amount=data["amount"],
-                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"])
-            opportunity = services.update_opportunity(
-                actor=request.user, opportunity=opportunity, version=opportunity.version,
-                **{k: data[k] for k in ("category", "priority", "starred", "forecast_category", "next_step")})
-            opportunity.contacts.set(data["contacts"])
-            opportunity.competitors.set(data["competitors"])
+                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"],
+                contacts=list(data["contacts"]), competitors=list(data["competitors"]),
+                **{k: data[k] for k in services.EXTRA_FIELDS})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
