@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from .models import Role, Scope, Team
 
-NOTHING = Q(pk__in=[])
+# Matches no row but still compiles to SQL (raw-SQL analytics embed visible querysets as subqueries).
+NOTHING = Q(pk__isnull=True)
 
 
 def team_subtree_ids(user) -> list[int]:

@@ -130,7 +130,8 @@ def tick_actions(request, pk):
 @require_POST
 def move(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
-    stage = get_object_or_404(Stage, pk=request.POST.get("stage") or 0)
+    stage_id = request.POST.get("stage", "")
+    stage = get_object_or_404(Stage, pk=int(stage_id) if stage_id.isdigit() else 0)
     return _run(request, opportunity, lambda: services.move_stage(
         actor=request.user, opportunity=opportunity, stage=stage, version=_version(request),
         override_reason=request.POST.get("override_reason", "")))
@@ -140,7 +141,8 @@ def move(request, pk):
 @require_POST
 def close(request, pk, outcome):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
-    reason = Reason.objects.filter(pk=request.POST.get("reason") or 0).first()
+    reason_id = request.POST.get("reason", "")
+    reason = Reason.objects.filter(pk=int(reason_id)).first() if reason_id.isdigit() else None
     action = {"win": services.win_opportunity, "lose": services.lose_opportunity}[outcome]
     return _run(request, opportunity, lambda: action(actor=request.user, opportunity=opportunity, reason=reason,
                                                      version=_version(request)))
