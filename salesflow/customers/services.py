@@ -174,6 +174,25 @@ def transfer_customers(*, actor: User, customers, to_owner: User, reason: str = 
     return moved
 
 
+def _record_fact(customer: Customer, field: str, at: datetime.datetime) -> None:
+    """Write an upstream fact with ``.update()``: no version bump, so a person editing the customer at the same
+    time is not refused for something they did not touch. Only ever moves the date forward."""
+    moved = Customer.objects.filter(pk=customer.pk).filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": at}))
+    if moved.update(**{field: at}):
+        audit.record(customer, "update", changes={field: [getattr(customer, field), at]})
+    setattr(customer, field, max(filter(None, [getattr(customer, field), at])))
+
+
+def record_deal(*, customer: Customer, at: datetime.datetime) -> None:
+    """A deal with this customer was won at ``at`` (called by ``pipeline.services.win_opportunity``)."""
+    _record_fact(customer, "last_deal_at", at)
+
+
+def record_contact(*, customer: Customer, at: datetime.datetime) -> None:
+    """Someone followed up with this customer at ``at`` (activities call this)."""
+    _record_fact(customer, "last_contact_at", at)
+
+
 def _due_date(customer: Customer, rule: PoolRule) -> datetime.datetime:
     """The moment the customer falls due for return under the rule (the earlier of the two clocks)."""
     contact_clock = (customer.last_contact_at or customer.created_at) + datetime.timedelta(

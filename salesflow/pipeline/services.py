@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesflow.core.concurrency import StaleEditError
+from salesflow.customers.services import record_deal
 from salesflow.org import access
 
 from .models import Opportunity, OpportunityChange, OpportunityLine, Pipeline, Reason, Stage, StageChange
@@ -175,8 +176,8 @@ def _close(*, actor, opportunity, status, reason, closed_at, version):
                                      else Opportunity.ForecastCategory.OMITTED)
     if status == S.WON:
         opportunity.win_reason = reason
-        opportunity.customer.last_deal_at = opportunity.closed_at
-        opportunity.customer.save(update_fields=["last_deal_at"])
+        if opportunity.customer_id:
+            record_deal(customer=opportunity.customer, at=opportunity.closed_at)
     else:
         opportunity.loss_reason = reason
     opportunity.save()
