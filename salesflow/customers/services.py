@@ -79,8 +79,14 @@ def _lock(customer: Customer) -> Customer:
 
 
 def _check_limit(owner: User) -> None:
+    """Refuse a rep one customer too many. Runs inside the caller's transaction and first locks the rep's row,
+    so a rep's parallel claims/assignments are counted one after another (on SQLite every write transaction
+    starts with BEGIN IMMEDIATE, see settings.DATABASES, which serialises them just the same)."""
+    if owner.role != Role.REP:
+        return
+    User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).get()
     limit = PoolSettings.current().max_customers_per_rep
-    if owner.role == Role.REP and Customer.objects.filter(owner=owner).count() >= limit:
+    if Customer.objects.filter(owner=owner).count() >= limit:
         raise ValidationError(
             _("%(name)s already owns %(limit)s customers, the most a rep may own. Return some to the pool first.")
             % {"name": owner, "limit": limit}

@@ -18,7 +18,9 @@ S = Opportunity.Status
 
 
 def _locked(opportunity: Opportunity, version: int | None) -> Opportunity:
-    locked = Opportunity.objects.select_for_update().select_related("stage").get(pk=opportunity.pk)
+    # Lock the opportunity row alone: with a join (select_related) PostgreSQL re-checks the joined stage row after
+    # waiting for a concurrent move, finds the join no longer holds and returns no row (DoesNotExist -> HTTP 500).
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if version is not None and locked.version != version:
         raise StaleEditError(locked)
     return locked
