@@ -144,13 +144,16 @@ def move_stage(*, actor, opportunity: Opportunity, stage: Stage, version=None, o
         return opportunity
     overridden = False
     if stage.order > opportunity.stage.order:
-        missing = opportunity.missing_key_actions()
+        missing = opportunity.missing_key_actions_to(stage)
         empty = [f for f in stage.required_fields if not getattr(opportunity, f, None)]
         if missing or empty:
             if not override_reason.strip():
-                problems = missing + [_("field “%(f)s” is empty") % {"f": f} for f in empty]
-                raise ValidationError(_("Complete the key actions of “%(stage)s” first: %(missing)s")
-                                      % {"stage": opportunity.stage.name, "missing": "; ".join(problems)})
+                problems = [_("“%(stage)s”: %(actions)s") % {"stage": s.name, "actions": "、".join(actions)}
+                            for s, actions in missing.items()]
+                problems += [_("field “%(f)s” is empty") % {"f": f} for f in empty]
+                raise ValidationError(_("Complete the key actions of every stage up to “%(stage)s” first "
+                                        "(or ask a manager to override): %(missing)s")
+                                      % {"stage": stage.name, "missing": "; ".join(problems)})
             if not actor.is_manager_or_above:
                 raise PermissionDenied(_("Only a manager can skip the key actions."))
             overridden = True

@@ -114,3 +114,18 @@ def test_an_older_win_does_not_move_last_deal_back(org, opp):
     services.win_opportunity(actor=org.rep_a, opportunity=older, version=older.version,
                              closed_at=latest - datetime.timedelta(days=30))
     assert Customer.objects.get(pk=opp.customer_id).last_deal_at == latest
+
+
+def test_skipping_stages_needs_the_key_actions_of_every_skipped_stage(org, opp):
+    first, second, third = stages()[:3]
+    assert second.key_actions  # the default pipeline gives every stage key actions
+    opp = services.update_opportunity(actor=org.rep_a, opportunity=opp, version=opp.version,
+                                      completed_actions=list(first.key_actions))
+    with pytest.raises(ValidationError) as refused:
+        services.move_stage(actor=org.rep_a, opportunity=opp, stage=third)
+    assert second.key_actions[0] in " ".join(refused.value.messages)
+    assert Opportunity.objects.get(pk=opp.pk).stage == first
+    with pytest.raises(PermissionDenied):
+        services.move_stage(actor=org.rep_a, opportunity=opp, stage=third, override_reason="客户已签意向")
+    moved = services.move_stage(actor=org.manager_east, opportunity=opp, stage=third, override_reason="客户已签意向")
+    assert moved.stage == third and moved.stage_changes.last().overridden
