@@ -58,6 +58,31 @@ def find_duplicate_customers(*, name="", phone="", email="", credit_code="", exc
     ]
 
 
+class DuplicateNotice:
+    """What one person may be told about a matching record: the record itself only if they may open it
+    (or it is in the pool they can claim from), otherwise only that it exists and who owns it (whom to ask)."""
+
+    def __init__(self, record, visible: bool):
+        self.visible = visible
+        self.record = record if visible else None
+        self.owner_name = str(record.owner) if record.owner_id else _("the customer pool")
+
+    def __repr__(self):
+        return f"<DuplicateNotice visible={self.visible} owner={self.owner_name}>"
+
+
+def duplicates_seen_by(actor, records) -> list[DuplicateNotice]:
+    """Wrap matches found by a duplicate check so that nobody learns names, ids or links they could not see."""
+    records = list(records)
+    if not records:
+        return []
+    model = type(records[0])
+    visible = set(model._default_manager.filter(access.visibility_q(actor, model), pk__in=[r.pk for r in records])
+                  .values_list("pk", flat=True))
+    in_reach = can_use_pool(actor) if actor is not None else False
+    return [DuplicateNotice(r, r.pk in visible or (in_reach and getattr(r, "in_pool", False))) for r in records]
+
+
 def _log(customer, action, *, actor, from_owner, to_owner, reason=""):
     OwnershipChange.objects.create(
         customer=customer, action=action, from_owner=from_owner, to_owner=to_owner, reason=reason, by=actor

@@ -119,7 +119,8 @@ def pool(request):
     query = request.GET.get("q", "").strip()
     customers = Customer.objects.in_pool().search(query).select_related("region").order_by("-pool_entered_at", "-id")
     page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(request, "customers/pool.html", {"page": page, "q": query, "assign_form": AssignForm(user=request.user)})
+    return render(request, "customers/pool.html",
+                  {"page": page, "q": query, "assign_form": AssignForm(user=request.user)})
 
 
 @login_required
@@ -213,9 +214,9 @@ def customer_edit(request, pk=None):
             return redirect(saved)
     duplicates = []
     if request.method == "POST" and customer is None:
-        duplicates = services.find_duplicate_customers(
+        duplicates = services.duplicates_seen_by(request.user, services.find_duplicate_customers(
             name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
-            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", ""))
+            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", "")))
     status = 400 if form.errors else 200
     return render(request, "customers/customer_form.html",
                   {"form": form, "object": customer, "duplicates": duplicates}, status=status)

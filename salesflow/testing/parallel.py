@@ -25,3 +25,13 @@ def run_in_parallel(func, args_list):
     for thread in threads:
         thread.join()
     return results
+
+
+def skip_on_sqlite_memory():
+    """Thread races need a database that waits for locks: PostgreSQL. SQLite's in-memory test database (shared
+    cache) answers 'table is locked' instead of waiting; on SQLite writers are serialised by BEGIN IMMEDIATE."""
+    import pytest
+    from django.db import connection
+
+    return pytest.mark.skipif(connection.vendor == "sqlite", reason="thread race test: runs on PostgreSQL (SQLite "
+                              "serialises writers with BEGIN IMMEDIATE, see test_sqlite_writes_begin_immediate)")

@@ -1,15 +1,13 @@
 import pytest
-from django.db import connection
 from django.core.exceptions import ValidationError
 
 from salesflow.customers import services
 from salesflow.customers.models import Customer, PoolSettings
 from salesflow.testing.factories import make_customer
-from salesflow.testing.parallel import run_in_parallel
+from salesflow.testing.parallel import run_in_parallel, skip_on_sqlite_memory
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite's in-memory test database (shared cache) cannot "
-                    "wait for locks; SQLite serialises writers with BEGIN IMMEDIATE, see test_sqlite_writes_begin_immediate")
+@skip_on_sqlite_memory()
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_claims_never_exceed_the_claim_limit(org):
     settings = PoolSettings.current()

@@ -1,8 +1,8 @@
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from salesflow.testing.factories import PASSWORD
+from salesflow.testing.parallel import skip_on_sqlite_memory
 
 
 def attempt(client, username, password):
@@ -36,8 +36,7 @@ def test_language_choice_is_remembered_in_a_cookie(org, client):
     assert "Customers" in client.get("/customers/").content.decode()
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite's in-memory test database (shared cache) cannot "
-                    "wait for locks; SQLite serialises writers with BEGIN IMMEDIATE")
+@skip_on_sqlite_memory()
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(LOGIN_THROTTLE_LIMIT=5)
 def test_parallel_bad_passwords_get_at_most_the_limit_of_password_checks(org):

@@ -1,18 +1,16 @@
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from salesflow.org.models import ApiToken
 from salesflow.pipeline import services
 from salesflow.pipeline.models import Opportunity, Pipeline
 from salesflow.testing.factories import make_customer
-from salesflow.testing.parallel import run_in_parallel
+from salesflow.testing.parallel import run_in_parallel, skip_on_sqlite_memory
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite's in-memory test database (shared cache) cannot "
-                    "wait for locks; SQLite serialises writers with BEGIN IMMEDIATE, see test_sqlite_writes_begin_immediate")
+@skip_on_sqlite_memory()
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_stage_moves_with_the_same_version_one_wins_the_rest_get_409(org):
     customer = make_customer(org.rep_a, name="并发客户有限公司")
@@ -32,8 +30,7 @@ def test_parallel_stage_moves_with_the_same_version_one_wins_the_rest_get_409(or
     assert Opportunity.objects.get(pk=opp.pk).version == opp.version + 1
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite's in-memory test database (shared cache) cannot "
-                    "wait for locks; SQLite serialises writers with BEGIN IMMEDIATE, see test_sqlite_writes_begin_immediate")
+@skip_on_sqlite_memory()
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_kanban_moves_with_the_same_version_never_fail(org):
     customer = make_customer(org.rep_a, name="看板客户有限公司")
