@@ -8,5 +8,5 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self):
-        from . import generate, maven, sections  # noqa: F401  (generator, maven-crm steps, customer 360 section)
+        from . import generate, jobs, maven, sections  # noqa: F401  (generator, scheduled jobs, maven-crm, 360 section)
         from .analytics import api_reports  # noqa: F401  (salesflow report funnel|win-rates|cycle|forecast|stalled)

@@ -8,11 +8,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
 from salesflow.customers.services import record_deal
 from salesflow.org import access
+from salesflow.org.models import Role
 
-from .models import Opportunity, OpportunityChange, OpportunityLine, Pipeline, Reason, Stage, StageChange
+from .models import (
+    Opportunity,
+    OpportunityChange,
+    OpportunityLine,
+    Pipeline,
+    Reason,
+    Stage,
+    StageChange,
+    StageDurationStat,
+)
 
 S = Opportunity.Status
 
@@ -245,3 +256,39 @@ def update_opportunity(*, actor, opportunity, version, **fields) -> Opportunity:
     opportunity.full_clean(exclude=["idempotency_key", "contacts", "competitors"])
     opportunity.save()
     return opportunity
+
+
+@transaction.atomic
+def apply_learned_rates(*, actor, pipeline) -> int:
+    """An admin sets each stage's win rate to the rate learned from history, where the sample is large enough.
+    Returns the number of stages changed. (The analytics modules only read; this is the write.)"""
+    from .analytics.winrates import win_rates
+
+    access.require_role(actor, Role.ADMIN)
+    changed = 0
+    for row in win_rates(Opportunity.objects.all(), pipeline):
+        if row["enough_sample"] and row["learned_win_percent"] != row["configured_win_percent"]:
+            stage = Stage.objects.select_for_update().get(pk=row["stage_id"])
+            audit.record(stage, "update", changes={"win_rate": [str(stage.win_rate), str(row["learned_win_percent"])]},
+                         actor=actor, note="learned win rate applied")
+            stage.win_rate = row["learned_win_percent"]
+            stage.save(update_fields=["win_rate"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def refresh_stall_thresholds(pipeline) -> dict[int, tuple[float, float]]:
+    """Recompute how long deals usually stay in each stage and store it (the worker does this every hour)."""
+    from django.core.cache import cache
+
+    from .analytics.stalled import CACHE_SECONDS, cache_key, compute_thresholds
+
+    limits = compute_thresholds(pipeline)
+    StageDurationStat.objects.filter(stage__pipeline=pipeline).exclude(stage_id__in=limits).delete()
+    now = timezone.now()
+    for stage_id, (p80, p95) in limits.items():
+        StageDurationStat.objects.update_or_create(stage_id=stage_id, defaults={
+            "p80_days": p80, "p95_days": p95, "computed_at": now})
+    transaction.on_commit(lambda: cache.set(cache_key(pipeline), limits, CACHE_SECONDS))
+    return limits
