@@ -7,29 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role
 
 from .models import AuditEntry, Notification
-
-
-@login_required
-def home(request):
-    from salesflow.pipeline.analytics.stalled import stalled_queryset
-    from salesflow.pipeline.models import Opportunity, Pipeline
-
-    visible_customers = Customer.objects.visible_to(request.user)
-    pipeline = Pipeline.default()
-    opportunities = Opportunity.objects.visible_to(request.user)
-    context = {
-        "customer_count": visible_customers.count(),
-        "my_customer_count": visible_customers.filter(owner=request.user).count(),
-        "open_opportunities": opportunities.tracking().count(),
-        "stalled_count": stalled_queryset(opportunities, pipeline).count() if pipeline else 0,
-        "recent": AuditEntry.objects.filter(actor=request.user).select_related("content_type")[:8],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

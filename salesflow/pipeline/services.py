@@ -106,7 +106,7 @@ def create_opportunity(*, actor, customer, subject: str, contacts=(), competitor
         opportunity.full_clean(exclude=["idempotency_key", "contacts", "competitors"])
         opportunity.save(update_fields=list(extra))
     if contacts:
-        if any(contact.customer_id != customer.pk for contact in contacts):
+        if customer is None or any(contact.customer_id != customer.pk for contact in contacts):
             raise ValidationError({"contacts": _("Contacts must belong to the opportunity's customer.")})
         opportunity.contacts.set(contacts)
     if competitors:
