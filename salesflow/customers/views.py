@@ -196,6 +196,8 @@ def customer_edit(request, pk=None):
     if pk:
         customer = access.get_visible_or_404(Customer, request.user, pk=pk)
         access.require_change(request.user, customer)
+    else:
+        access.require_can_create(request.user)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
         try:

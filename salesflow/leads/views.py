@@ -45,6 +45,8 @@ def lead_edit(request, pk=None):
     if pk:
         lead = access.get_visible_or_404(Lead, request.user, pk=pk)
         access.require_change(request.user, lead)
+    else:
+        access.require_can_create(request.user)
     form = LeadForm(request.POST or None, instance=lead)
     duplicates = None
     if request.method == "POST" and form.is_valid():
