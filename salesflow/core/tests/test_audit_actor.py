@@ -5,7 +5,6 @@ import json
 from django.core.management import call_command
 from django.test import Client
 
-from salesflow import cli
 from salesflow.core import audit
 from salesflow.core.models import AuditEntry
 from salesflow.customers.models import Customer
@@ -32,7 +31,7 @@ def test_a_write_with_an_api_token_names_the_tokens_user(org):
 def test_a_cli_import_is_attributed_to_cli_or_to_the_user_it_acts_as(org, tmp_path):
     path = tmp_path / "customers.csv"
     path.write_text("客户名称,行业\n命令行一有限公司,制造业\n", encoding="utf-8")
-    cli.main(["import", "customers", str(path)])
+    call_command("import", "customers", str(path))
     first = Customer.objects.get(name="命令行一有限公司")
     entry = entries_for(first).get(action="create")
     assert entry.actor is None and entry.note == "cli"
