@@ -112,6 +112,10 @@ class BulkActionForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.assignable_users(user)
+
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
@@ -129,8 +133,12 @@ class ReturnForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.assignable_users(user)
 
 
 class PoolFilterForm(forms.Form):

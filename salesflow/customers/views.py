@@ -48,7 +48,7 @@ def customer_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "page": page, "form": form, "bulk_form": BulkActionForm(), "query_string": params.urlencode(),
+        "page": page, "form": form, "bulk_form": BulkActionForm(user=request.user), "query_string": params.urlencode(),
         "saved_views": SavedView.objects.filter(user=request.user, list_name="customers"),
     }
     return render(request, "customers/customer_list.html", context)
@@ -85,7 +85,7 @@ def delete_view(request, pk):
 @login_required
 @require_POST
 def bulk_action(request):
-    form = BulkActionForm(request.POST)
+    form = BulkActionForm(request.POST, user=request.user)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose customers and complete the action's fields."))
@@ -127,7 +127,7 @@ def pool(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "customers/pool.html", {
-        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(), "assign_form": AssignForm(),
+        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(), "assign_form": AssignForm(user=request.user),
         "filtering": form.is_filtering()})
 
 
@@ -166,7 +166,7 @@ def assign(request, pk):
     customer = get_object_or_404(Customer, pk=pk)
     if customer.owner_id is not None:
         customer = access.get_visible_or_404(Customer, request.user, pk=pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, user=request.user)
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose who receives the customer."))
@@ -193,7 +193,7 @@ def customer_detail(request, pk):
         "history": AuditEntry.for_object(customer)[:20],
         "sections": sections,
         "can_change": access.can_change(request.user, customer),
-        "assign_form": AssignForm() if request.user.is_manager_or_above else None,
+        "assign_form": AssignForm(user=request.user) if request.user.is_manager_or_above else None,
     }
     return render(request, "customers/customer_detail.html", context)
 
@@ -204,6 +204,8 @@ def customer_edit(request, pk=None):
     if pk:
         customer = access.get_visible_or_404(Customer, request.user, pk=pk)
         access.require_change(request.user, customer)
+    else:
+        access.require_can_create(request.user)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,9 +224,9 @@ def customer_edit(request, pk=None):
             return redirect(saved)
     duplicates = []
     if request.method == "POST" and customer is None:
-        duplicates = services.find_duplicate_customers(
+        duplicates = services.duplicates_seen_by(request.user, services.find_duplicate_customers(
             name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
-            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", ""))
+            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", "")))
     status = 400 if form.errors else 200
     return render(request, "customers/customer_form.html",
                   {"form": form, "object": customer, "duplicates": duplicates}, status=status)

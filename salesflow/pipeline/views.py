@@ -139,7 +139,8 @@ def tick_actions(request, pk):
 @require_POST
 def move(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
-    stage = get_object_or_404(Stage, pk=request.POST.get("stage") or 0)
+    stage_id = request.POST.get("stage", "")
+    stage = get_object_or_404(Stage, pk=int(stage_id) if stage_id.isdigit() else 0)
     return _run(request, opportunity, lambda: services.move_stage(
         actor=request.user, opportunity=opportunity, stage=stage, version=_version(request),
         override_reason=request.POST.get("override_reason", "")),
@@ -150,7 +151,8 @@ def move(request, pk):
 @require_POST
 def close(request, pk, outcome):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
-    reason = Reason.objects.filter(pk=request.POST.get("reason") or 0).first()
+    reason_id = request.POST.get("reason", "")
+    reason = Reason.objects.filter(pk=int(reason_id)).first() if reason_id.isdigit() else None
     action = {"win": services.win_opportunity, "lose": services.lose_opportunity}[outcome]
     done = {"win": _("“%(subject)s” is won. Well done!"), "lose": _("“%(subject)s” is closed as lost.")}[outcome]
     return _run(request, opportunity, lambda: action(actor=request.user, opportunity=opportunity, reason=reason,
@@ -180,18 +182,16 @@ def suspend(request, pk):
 def opportunity_new(request):
     customer = access.get_visible_or_404(Customer, request.user, pk=request.GET.get("customer") or
                                          request.POST.get("customer") or 0)
+    services.check_can_create(request.user, customer)  # decided before anything is read from the form or written
     form = OpportunityForm(request.POST or None, user=request.user, initial={"customer": customer.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            opportunity = services.open_opportunity(
+            opportunity = services.create_opportunity(
                 actor=request.user, customer=customer, subject=data["subject"], amount=data["amount"],
-                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"])
-            opportunity = services.update_opportunity(
-                actor=request.user, opportunity=opportunity, version=opportunity.version,
-                **{k: data[k] for k in ("category", "priority", "starred", "forecast_category", "next_step")})
-            opportunity.contacts.set(data["contacts"])
-            opportunity.competitors.set(data["competitors"])
+                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"],
+                contacts=list(data["contacts"]), competitors=list(data["competitors"]),
+                **{k: data[k] for k in services.EXTRA_FIELDS})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -13,12 +13,13 @@ from salesflow.core.periods import period_of
 from salesflow.org import access
 from salesflow.org.models import Role
 
+from .. import services
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
 from .forecast import forecast, forecast_breakdown
 from .funnel import funnel
 from .stalled import stalled_levels, stalled_queryset
-from .winrates import apply_learned_rates, win_rates
+from .winrates import win_rates
 
 
 def _filters(request):
@@ -52,7 +53,7 @@ def win_rates_page(request):
 def apply_rates(request):
     access.require_role(request.user, Role.ADMIN)
     _form, pipeline = _filters(request)
-    changed = apply_learned_rates(actor=request.user, pipeline=pipeline)
+    changed = services.apply_learned_rates(actor=request.user, pipeline=pipeline)
     messages.success(request, _("%(n)s stage win rates updated from history.") % {"n": changed})
     return redirect("analytics:win_rates")
 
