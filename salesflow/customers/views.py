@@ -127,8 +127,8 @@ def pool(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "customers/pool.html", {
-        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(), "assign_form": AssignForm(user=request.user),
-        "filtering": form.is_filtering()})
+        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(),
+        "assign_form": AssignForm(user=request.user), "filtering": form.is_filtering()})
 
 
 @login_required
