@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from salesflow.core.paging import CappedPaginator, capped_count
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role
@@ -22,11 +22,12 @@ def home(request):
     visible_customers = Customer.objects.visible_to(request.user)
     pipeline = Pipeline.default()
     opportunities = Opportunity.objects.visible_to(request.user)
+    # Tiles count up to COUNT_CAP rows and then show "10,000+", so the page costs the same at 100k and 1M rows.
     context = {
-        "customer_count": visible_customers.count(),
-        "my_customer_count": visible_customers.filter(owner=request.user).count(),
-        "open_opportunities": opportunities.tracking().count(),
-        "stalled_count": stalled_queryset(opportunities, pipeline).count() if pipeline else 0,
+        "customer_count": capped_count(visible_customers),
+        "my_customer_count": capped_count(visible_customers.filter(owner=request.user)),
+        "open_opportunities": capped_count(opportunities.tracking()),
+        "stalled_count": capped_count(stalled_queryset(opportunities, pipeline)) if pipeline else 0,
         "recent": AuditEntry.objects.filter(actor=request.user).select_related("content_type")[:8],
     }
     return render(request, "core/home.html", context)
@@ -42,7 +43,7 @@ def audit_log(request):
     actor = request.GET.get("actor", "")
     if actor:
         entries = entries.filter(actor__username=actor)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
     models = ContentType.objects.filter(
         pk__in=AuditEntry.objects.values("content_type").distinct()
     ).order_by("model")
@@ -60,7 +61,7 @@ def healthz(request):
 @login_required
 def notifications(request):
     items = Notification.objects.filter(recipient=request.user)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 

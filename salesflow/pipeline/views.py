@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import QueryDict
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
+from salesflow.core.paging import CappedPaginator
 from salesflow.customers.models import Customer, SavedView
 from salesflow.org import access
 
@@ -35,7 +35,7 @@ def opportunity_list(request):
         return export_response(fmt=request.GET["export"], filename="opportunities", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"opportunities {request.GET.urlencode()}")
-    page = Paginator(opportunities.select_related("customer", "owner", "stage", "pipeline"), 25).get_page(
+    page = CappedPaginator(opportunities.select_related("customer", "owner", "stage", "pipeline"), 25).get_page(
         request.GET.get("page"))
     levels = stalled_levels(page.object_list)
     params = request.GET.copy()
