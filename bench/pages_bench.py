@@ -18,6 +18,7 @@ def main() -> None:
     opts = parser.parse_args()
     with database(opts.engine, opts.scale, opts.url) as url:
         setup_django(url)
+        from django.db import connection
         from django.db.models import Count
         from django.test import Client
 
@@ -46,7 +47,7 @@ def main() -> None:
             client = Client()
             client.force_login(user)
             rows.append({"page": label, **time_page(client, path, opts.runs)})
-        print_table(f"pages benchmark: {opts.engine}, {Customer.objects.count():,} customers, "
+        print_table(f"pages benchmark: {connection.vendor}, {Customer.objects.count():,} customers, "
                     f"{Opportunity.objects.count():,} opportunities", rows)
 
 
