@@ -5,6 +5,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -57,19 +60,37 @@ def kanban(request):
         visible = visible.filter(owner_id=int(request.GET["owner"]))
     totals = {r["stage"]: {"n": r["n"], "amount": r["amount"]}
               for r in visible.values("stage").annotate(n=Count("id"), amount=Sum("amount")).order_by()}
+    stages = list(pipeline.stages.all())
     columns = []
     cards = []
-    for stage in pipeline.stages.all():
+    for stage in stages:
         stage_cards = list(visible.filter(stage=stage).select_related("customer", "owner", "pipeline")
                            .order_by("expected_close_date", "id")[:KANBAN_CARDS_PER_STAGE])
         cards += stage_cards
-        columns.append({"stage": stage, "cards": stage_cards, **totals.get(stage.pk, {"n": 0, "amount": 0})})
+        columns.append({"stage": stage, "cards": stage_cards, "move_options": _move_options(stages, stage),
+                        **totals.get(stage.pk, {"n": 0, "amount": 0})})
     levels = stalled_levels(cards)
+    card_url = _url_maker("pipeline:detail")
+    move_url = _url_maker("pipeline:move")
     for card in cards:
         card.stalled = levels.get(card.pk)
+        card.url, card.move_url = card_url(card.pk), move_url(card.pk)
     template = "pipeline/partials/board.html" if request.htmx else "pipeline/kanban.html"
     return render(request, template, {"pipeline": pipeline, "columns": columns,
-                                      "stages": list(pipeline.stages.all()), "pipelines": Pipeline.objects.all()})
+                                      "stages": stages, "pipelines": Pipeline.objects.all()})
+
+
+def _move_options(stages, current):
+    """The "move to" <option>s of every card in ``current``'s column, rendered once per column, not once per card
+    (the board is render-bound: 25 cards x 7 stages of template nodes per column)."""
+    return format_html_join("", '<option value="{}"{}>{}: {}</option>', (
+        (s.pk, mark_safe(" selected") if s.pk == current.pk else "", _("Move to"), s.name) for s in stages))
+
+
+def _url_maker(name):
+    """``pk -> URL`` of a ``<int:pk>`` route, reversing it once per render rather than once per card."""
+    prefix, suffix = reverse(name, args=[0]).rsplit("/0/", 1)
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
 @login_required
