@@ -6,12 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesflow.core.paging import CappedPaginator, capped_count
+from salesflow.core.paging import CappedPaginator, capped_count, count_cap
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role
 
 from .models import AuditEntry, Notification
+
+HOME_TILE_CAP = 1_000
 
 
 @login_required
@@ -22,12 +24,14 @@ def home(request):
     visible_customers = Customer.objects.visible_to(request.user)
     pipeline = Pipeline.default()
     opportunities = Opportunity.objects.visible_to(request.user)
-    # Tiles count up to COUNT_CAP rows and then show "10,000+", so the page costs the same at 100k and 1M rows.
+    # Tiles count up to HOME_TILE_CAP rows and then show "1,000+" (the list behind each tile counts further), so
+    # each tile stops after a thousand matching rows whatever the size of the tables.
+    cap = min(HOME_TILE_CAP, count_cap())
     context = {
-        "customer_count": capped_count(visible_customers),
-        "my_customer_count": capped_count(visible_customers.filter(owner=request.user)),
-        "open_opportunities": capped_count(opportunities.tracking()),
-        "stalled_count": capped_count(stalled_queryset(opportunities, pipeline)) if pipeline else 0,
+        "customer_count": capped_count(visible_customers, cap),
+        "my_customer_count": capped_count(visible_customers.filter(owner=request.user), cap),
+        "open_opportunities": capped_count(opportunities.tracking(), cap),
+        "stalled_count": capped_count(stalled_queryset(opportunities, pipeline), cap) if pipeline else 0,
         "recent": AuditEntry.objects.filter(actor=request.user).select_related("content_type")[:8],
     }
     return render(request, "core/home.html", context)
