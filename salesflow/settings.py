@@ -111,8 +111,9 @@ INSTALLED_APPS = [
     "salesflow.org",
     "salesflow.customers",
     "salesflow.leads",
+    "salesflow.catalog",
     "salesflow.pipeline",
-    "salesflow.contracts",
+    "salesflow.insights",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from salesflow.core import views as core_views
 from salesflow.org.forms import ThrottledLoginForm
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("salesflow.insights.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm, redirect_authenticated_user=True),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("leads/", include("salesflow.leads.urls")),
     path("opportunities/", include("salesflow.pipeline.urls")),
     path("analytics/", include("salesflow.pipeline.analytics_urls")),
+    path("catalog/", include("salesflow.catalog.urls")),
     path("import/", include("salesflow.core.import_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

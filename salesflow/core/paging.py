@@ -55,3 +55,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def num_pages(self) -> CappedCount:
         return CappedCount(super().num_pages, capped=self.count.capped)
+
+
+TILE_COUNT_CAP = 1_000
+
+
+def tile_count(queryset) -> CappedCount:
+    """A dashboard tile's figure: exact up to 1,000 rows, then "1000+" (the list behind the tile counts further),
+    so a tile stops after a thousand matching rows whatever the size of the tables."""
+    return capped_count(queryset, min(TILE_COUNT_CAP, count_cap()))

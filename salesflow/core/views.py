@@ -6,35 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesflow.core.paging import CappedPaginator, capped_count, count_cap
-from salesflow.customers.models import Customer
+from salesflow.core.paging import CappedPaginator
 from salesflow.org import access
 from salesflow.org.models import Role
 
 from .models import AuditEntry, Notification
-
-HOME_TILE_CAP = 1_000
-
-
-@login_required
-def home(request):
-    from salesflow.pipeline.analytics.stalled import stalled_queryset
-    from salesflow.pipeline.models import Opportunity, Pipeline
-
-    visible_customers = Customer.objects.visible_to(request.user)
-    pipeline = Pipeline.default()
-    opportunities = Opportunity.objects.visible_to(request.user)
-    # Tiles count up to HOME_TILE_CAP rows and then show "1,000+" (the list behind each tile counts further), so
-    # each tile stops after a thousand matching rows whatever the size of the tables.
-    cap = min(HOME_TILE_CAP, count_cap())
-    context = {
-        "customer_count": capped_count(visible_customers, cap),
-        "my_customer_count": capped_count(visible_customers.filter(owner=request.user), cap),
-        "open_opportunities": capped_count(opportunities.tracking(), cap),
-        "stalled_count": capped_count(stalled_queryset(opportunities, pipeline), cap) if pipeline else 0,
-        "recent": AuditEntry.objects.filter(actor=request.user).select_related("content_type")[:8],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

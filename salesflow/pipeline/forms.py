@@ -72,6 +72,7 @@ class OpportunityForm(forms.ModelForm):
         from salesflow.customers.models import Customer
 
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        self.fields["customer"].required = True  # only an import may leave the account unknown
         customer_id = self.instance.customer_id or self.initial.get("customer")
         self.fields["contacts"].queryset = self.fields["contacts"].queryset.filter(customer_id=customer_id)
         if self.instance.pk:
@@ -86,7 +87,7 @@ class LineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesflow.contracts.models import Product
+        from salesflow.catalog.models import Product
 
         self.fields["product"].queryset = Product.objects.filter(active=True)
 

@@ -144,8 +144,9 @@ def _close(*, actor, opportunity, status, reason, closed_at, version):
                                      else Opportunity.ForecastCategory.OMITTED)
     if status == S.WON:
         opportunity.win_reason = reason
-        opportunity.customer.last_deal_at = opportunity.closed_at
-        opportunity.customer.save(update_fields=["last_deal_at"])
+        if opportunity.customer_id:  # a deal whose account is unknown has no customer to date
+            opportunity.customer.last_deal_at = opportunity.closed_at
+            opportunity.customer.save(update_fields=["last_deal_at"])
     else:
         opportunity.loss_reason = reason
     opportunity.save()

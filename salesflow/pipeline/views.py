@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +22,9 @@ from . import services
 from .analytics.stalled import stalled_levels
 from .forms import LineFormSet, OpportunityFilterForm, OpportunityForm
 from .models import Opportunity, Pipeline, Reason, Stage
+from .models.opportunity import ACCOUNT_UNKNOWN
 
-EXPORT_COLUMNS = [("id", _("ID")), ("subject", _("Subject")), ("customer__name", _("Customer")),
+EXPORT_COLUMNS = [("id", _("ID")), ("subject", _("Subject")), ("customer_label", _("Customer")),
                   ("owner__username", _("Owner")), ("stage__name", _("Stage")), ("status", _("Status")),
                   ("amount", _("Amount")), ("expected_close_date", _("Expected close date"))]
 
@@ -34,7 +35,8 @@ def opportunity_list(request):
     opportunities = Opportunity.objects.visible_to(request.user)
     opportunities = form.apply(opportunities) if request.GET else opportunities.order_by("-created_at", "-id")
     if request.GET.get("export") in {"csv", "xlsx"}:
-        rows = opportunities.values_list(*[f for f, _label in EXPORT_COLUMNS]).iterator(chunk_size=2000)
+        labelled = opportunities.annotate(customer_label=Coalesce("customer__name", Value(str(ACCOUNT_UNKNOWN))))
+        rows = labelled.values_list(*[f for f, _label in EXPORT_COLUMNS]).iterator(chunk_size=2000)
         return export_response(fmt=request.GET["export"], filename="opportunities", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"opportunities {request.GET.urlencode()}")

@@ -41,14 +41,6 @@ def test_customer_list_shows_a_capped_count_past_the_setting(org, client_for, se
     assert "共 3+ 个客户" in page
 
 
-def test_home_tile_shows_a_capped_count_past_the_setting(org, client_for, settings):
-    settings.COUNT_CAP = 3
-    for _ in range(5):
-        make_customer(org.rep_a)
-    page = client_for(org.rep_a).get("/").content.decode()
-    assert 'data-testid="customer-count">3+<' in page
-
-
 def test_api_list_says_when_its_count_is_capped(org, client_for, settings):
     settings.COUNT_CAP = 3
     for _ in range(5):

@@ -1,6 +1,5 @@
-"""Pinned SQL query counts of the home page, the audit log and notifications (2 and 20 records cost the same)."""
+"""Pinned SQL query counts of the audit log, notifications and import pages (2 and 20 records cost the same)."""
 
-import pytest
 
 from salesflow.core.notifications import notify
 from salesflow.customers import services as customer_services
@@ -17,11 +16,6 @@ def activity_of(org):
             pipeline_services.open_opportunity(actor=org.rep_a, customer=customer, subject=f"首页商机{i}", amount=10)
             make_customer(None)
     return grow
-
-
-@pytest.mark.parametrize(("who", "expected"), [("rep_a", 9), ("manager_east", 11), ("director", 9), ("finance", 9)])
-def test_home_page_runs_a_fixed_number_of_queries(org, client_for, who, expected):
-    assert_pinned(client_for(getattr(org, who)), "/", activity_of(org), expected)
 
 
 def test_audit_log_runs_a_fixed_number_of_queries(org, client_for):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesflow.contracts.models import Product
+from salesflow.catalog.models import Product
 from salesflow.core.periods import parse_period
 from salesflow.core.widgets import FastSelect
 from salesflow.customers.models import Customer

@@ -14,6 +14,8 @@ from salesflow.core.concurrency import VersionedModel
 from salesflow.core.money import MoneyField
 from salesflow.org.access import OwnedQuerySet
 
+ACCOUNT_UNKNOWN = _("Account unknown")  # an opportunity without a customer, in lists, exports and the API
+
 __all__ = ["Pipeline", "Stage", "Reason", "Competitor", "Opportunity", "OpportunityLine", "StageChange",
            "OpportunityChange", "StageDurationStat"]
 
@@ -127,8 +129,10 @@ class Opportunity(AuditedModel, VersionedModel):
         OMITTED = "omitted", _("Omitted")
 
     subject = models.CharField(_("subject"), max_length=200)
+    # Empty when the account is not known yet (e.g. an imported deal without one); shown as "account unknown".
+    # Opportunities created in the app (form, API, lead conversion) always name their customer.
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
-                                 related_name="opportunities")
+                                 related_name="opportunities", null=True, blank=True)
     contacts = models.ManyToManyField("customers.Contact", verbose_name=_("contacts"), blank=True,
                                       related_name="opportunities")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
@@ -193,6 +197,11 @@ class Opportunity(AuditedModel, VersionedModel):
         return reverse("pipeline:detail", args=[self.pk])
 
     @property
+    def customer_display(self) -> str:
+        """The customer's name, or "account unknown" when the deal has no customer yet."""
+        return str(self.customer) if self.customer_id else str(ACCOUNT_UNKNOWN)
+
+    @property
     def is_open(self) -> bool:
         return self.status in (self.Status.TRACKING, self.Status.SUSPENDED)
 
@@ -202,7 +211,7 @@ class Opportunity(AuditedModel, VersionedModel):
 
 class OpportunityLine(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("contracts.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
                                 related_name="+")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
     unit_price = MoneyField(_("unit price"))

@@ -99,7 +99,7 @@ def test_opportunity_api_list_runs_a_fixed_number_of_queries(org, client_for, wh
 def test_opportunity_api_detail_and_pipelines_run_a_fixed_number_of_queries(org, client_for):
     opportunity, grow = opportunity_with_history(org)
     client = client_for(org.rep_a)
-    assert_pinned(client, f"/api/v1/opportunities/{opportunity.pk}", grow, 3)
+    assert_pinned(client, f"/api/v1/opportunities/{opportunity.pk}", grow, 4)
     assert_pinned(client, "/api/v1/opportunities/pipelines", grow, 4)
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0007_pool_index'),
         ('org', '0001_initial'),
-        ('pipeline', '0004_stage_duration_stats'),
+        ('pipeline', '0005_opportunity_customer_optional'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

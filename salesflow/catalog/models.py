@@ -1,4 +1,6 @@
-"""The product catalogue (contracts, orders, payments and invoices will join it here)."""
+"""The product catalogue: products with a code, series, category and list price.
+
+Below pipeline and contracts (both use it); imports only core."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
