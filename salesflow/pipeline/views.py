@@ -40,7 +40,10 @@ def opportunity_list(request):
         return export_response(fmt=request.GET["export"], filename="opportunities", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"opportunities {request.GET.urlencode()}")
-    page = CappedPaginator(opportunities.select_related("customer", "owner", "stage", "pipeline"), 25).get_page(
+    # owner, stage and pipeline come by prefetch (3 small queries for the 25 rows), not joins: joined, SQLite's planner
+    # starts from those small tables and sorts every visible row (0.7 s at 100k) instead of walking the date index
+    page = CappedPaginator(opportunities.select_related("customer").prefetch_related("owner", "stage", "pipeline"),
+                           25).get_page(
         request.GET.get("page"))
     levels = stalled_levels(page.object_list)
     params = request.GET.copy()

@@ -32,10 +32,10 @@ def opportunities_of(org, owner=None):
 
 
 @pytest.mark.parametrize(("who", "path", "expected"), [
-    ("rep_a", "/opportunities/", 10),
-    ("manager_east", "/opportunities/", 12),
-    ("director", "/opportunities/", 10),
-    ("manager_east", "/opportunities/?status=tracking&sort=expected_close_date", 12),
+    ("rep_a", "/opportunities/", 13),
+    ("manager_east", "/opportunities/", 15),
+    ("director", "/opportunities/", 13),
+    ("manager_east", "/opportunities/?status=tracking&sort=expected_close_date", 15),
     ("rep_a", "/opportunities/kanban/", 13),
     ("manager_east", "/opportunities/kanban/", 15),
     ("director", "/opportunities/stats/", 10),
