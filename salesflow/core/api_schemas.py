@@ -21,6 +21,8 @@ from pydantic_core import PydanticCustomError
 
 from salesflow.core.validators import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
 
+from salesflow.core.paging import capped_count
+
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
 MAX_ID = 2**63 - 1  # BigAutoField
@@ -95,7 +97,11 @@ class Error(Schema):
 
 
 class Page(PaginationBase):
-    """``?page=N&page_size=M`` -> ``{"count": total, "page": N, "page_size": M, "items": [...]}``."""
+    """``?page=N&page_size=M`` -> ``{"count", "count_is_capped", "page", "page_size", "items": [...]}``.
+
+    ``count`` is exact up to ``COUNT_CAP`` rows; past it, it is ``COUNT_CAP`` and ``count_is_capped`` is true (the
+    exact figure would cost a scan of every visible row on each page request). Page on until ``items`` is short.
+    """
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
@@ -103,6 +109,7 @@ class Page(PaginationBase):
 
     class Output(Schema):
         count: int
+        count_is_capped: bool
         page: int
         page_size: int
         items: list[Any]
@@ -111,8 +118,10 @@ class Page(PaginationBase):
 
     def paginate_queryset(self, queryset, pagination: Input, **params):
         offset = (pagination.page - 1) * pagination.page_size
+        count = capped_count(queryset)
         return {
-            "count": queryset.count(),
+            "count": int(count),
+            "count_is_capped": count.capped,
             "page": pagination.page,
             "page_size": pagination.page_size,
             "items": list(queryset[offset : offset + pagination.page_size]),

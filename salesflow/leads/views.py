@@ -2,13 +2,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
+from salesflow.core.paging import CappedPaginator
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import User
@@ -33,7 +33,7 @@ def lead_list(request):
             headers=[_("ID"), _("Company"), _("Contact name"), _("Phone"), _("Email"), _("Source"), _("Status"),
                      _("Owner"), _("Created")],
             rows=([*r[:-1], r[-1].strftime("%Y-%m-%d %H:%M")] for r in rows.iterator(chunk_size=2000)))
-    page = Paginator(leads.select_related("owner", "source"), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(leads.select_related("owner", "source"), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "leads/lead_list.html", {"page": page, "form": form, "query_string": params.urlencode()})
