@@ -19,9 +19,8 @@ from ninja.pagination import PaginationBase
 from pydantic import ConfigDict, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from salesflow.core.validators import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
-
 from salesflow.core.paging import capped_count
+from salesflow.core.validators import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
 
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
