@@ -77,4 +77,4 @@ def test_worker_once_command_runs_queued_task_and_scheduled_jobs(org, django_cap
     assert Notification.objects.filter(recipient=org.rep_a, text="任务完成").exists()
     assert "run_job('pool-returns',): ok" in out.getvalue()
     # only the failing job is still queued, locked until its retry is due
-    assert [tuple(q.task()["args"]) for q in OrmQ.objects.all()] == [("test-failing",)]
+    assert [tuple(q.task["args"]) for q in OrmQ.objects.all()] == [("test-failing",)]
