@@ -1,8 +1,9 @@
 import io
 
+import pytest
+
 from openpyxl import Workbook, load_workbook
 
-from salesflow.core.models import ImportJob
 from salesflow.customers.models import Customer
 
 VALID_CODE = "91350100M000100Y43"
@@ -19,16 +20,9 @@ def xlsx(rows):
     return buffer
 
 
-def run_web_import(client, file, key=""):
-    response = client.post("/import/customers/", {"file": file, "key": key})
-    assert response.status_code == 302, response.content.decode()
-    job = ImportJob.objects.latest("id")
-    for _ in range(10):
-        client.get(f"/import/jobs/{job.pk}/")
-        job.refresh_from_db()
-        if job.status != "checking":
-            break
-    return job
+@pytest.fixture
+def run_web_import(web_import):
+    return lambda client, file, key="": web_import.upload(client, "customers", file, key)
 
 
 def test_template_has_chinese_and_english_headers(org, client_for):
@@ -38,7 +32,7 @@ def test_template_has_chinese_and_english_headers(org, client_for):
     assert rows[0][0] == "客户名称" and rows[1][0].startswith("Customer name")
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_written(org, client_for):
+def test_bad_rows_are_all_reported_and_nothing_is_written(org, client_for, run_web_import):
     file = xlsx([
         ["客户名称", "统一社会信用代码", "客户分类", "信用额度"],
         ["好公司", VALID_CODE, "A", "1000"],
@@ -53,25 +47,23 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(org, client_for):
     assert Customer.objects.count() == 0
 
 
-def test_valid_import_then_reimport_by_key_updates(org, client_for):
+def test_valid_import_then_reimport_by_key_updates(org, client_for, run_web_import, web_import):
     client = client_for(org.rep_a)
     job = run_web_import(client, xlsx([["Customer name", "Credit code", "Industry"], ["新客户", VALID_CODE, "制造业"]]))
     assert job.status == "ready"
-    client.post(f"/import/jobs/{job.pk}/confirm/")
-    job.refresh_from_db()
+    job = web_import.confirm(client, job)
     assert job.status == "done" and job.result == {"created": 1, "updated": 0}
     customer = Customer.objects.get()
     assert customer.owner == org.rep_a and customer.industry == "制造业"
 
     job = run_web_import(client, xlsx([["客户名称", "统一社会信用代码", "行业"], ["新客户", VALID_CODE, "零售"]]),
                          key="credit_code")
-    client.post(f"/import/jobs/{job.pk}/confirm/")
-    job.refresh_from_db()
+    job = web_import.confirm(client, job)
     assert job.result == {"created": 0, "updated": 1}
     assert Customer.objects.get().industry == "零售"
 
 
-def test_import_without_key_refuses_an_existing_company(org, client_for):
+def test_import_without_key_refuses_an_existing_company(org, client_for, run_web_import):
     client = client_for(org.rep_a)
     Customer.objects.create(name="已存在有限公司", owner=org.rep_a)
     job = run_web_import(client, xlsx([["客户名称"], ["已存在股份有限公司"]]))
@@ -79,7 +71,7 @@ def test_import_without_key_refuses_an_existing_company(org, client_for):
     assert Customer.objects.count() == 1
 
 
-def test_csv_gbk_and_missing_required_column(org, client_for):
+def test_csv_gbk_and_missing_required_column(org, client_for, run_web_import):
     client = client_for(org.rep_a)
     csv_file = io.BytesIO("客户名称,行业\nGBK公司,制造业\n".encode("gbk"))
     csv_file.name = "c.csv"

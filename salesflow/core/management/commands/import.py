@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from salesflow.core.import_cli import run_file_import
+from salesflow.core.imports import Importer
 from salesflow.core.registry import importers
 
 
@@ -24,4 +26,7 @@ class Command(BaseCommand):
             entry = importers.get(opts["kind"])
         except KeyError as exc:
             raise CommandError(str(exc)) from None
-        entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
+        if isinstance(entry.func, Importer):  # a tabular (XLSX/CSV) importer
+            run_file_import(entry.func, opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
+        else:  # a folder importer such as maven-crm
+            entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
