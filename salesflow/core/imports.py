@@ -14,17 +14,19 @@ import contextvars
 import csv
 import datetime
 import io
+import posixpath
 import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from .exports import FORMULA_PREFIXES
 from .registry import importers
@@ -121,6 +123,10 @@ class Limits:
         return self.max_xml_bytes // 4
 
 
+MAX_RATIO = 100  # real sheets compress 5-30 times; a zip bomb hundreds of times
+MAX_RATIO_FROM_BYTES = 10 * 1024 * 1024
+
+
 class Formula(str):
     """A cell whose content is a spreadsheet formula (reported, never imported)."""
 
@@ -155,7 +161,9 @@ def check_upload(filename: str, file, limits: Limits | None = None) -> None:
             bound = (limits.max_shared_strings_bytes if part.filename.endswith("sharedStrings.xml")
                      else limits.max_xml_bytes)
             total += part.file_size
-            if part.file_size > bound or total > 2 * limits.max_xml_bytes:
+            ratio = part.file_size / max(part.compress_size, 1)
+            if (part.file_size > bound or total > 2 * limits.max_xml_bytes
+                    or (part.file_size > MAX_RATIO_FROM_BYTES and ratio > MAX_RATIO)):
                 raise ImportFileError(
                     _("The file unpacks to more than %(mb)s MB (a compressed “zip bomb” or a huge cell); "
                       "it was refused.") % {"mb": _mb(bound)})
@@ -195,24 +203,99 @@ def _bounded(rows, limits: Limits):
         yield line, cells
 
 
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _part_path(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+    workbook_path = next(r.get("Target") for r in rels.iter(f"{PKG_RELS}Relationship")
+                         if r.get("Type", "").endswith("/officeDocument")).lstrip("/")
+    workbook = ElementTree.fromstring(archive.read(workbook_path))
+    sheet = workbook.find(f"{MAIN}sheets/{MAIN}sheet")
+    rel_id = sheet.get(f"{DOC_RELS}id")
+    rels_path = posixpath.join(posixpath.dirname(workbook_path), "_rels", posixpath.basename(workbook_path) + ".rels")
+    target = next(r.get("Target") for r in ElementTree.fromstring(archive.read(rels_path)).iter(f"{PKG_RELS}Relationship")
+                  if r.get("Id") == rel_id)
+    return _part_path(workbook_path, target)
+
+
+def _text_of(element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{MAIN}t"))
+
+
+def _column_index(ref: str | None, default: int) -> int:
+    if not ref:
+        return default
+    index = 0
+    for char in ref:
+        if not char.isalpha():
+            break
+        index = index * 26 + ord(char.upper()) - 64
+    return index - 1
+
+
 def _xlsx_rows(file, limits: Limits):
+    """Stream the first sheet's rows with expat (bounded parts, checked by check_upload): (line, cells)."""
     try:
-        workbook = load_workbook(file, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises several types for a damaged file
+        archive = zipfile.ZipFile(file)
+        sheet_path = _first_sheet(archive)
+        shared = []
+        if "xl/sharedStrings.xml" in archive.namelist():
+            with archive.open("xl/sharedStrings.xml") as part:
+                for _event, element in ElementTree.iterparse(part):
+                    if element.tag == f"{MAIN}si":
+                        shared.append(_text_of(element))
+                        element.clear()
+        part = archive.open(sheet_path)
+    except (zipfile.BadZipFile, KeyError, StopIteration, AttributeError, ElementTree.ParseError, OSError,
+            ValueError) as exc:
         raise ImportFileError(_("This is not a readable XLSX file: %(error)s") % {"error": exc}) from None
+    line = 0
     try:
-        sheet = workbook.active
-        for line, row in enumerate(sheet.iter_rows(max_col=limits.max_columns + 1), start=1):
-            cells = []
-            for cell in row:
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f":
-                    cells.append(Formula(str(value)))
+        for _event, element in ElementTree.iterparse(part):
+            if element.tag != f"{MAIN}row":
+                continue
+            line = int(element.get("r") or line + 1)
+            cells: list = []
+            for position, cell in enumerate(element.iter(f"{MAIN}c")):
+                index = _column_index(cell.get("r"), position)
+                if index >= limits.max_columns + 1:
+                    cells.extend([""] * (limits.max_columns + 1 - len(cells)))
+                    cells[limits.max_columns] = "…"
+                    break
+                kind = cell.get("t", "n")
+                value_element = cell.find(f"{MAIN}v")
+                raw = value_element.text if value_element is not None and value_element.text else ""
+                formula = cell.find(f"{MAIN}f")
+                if kind == "s":
+                    value = shared[int(raw)] if raw.isdigit() and int(raw) < len(shared) else ""
+                elif kind == "inlineStr":
+                    value = _text_of(cell)
+                elif kind == "b":
+                    value = "TRUE" if raw == "1" else ("FALSE" if raw else "")
+                elif kind == "n" and raw:
+                    number = float(raw)
+                    value = str(int(number)) if number.is_integer() and "e" not in raw.lower() else raw
                 else:
-                    cells.append(_cell_text(value))
+                    value = raw
+                if formula is not None:
+                    value = Formula("=" + (formula.text or ""))
+                cells.extend([""] * (index - len(cells)))
+                cells.append(value)
+            element.clear()
             yield line, cells
+    except ElementTree.ParseError as exc:
+        raise ImportFileError(_("This is not a readable XLSX file: %(error)s") % {"error": exc}) from None
     finally:
-        workbook.close()
+        part.close()
 
 
 def _csv_rows(file, limits: Limits):

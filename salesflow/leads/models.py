@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
+from salesflow.core.validators import clean_phone_fields
 from salesflow.org.access import OwnedQuerySet
 
 
@@ -106,6 +107,9 @@ class Lead(AuditedModel, VersionedModel):
             models.Index(fields=["phone"], name="lead_phone_idx"),
             models.Index(fields=["email"], name="lead_email_idx"),
         ]
+
+    def clean(self):
+        clean_phone_fields(self, "phone")
 
     def __str__(self):
         return f"{self.company} · {self.contact_name}" if self.contact_name else self.company
