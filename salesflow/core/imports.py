@@ -362,11 +362,12 @@ def rows_as_values(importer: Importer, headers: list[str], rows: list[tuple[int,
     result = []
     for line, cells in rows:
         values = {LINE: line}
-        formulas = []
+        formulas = {}
         for i, name in mapping.items():
             cell = cells[i] if i < len(cells) else ""
-            if isinstance(cell, Formula):
-                formulas.append(name)
+            if isinstance(cell, Formula):  # reported by validate_rows; its text is no value
+                formulas[name] = str(cell)
+                cell = ""
             values[name] = _unquote(str(cell).strip())
         if formulas:
             values[FORMULAS] = formulas
@@ -416,7 +417,7 @@ def validate_rows(importer, values_list, *, actor, key, start=0, stop=None, seen
             line = values.get(LINE, index + 2)
             row_errors = [RowError(line, importer.label_of(f), _("This cell holds a formula (%(formula)s); "
                                                                   "enter its value instead.")
-                                   % {"formula": values[f][:50]}) for f in values.get(FORMULAS, ())]
+                                   % {"formula": formula[:50]}) for f, formula in values.get(FORMULAS, {}).items()]
             for column in importer.columns:
                 if column.required and not values.get(column.field):
                     row_errors.append(RowError(line, importer.label_of(column.field), _("This value is required.")))

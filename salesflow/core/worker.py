@@ -83,11 +83,13 @@ def _execute(task: dict, broker) -> dict:
     return task
 
 
-def run_once(*, max_tasks: int = 10_000) -> list[dict]:
-    """Create tasks for due schedules, then run every queued task in this process; returns the tasks run."""
+def run_once(*, schedules: bool = True, max_tasks: int = 10_000) -> list[dict]:
+    """Create tasks for due schedules (unless ``schedules`` is False), then run every queued task in this
+    process; returns the tasks run."""
     broker = get_broker()
-    sync_schedules()
-    scheduler(broker=broker)
+    if schedules:
+        sync_schedules()
+        scheduler(broker=broker)
     done = []
     while len(done) < max_tasks and broker.queue_size():
         for ack_id, package in broker.dequeue() or []:
