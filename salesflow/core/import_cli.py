@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from .imports import ImportFileError, read_table, rows_as_values, validate_rows, write_rows
+from .imports import ImportFileError, lookup_cache, read_table, rows_as_values, validate_rows, write_rows
 
 CHUNK = 500
 
@@ -30,9 +30,11 @@ def run_file_import(importer, path, *, stdout=None, key=None, dry_run=False, act
     except ImportFileError as exc:
         raise CommandError(str(exc)) from None
     errors, seen = [], {}
-    for start in range(0, len(values), CHUNK):
-        errors += validate_rows(importer, values, actor=actor, key=key, start=start, stop=start + CHUNK, seen=seen)
-        _progress(min(start + CHUNK, len(values)), len(values), "checking")
+    with lookup_cache():
+        for start in range(0, len(values), CHUNK):
+            errors += validate_rows(importer, values, actor=actor, key=key, start=start, stop=start + CHUNK,
+                                    seen=seen)
+            _progress(min(start + CHUNK, len(values)), len(values), "checking")
     sys.stderr.write("\n")
     if errors:
         for error in errors:

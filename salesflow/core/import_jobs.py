@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
-from .imports import ImportFileError, get_importer, read_table, rows_as_values, validate_rows, write_rows
+from .imports import (ImportFileError, get_importer, lookup_cache, read_table, rows_as_values, validate_rows,
+                      write_rows)
 from .models import ImportJob
 from .worker import enqueue
 
@@ -55,13 +56,14 @@ def check_import(job_id: int) -> str:
         ImportJob.objects.filter(pk=job.pk).update(payload=None, rows=values, total=len(values),
                                                    preview=values[:PREVIEW_ROWS])
         errors, count, seen = [], 0, {}
-        for start in range(0, len(values), CHUNK):
-            found = validate_rows(importer, values, actor=job.user, key=job.key or None, start=start,
-                                  stop=start + CHUNK, seen=seen)
-            count += len(found)
-            errors += [e.as_dict() for e in found][:ImportJob.MAX_STORED_ERRORS - len(errors)]
-            ImportJob.objects.filter(pk=job.pk).update(checked=min(start + CHUNK, len(values)), errors=errors,
-                                                       error_count=count)
+        with lookup_cache():  # owners, regions and the customer name index are loaded once per import
+            for start in range(0, len(values), CHUNK):
+                found = validate_rows(importer, values, actor=job.user, key=job.key or None, start=start,
+                                      stop=start + CHUNK, seen=seen)
+                count += len(found)
+                errors += [e.as_dict() for e in found][:ImportJob.MAX_STORED_ERRORS - len(errors)]
+                ImportJob.objects.filter(pk=job.pk).update(checked=min(start + CHUNK, len(values)), errors=errors,
+                                                           error_count=count)
         status = S.INVALID if count else S.READY
         ImportJob.objects.filter(pk=job.pk).update(status=status, checked=len(values))
     return f"{status}: {len(values)} rows, {count} problems"

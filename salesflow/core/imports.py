@@ -67,6 +67,8 @@ class Importer:
     save: Callable
     key_of: Callable = field(default=lambda values, key: values.get(key) or None)
     unique_in_file: tuple[str, ...] = ()  # fields two rows of one file may not share (besides the key)
+    # save_new(list of prepared new rows, actor): writes many new rows at once through a batch service
+    save_new: Callable | None = None
 
     def header_map(self, headers: list[str]) -> tuple[dict[int, str], list[str]]:
         """Column index -> field, and the names of required columns that are missing."""
@@ -380,7 +382,11 @@ _cache = contextvars.ContextVar("salesflow_import_cache", default=None)
 
 @contextmanager
 def lookup_cache():
-    """Within one import, :func:`cached` answers repeated look-ups (owners, regions) from memory."""
+    """Within one import, :func:`cached` answers repeated look-ups (owners, regions) from memory.
+    Nested uses share the outer cache (one import checked in chunks loads each look-up once)."""
+    if _cache.get() is not None:
+        yield
+        return
     token = _cache.set({})
     try:
         yield
@@ -441,20 +447,49 @@ def validate_rows(importer, values_list, *, actor, key, start=0, stop=None, seen
     return errors
 
 
+BATCH = 1000
+
+
+class _BatchError(ValidationError):
+    """A batch of new rows was refused; the message names the lines."""
+
+
 @transaction.atomic
 def write_rows(importer, values_list, *, actor, key) -> dict:
     """Write every row, or nothing: any ValidationError rolls the whole import back."""
     created = updated = 0
+    batch: list = []
+
+    def flush():
+        if batch:
+            lines = f"{batch[0][1]}–{batch[-1][1]}"
+            try:
+                importer.save_new([prepared for prepared, _line in batch], actor)
+            except ValidationError as exc:
+                raise _BatchError(_("Line %(line)s: %(error)s") % {"line": lines,
+                                                                 "error": " ".join(exc.messages)}) from None
+            batch.clear()
+
     with lookup_cache():
         for index, values in enumerate(values_list):
+            line = values.get(LINE, index + 2)
             try:
                 prepared, is_new = importer.prepare(values, actor, key)
-                importer.save(prepared, values, actor)
+                if not (is_new and importer.save_new is not None):
+                    flush()  # keep the file's order between new and matched rows
+                    importer.save(prepared, values, actor)
             except ValidationError as exc:
-                raise ValidationError(_("Line %(line)s: %(error)s") % {"line": values.get(LINE, index + 2),
+                if isinstance(exc, _BatchError):  # already names its lines
+                    raise
+                raise ValidationError(_("Line %(line)s: %(error)s") % {"line": line,
                                                                      "error": " ".join(exc.messages)}) from None
+            if is_new and importer.save_new is not None:
+                batch.append((prepared, line))
+                if len(batch) >= BATCH:
+                    flush()
             created += is_new
             updated += not is_new
+        flush()
     return {"created": created, "updated": updated}
 
 

@@ -108,6 +108,50 @@ class CustomerRow:
     customer: Customer | None  # the matched customer (fields already applied), None for a new one
     fields: dict
     owner: User | None  # new owner; None: unchanged (existing) or the actor (new)
+    candidate: Customer | None = None  # a new customer, checked, not saved
+
+
+class _NoOwner:
+    def __str__(self):
+        return _("nobody")
+
+
+def find_duplicate(name: str, credit_code: str):
+    """The owner of an existing customer that is the same company (``services.find_duplicate_customers``'s rule),
+    ``_NoOwner()`` for a pool customer, None if there is none. Within an import the names are indexed once."""
+    if credit_code:
+        for match in services.find_duplicate_customers(credit_code=credit_code):
+            return match.owner or _NoOwner()
+    core = services.normalise_company(name)
+    if len(core) < 2:
+        return None
+
+    def load(_):
+        index = {}
+        for customer_name, owner_id in Customer.objects.values_list("name", "owner_id").iterator(chunk_size=5000):
+            index.setdefault(services.normalise_company(customer_name), owner_id)
+        return index
+    index = cached("customer-names", "", load)
+    if core not in index:
+        return None
+    owner_id = index[core]
+    return (cached("user-id", owner_id, lambda pk: User.objects.filter(pk=pk).first()) if owner_id else None) \
+        or _NoOwner()
+
+
+def check_customer(customer: Customer, problems: Problems) -> None:
+    """The model's validation; its uniqueness constraints as two indexed look-ups (Django's constraint checks build
+    several queries per row, too slow for 100,000 rows). The database constraints still hold at write time."""
+    try:
+        customer.full_clean(exclude=["tags"], validate_constraints=False)
+    except ValidationError as exc:
+        problems.add_error(exc)
+    if customer.credit_limit is not None and customer.credit_limit < 0:
+        problems.add("credit_limit", _("Must not be negative."))
+    if customer.external_id:
+        clash = Customer.objects.filter(external_id=customer.external_id).exclude(pk=customer.pk).exists()
+        if clash:
+            problems.add("external_id", _("Another customer has this external ID."))
 
 
 def _match(values, key, problems):
@@ -155,32 +199,31 @@ def prepare_customer(values: dict, actor, key):
             if reason:
                 problems.add("owner", reason)
     if customer is None:
-        duplicates = services.find_duplicate_customers(name=values.get("name", ""),
-                                                       credit_code=values.get("credit_code", ""))
-        if duplicates:
+        duplicate = find_duplicate(values.get("name", ""), values.get("credit_code", ""))
+        if duplicate:
             problems.add("name", _("A customer like “%(name)s” already exists (owner: %(owner)s); match by a key "
-                                   "to update it.") % {"name": values.get("name", ""),
-                                                       "owner": owner_name(duplicates[0].owner)})
+                                   "to update it.") % {"name": values.get("name", ""), "owner": owner_name(duplicate)})
         new_owner = owner or actor
         candidate = Customer(owner=new_owner, team_id=new_owner.team_id if new_owner else None, **fields)
-        try:
-            candidate.full_clean(exclude=["tags"])
-        except ValidationError as exc:
-            problems.add_error(exc)
+        check_customer(candidate, problems)
         if new_owner is not None and not problems:
             try:
                 services._check_limit(new_owner)
             except ValidationError as exc:
                 problems.add("owner", exc.messages)
-    else:
-        for name, value in fields.items():
-            setattr(customer, name, value)
-        try:
-            customer.full_clean(exclude=["tags"])
-        except ValidationError as exc:
-            problems.add_error(exc)
+        customer_row = CustomerRow(None, fields, owner)
+        customer_row.candidate = candidate
+        problems.raise_if_any()
+        return customer_row, True
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    check_customer(customer, problems)
     problems.raise_if_any()
     return CustomerRow(customer, fields, owner), customer is None
+
+
+def save_new_customers(rows: list[CustomerRow], actor):
+    services.create_customers(actor=actor, customers=[row.candidate for row in rows], reason=_("import"))
 
 
 def save_customer(row: CustomerRow, values, actor):
@@ -262,7 +305,8 @@ register(Importer(
     keys={"id": gettext_lazy("ID (from an export)"), "credit_code": gettext_lazy("Unified social credit code"),
           "phone": gettext_lazy("Phone"), "email": gettext_lazy("Email"),
           "external_id": gettext_lazy("External ID")},
-    prepare=prepare_customer, save=save_customer, unique_in_file=("name", "credit_code", "external_id"),
+    prepare=prepare_customer, save=save_customer, save_new=save_new_customers,
+    unique_in_file=("name", "credit_code", "external_id"),
 ))
 register(Importer(
     name="contacts", label=gettext_lazy("Contacts"), columns=CONTACT_COLUMNS,

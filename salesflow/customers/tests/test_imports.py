@@ -235,3 +235,15 @@ def test_exported_file_reimported_by_id_updates_the_same_records(org, client_for
     assert (first.industry, first.customer_class, first.lifecycle_stage, first.owner, first.region) == (
         "再导入", "A", "mature", org.rep_a, region)
     assert timezone.localtime(first.created_at).hour == 0
+
+
+def test_a_file_that_would_take_a_rep_past_the_claim_limit_writes_nothing(org, client_for, run_web_import,
+                                                                          web_import):
+    settings_row = PoolSettings.current()
+    settings_row.max_customers_per_rep = 2
+    settings_row.save()
+    client = client_for(org.rep_a)
+    job = run_web_import(client, file_of([["客户名称"], ["一号甲方有限公司"], ["二号乙方有限公司"], ["三号丙方有限公司"]]))
+    job = web_import.confirm(client, job)
+    assert job.status == "invalid" and "2" in job.errors[0]["message"]
+    assert Customer.objects.count() == 0 and OwnershipChange.objects.count() == 0
