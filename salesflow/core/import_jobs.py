@@ -13,8 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
-from .imports import (ImportFileError, get_importer, lookup_cache, read_table, rows_as_values, validate_rows,
-                      write_rows)
+from .imports import ImportFileError, get_importer, lookup_cache, read_table, rows_as_values, validate_rows, write_rows
 from .models import ImportJob
 from .worker import enqueue
 

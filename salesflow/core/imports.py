@@ -19,8 +19,8 @@ import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException, ElementTree  # refuses DTDs and entity expansion (billion laughs, XXE)
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -224,8 +224,8 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
     sheet = workbook.find(f"{MAIN}sheets/{MAIN}sheet")
     rel_id = sheet.get(f"{DOC_RELS}id")
     rels_path = posixpath.join(posixpath.dirname(workbook_path), "_rels", posixpath.basename(workbook_path) + ".rels")
-    target = next(r.get("Target") for r in ElementTree.fromstring(archive.read(rels_path)).iter(f"{PKG_RELS}Relationship")
-                  if r.get("Id") == rel_id)
+    sheet_rels = ElementTree.fromstring(archive.read(rels_path))
+    target = next(r.get("Target") for r in sheet_rels.iter(f"{PKG_RELS}Relationship") if r.get("Id") == rel_id)
     return _part_path(workbook_path, target)
 
 
@@ -258,7 +258,7 @@ def _xlsx_rows(file, limits: Limits):
                         element.clear()
         part = archive.open(sheet_path)
     except (zipfile.BadZipFile, KeyError, StopIteration, AttributeError, ElementTree.ParseError, OSError,
-            ValueError) as exc:
+            ValueError, DefusedXmlException) as exc:
         raise ImportFileError(_("This is not a readable XLSX file: %(error)s") % {"error": exc}) from None
     line = 0
     try:
@@ -294,7 +294,7 @@ def _xlsx_rows(file, limits: Limits):
                 cells.append(value)
             element.clear()
             yield line, cells
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise ImportFileError(_("This is not a readable XLSX file: %(error)s") % {"error": exc}) from None
     finally:
         part.close()

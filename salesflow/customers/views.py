@@ -21,7 +21,6 @@ from .imports import export_customers
 from .models import Contact, Customer, SavedView
 
 
-
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 

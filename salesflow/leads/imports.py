@@ -31,7 +31,7 @@ LEAD_COLUMNS = [
     Column("region", "区域", "Region"),
     Column("industry", "行业", "Industry"),
     Column("source", "线索来源", "Source"),
-    Column("status", "状态", "Status", in_template=False),  # exported; ignored on import (status changes have their own rules)
+    Column("status", "状态", "Status", in_template=False),  # exported; ignored on import (status has its own rules)
     Column("owner", "负责人", "Owner"),
     Column("notes", "备注", "Notes"),
     Column("created_at", "创建时间", "Created", in_template=False),  # exported; ignored on import

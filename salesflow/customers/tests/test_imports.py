@@ -1,7 +1,6 @@
 import io
 
 import pytest
-
 from openpyxl import Workbook, load_workbook
 
 from salesflow.customers.models import Customer, OwnershipChange, PoolSettings
@@ -243,7 +242,8 @@ def test_a_file_that_would_take_a_rep_past_the_claim_limit_writes_nothing(org, c
     settings_row.max_customers_per_rep = 2
     settings_row.save()
     client = client_for(org.rep_a)
-    job = run_web_import(client, file_of([["客户名称"], ["一号甲方有限公司"], ["二号乙方有限公司"], ["三号丙方有限公司"]]))
+    job = run_web_import(client, file_of([["客户名称"], ["一号甲方有限公司"], ["二号乙方有限公司"],
+                                          ["三号丙方有限公司"]]))
     job = web_import.confirm(client, job)
     assert job.status == "invalid" and "2" in job.errors[0]["message"]
     assert Customer.objects.count() == 0 and OwnershipChange.objects.count() == 0

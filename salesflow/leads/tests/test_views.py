@@ -41,7 +41,8 @@ def test_rep_cannot_see_or_act_on_another_reps_lead(org, client_for):
 
 
 def test_convert_through_the_page_lands_on_customer_360(org, client_for):
-    lead = create_lead(actor=org.rep_a, owner=org.rep_a, company="页面转化公司", contact_name="赵工", phone="13800000002")
+    lead = create_lead(actor=org.rep_a, owner=org.rep_a, company="页面转化公司", contact_name="赵工",
+                       phone="13800000002")
     client = client_for(org.rep_a)
     response = client.post(f"/leads/{lead.pk}/convert/", {"create_opportunity": "on", "opportunity_subject": "首单"})
     lead.refresh_from_db()
