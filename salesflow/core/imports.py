@@ -378,6 +378,14 @@ def rows_as_values(importer: Importer, headers: list[str], rows: list[tuple[int,
 
 
 _cache = contextvars.ContextVar("salesflow_import_cache", default=None)
+_writing = contextvars.ContextVar("salesflow_import_writing", default=False)
+
+
+def is_writing() -> bool:
+    """True while :func:`write_rows` prepares rows that :func:`validate_rows` has already checked: an importer
+    may skip checks that depend only on the row itself (they cannot have changed) and keep those that read the
+    database (permissions, matches, duplicates, limits)."""
+    return _writing.get()
 
 
 @contextmanager
@@ -457,7 +465,7 @@ class _BatchError(ValidationError):
 @transaction.atomic
 def write_rows(importer, values_list, *, actor, key) -> dict:
     """Write every row, or nothing: any ValidationError rolls the whole import back."""
-    created = updated = 0
+    counts = {"created": 0, "updated": 0}
     batch: list = []
 
     def flush():
@@ -470,6 +478,15 @@ def write_rows(importer, values_list, *, actor, key) -> dict:
                                                                  "error": " ".join(exc.messages)}) from None
             batch.clear()
 
+    token = _writing.set(True)
+    try:
+        _write_all(importer, values_list, actor, key, batch, flush, counts)
+    finally:
+        _writing.reset(token)
+    return counts
+
+
+def _write_all(importer, values_list, actor, key, batch, flush, counts):
     with lookup_cache():
         for index, values in enumerate(values_list):
             line = values.get(LINE, index + 2)
@@ -487,10 +504,8 @@ def write_rows(importer, values_list, *, actor, key) -> dict:
                 batch.append((prepared, line))
                 if len(batch) >= BATCH:
                     flush()
-            created += is_new
-            updated += not is_new
+            counts["created" if is_new else "updated"] += 1
         flush()
-    return {"created": created, "updated": updated}
 
 
 def register(importer: Importer) -> Importer:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesflow.core.imports import Column, Importer, cached, register
+from salesflow.core.imports import Column, Importer, cached, is_writing, register
 from salesflow.org import access
 from salesflow.org.models import Region, Role, User
 
@@ -142,8 +142,11 @@ def find_duplicate(name: str, credit_code: str):
 def check_customer(customer: Customer, problems: Problems) -> None:
     """The model's validation; its uniqueness constraints as two indexed look-ups (Django's constraint checks build
     several queries per row, too slow for 100,000 rows). The database constraints still hold at write time."""
-    try:  # owner, team and region were looked up by the importer: no query per row to re-check they exist
-        customer.full_clean(exclude=["tags", "owner", "team", "region"], validate_constraints=False)
+    try:
+        if is_writing():  # field checks of an unchanged row passed when the file was checked; normalise again
+            customer.clean()
+        else:  # owner, team and region were looked up by the importer: no query per row to re-check they exist
+            customer.full_clean(exclude=["tags", "owner", "team", "region"], validate_constraints=False)
     except ValidationError as exc:
         problems.add_error(exc)
     if customer.credit_limit is not None and customer.credit_limit < 0:

@@ -6,6 +6,7 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.db import connection
 from openpyxl import Workbook
 
 from salesflow.core.imports import ImportFileError, Limits, read_table
@@ -232,3 +233,40 @@ def test_one_importer_registry_and_no_import_cycle():
              if isinstance(node, ast.ImportFrom)}
     assert not names & {"import_cli", "salesflow.core.import_cli", ".import_cli"}
     assert "import_cli" not in source
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="parallel transactions need a server database (runs in --only postgres)")
+def test_parallel_confirms_queue_one_write_and_the_others_hear_already_confirmed():
+    import threading
+
+    from django.db import connections
+    from django_q.models import OrmQ
+
+    from salesflow.core.import_jobs import confirm_import
+    from salesflow.org.models import Role
+    from salesflow.testing.factories import make_user
+
+    user = make_user("parallel", role=Role.ADMIN)
+    job = ImportJob.objects.create(kind="customers", user=user, filename="c.xlsx", status="ready", total=1,
+                                   rows=[{"name": "并发客户有限公司"}])
+    outcomes, barrier = [], threading.Barrier(5)
+
+    def confirm():
+        barrier.wait()
+        try:
+            confirm_import(job_id=job.pk, actor=user)
+            outcomes.append("ok")
+        except Exception as exc:  # noqa: BLE001  (the message is what is checked)
+            outcomes.append(" ".join(getattr(exc, "messages", [str(exc)])))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] + ["此导入已确认。"] * 4
+    assert OrmQ.objects.count() == 1  # one write task queued
