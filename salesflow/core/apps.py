@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit, maven  # noqa: F401  (audit signal handlers; the maven-crm importer)
+        from . import audit, maven, navigation  # noqa: F401  (audit signals; maven-crm importer; audit log menu entry)

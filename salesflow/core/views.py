@@ -7,29 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role
 
+from .audit_display import describe
 from .models import AuditEntry, Notification
-
-
-@login_required
-def home(request):
-    from salesflow.pipeline.analytics.stalled import stalled_queryset
-    from salesflow.pipeline.models import Opportunity, Pipeline
-
-    visible_customers = Customer.objects.visible_to(request.user)
-    pipeline = Pipeline.default()
-    opportunities = Opportunity.objects.visible_to(request.user)
-    context = {
-        "customer_count": visible_customers.count(),
-        "my_customer_count": visible_customers.filter(owner=request.user).count(),
-        "open_opportunities": opportunities.tracking().count(),
-        "stalled_count": stalled_queryset(opportunities, pipeline).count() if pipeline else 0,
-        "recent": AuditEntry.objects.filter(actor=request.user).select_related("content_type")[:8],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required
@@ -43,6 +25,7 @@ def audit_log(request):
     if actor:
         entries = entries.filter(actor__username=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = describe(page.object_list)
     models = ContentType.objects.filter(
         pk__in=AuditEntry.objects.values("content_type").distinct()
     ).order_by("model")

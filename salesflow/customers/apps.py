@@ -8,4 +8,5 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from . import generate, imports, jobs, maven  # noqa: F401  (generator, importers, pool returns, maven-crm)
+        # generator, importers, pool returns, maven-crm, menu entries, dashboard tiles
+        from . import generate, imports, jobs, maven, navigation, tiles  # noqa: F401

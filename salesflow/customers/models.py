@@ -46,6 +46,7 @@ class CustomerQuerySet(OwnedQuerySet):
 
 class Customer(AuditedModel, VersionedModel):
     ACCESS_OWNER = "owner"
+    FINANCE_READS = True  # finance reads customer master data (read-only); see org.access
     ACCESS_TEAM = "team"
 
     class Size(models.TextChoices):
@@ -170,6 +171,7 @@ class Customer(AuditedModel, VersionedModel):
 class Contact(AuditedModel, VersionedModel):
     ACCESS_OWNER = "customer__owner"
     ACCESS_TEAM = "customer__team"
+    FINANCE_READS = True
 
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")

@@ -8,4 +8,4 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from . import generate, imports, jobs  # noqa: F401  (generator step, importer, scheduled reminders)
+        from . import generate, imports, jobs, navigation  # noqa: F401  (generator, importer, reminders, menu)

@@ -105,8 +105,6 @@ def prepare_lead(values: dict, actor, key):
     if not created:
         for name, value in fields.items():
             setattr(candidate, name, value)
-    if not (candidate.phone or candidate.email or candidate.wechat):
-        problems.add("__all__", _("Give at least one way to reach the lead: phone, email or WeChat."))
     try:
         candidate.full_clean(exclude=["owner", "team"])
     except ValidationError as exc:

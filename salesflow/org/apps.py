@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import generate, maven, reports  # noqa: F401  (generator step, maven-crm step, reports)
+        from . import generate, maven, navigation, reports  # noqa: F401  (generator, maven-crm step, menu, reports)

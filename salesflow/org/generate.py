@@ -76,6 +76,7 @@ def generate_organisation(ctx: GenerateContext) -> None:
         province = rng.choice([p for p in provinces if p.parent.name == team.parent.name[:2]] or provinces)
         reps.append(make("rep" if i == 0 else f"rep{i + 1}", Role.REP, team, region=province))
     User.objects.bulk_create(reps)
-    ctx.shared["reps"] = list(User.objects.filter(role=Role.REP).values_list("id", "team_id", "region_id"))
+    ctx.shared["reps"] = list(User.objects.filter(role=Role.REP).order_by("id")
+                              .values_list("id", "team_id", "region_id"))
     ctx.shared["regions"] = [p.pk for p in provinces]
     ctx.log(f"  {len(teams)} teams, {len(provinces)} provinces, {len(managers)} managers, {len(reps)} reps")

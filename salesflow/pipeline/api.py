@@ -20,7 +20,8 @@ router = Router(tags=["opportunities"])
 class OpportunityOut(Schema):
     id: int
     subject: str
-    customer_id: int
+    customer_id: int | None  # None: the account is not known yet
+    customer_name: str  # the customer's name, or "account unknown"
     owner_id: int
     team_id: int | None
     pipeline_id: int
@@ -36,6 +37,10 @@ class OpportunityOut(Schema):
     created_at: datetime
     closed_at: datetime | None
     version: int
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer_display
 
 
 class OpportunityIn(Schema):
@@ -100,7 +105,7 @@ def list_opportunities(request, q: str = "", status: str = "", pipeline: int | N
     form = OpportunityFilterForm(filters)
     if not form.is_valid():
         raise ValidationError(form.errors)
-    return form.apply(Opportunity.objects.visible_to(request.user))
+    return form.apply(Opportunity.objects.visible_to(request.user)).select_related("customer")
 
 
 @router.get("/pipelines", response=list[PipelineOut], summary="Pipelines and their stages")
@@ -116,9 +121,8 @@ def get_opportunity(request, opportunity_id: int):
 @router.post("/", response={201: OpportunityOut})
 def create_opportunity(request, payload: OpportunityIn):
     customer = access.get_visible_or_404(Customer, request.user, pk=payload.customer_id)
-    access.require_change(request.user, customer)
     pipeline = get_object_or_404(Pipeline, pk=payload.pipeline_id) if payload.pipeline_id else None
-    opportunity = services.open_opportunity(
+    opportunity = services.create_opportunity(
         actor=request.user, customer=customer, subject=payload.subject, amount=payload.amount,
         expected_close_date=payload.expected_close_date, type=payload.type, source=payload.source, pipeline=pipeline,
         idempotency_key=request.headers.get("Idempotency-Key") or None)

@@ -8,5 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self):
-        from . import generate, maven, sections  # noqa: F401  (generator, maven-crm steps, customer 360 section)
-        from .analytics import api_reports  # noqa: F401  (salesflow report funnel|win-rates|cycle|forecast|stalled)
+        # generator, scheduled jobs, maven-crm steps, menu entries, customer 360 section, dashboard tiles; reports
+        # (salesflow report funnel|win-rates|cycle|forecast|stalled)
+        from . import generate, jobs, maven, navigation, sections, tiles  # noqa: F401
+        from .analytics import api_reports  # noqa: F401

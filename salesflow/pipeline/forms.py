@@ -1,4 +1,6 @@
 from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.org.models import Team, User
@@ -55,6 +57,10 @@ class OpportunityFilterForm(forms.Form):
         return opportunities.order_by(data["sort"] or "-created_at", "-id")
 
 
+ZERO_AMOUNT_WARNING = _("The amount is 0: this deal adds nothing to the forecast and funnel amounts.")
+PAST_CLOSE_WARNING = _("This close date is in the past: the deal will be flagged as stalled.")
+
+
 class OpportunityForm(forms.ModelForm):
     """Create or edit the plain fields; stage and status change only through the move/win/lose actions."""
 
@@ -72,11 +78,27 @@ class OpportunityForm(forms.ModelForm):
         from salesflow.customers.models import Customer
 
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        self.fields["customer"].required = True  # only an import may leave the account unknown
         customer_id = self.instance.customer_id or self.initial.get("customer")
         self.fields["contacts"].queryset = self.fields["contacts"].queryset.filter(customer_id=customer_id)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["customer"]
+        # A negative amount is refused here, by field, before the database constraint could name itself.
+        self.fields["amount"].validators.append(MinValueValidator(0))
+        self.fields["amount"].widget.attrs.update({"min": "0", "data-warn-zero": ZERO_AMOUNT_WARNING})
+        self.fields["expected_close_date"].widget.attrs["data-warn-past"] = PAST_CLOSE_WARNING
+
+    def warnings(self) -> list[str]:
+        """Non-blocking notes about what was saved: a zero amount, a close date already past."""
+        data = self.cleaned_data
+        notes = []
+        if data.get("amount") is not None and data["amount"] == 0:
+            notes.append(ZERO_AMOUNT_WARNING)
+        close = data.get("expected_close_date")
+        if close is not None and close < timezone.localdate():
+            notes.append(PAST_CLOSE_WARNING)
+        return notes
 
 
 class LineForm(forms.Form):
@@ -86,7 +108,7 @@ class LineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesflow.contracts.models import Product
+        from salesflow.catalog.models import Product
 
         self.fields["product"].queryset = Product.objects.filter(active=True)
 

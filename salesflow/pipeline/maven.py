@@ -7,7 +7,8 @@ How the file maps (also printed in the import summary):
 * Won deals are worth close_value. Open deals carry no value, so their amount is the product's list price, and
   their expected close date (also absent) is the last day the file covers. Lost deals keep the file's 0.
 * ``GTXPro`` in the pipeline is the product ``GTX Pro``.
-* 1,425 open deals have no account: each agent gets one placeholder customer "(no account) AGENT" for them.
+* 1,425 open deals have no account: they are imported without a customer ("account unknown"), so the customers
+  are exactly the file's 85 accounts.
 """
 
 import datetime
@@ -17,10 +18,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from salesflow.contracts.models import Product
+from salesflow.catalog.models import Product
 from salesflow.core.maven import read_csv
 from salesflow.core.registry import maven_steps
-from salesflow.customers.models import Customer
 
 from .models import Opportunity, OpportunityLine, Pipeline, Stage, StageChange
 
@@ -60,17 +60,7 @@ def import_pipeline(folder, ctx, stdout):
     last_day = max(r["close_date"] for r in rows if r["close_date"])
     existing = set(Opportunity.objects.filter(idempotency_key__startswith="maven:")
                    .values_list("idempotency_key", flat=True))
-    placeholders = {}
-
-    def placeholder(agent):
-        if agent.pk not in placeholders:
-            placeholders[agent.pk], _ = Customer.objects.get_or_create(
-                external_id=f"maven:no-account:{agent.username}",
-                defaults={"name": f"(no account) {agent.display_name}", "owner": agent, "team_id": agent.team_id,
-                          "source": "Maven CRM"})
-        return placeholders[agent.pk]
-
-    opportunities, plans = [], []
+    opportunities, plans, no_account = [], [], 0
     for row in rows:
         key = f"maven:{row['opportunity_id']}"
         if key in existing:
@@ -82,9 +72,11 @@ def import_pipeline(folder, ctx, stdout):
         closed = _moment(row["close_date"]) if row["close_date"] else None
         status = {"Won": "won", "Lost": "lost"}.get(stage_name, "tracking")
         amount = Decimal(row["close_value"]) if closed else product.list_price
-        customer = accounts[row["account"]] if row["account"] else placeholder(agent)
+        customer = accounts[row["account"]] if row["account"] else None
+        no_account += customer is None
         opportunities.append(Opportunity(
-            subject=f"{row['product']} · {row['account'] or agent.display_name}", customer=customer, owner=agent,
+            subject=f"{row['product']} · {row['account']}" if customer else row["product"], customer=customer,
+            owner=agent,
             team_id=agent.team_id, pipeline=pipeline, stage=prospecting if stage_name == "Prospecting" else engaging,
             amount=amount, expected_close_date=(closed or _moment(last_day)).date(), status=status,
             forecast_category={"won": "closed", "lost": "omitted"}.get(status, "pipeline"),
@@ -113,5 +105,5 @@ def import_pipeline(folder, ctx, stdout):
         "  open deals have no value in the file: their amount is the product's list price; their expected close "
         f"date (also absent) is {last_day}, the file's last day; Prospecting deals are dated {last_day} too",
         "  'GTXPro' in the pipeline is the product 'GTX Pro'",
-        f"  deals without an account are attached to {len(placeholders)} placeholder customers '(no account) AGENT'",
+        f"  {no_account} deals have no account in the file: they have no customer (account unknown)",
     ]

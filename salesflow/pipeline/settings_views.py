@@ -1,5 +1,5 @@
-"""Admin pages: pipelines and their 3–7 stages (win rate, key actions, required fields), reasons, competitors,
-and the product catalogue."""
+"""Admin pages: pipelines and their 3–7 stages (win rate, key actions, required fields), reasons, competitors.
+(The product catalogue's page lives in ``salesflow.catalog``.)"""
 
 from django import forms
 from django.contrib import messages
@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesflow.contracts.models import Product
 from salesflow.org import access
 from salesflow.org.models import Role
 
@@ -54,8 +53,6 @@ StageFormSet = forms.inlineformset_factory(Pipeline, Stage, form=StageForm, form
                                            can_delete=True)
 ReasonFormSet = forms.modelformset_factory(Reason, fields=["kind", "name", "active"], extra=2)
 CompetitorFormSet = forms.modelformset_factory(Competitor, fields=["name"], extra=2, can_delete=True)
-ProductFormSet = forms.modelformset_factory(Product, fields=["code", "name", "series", "category", "list_price",
-                                                             "active"], extra=3)
 
 
 @login_required
@@ -98,14 +95,3 @@ def pipeline_edit(request, pk=None):
     return render(request, "pipeline/pipeline_form.html", {"form": form, "stages": stages, "object": pipeline},
                   status=400 if request.method == "POST" else 200)
 
-
-@login_required
-def products(request):
-    access.require_role(request.user, Role.ADMIN)
-    formset = ProductFormSet(request.POST or None, prefix="products", queryset=Product.objects.all())
-    if request.method == "POST" and formset.is_valid():
-        formset.save()
-        messages.success(request, _("Products saved."))
-        return redirect("pipeline:products")
-    return render(request, "pipeline/products.html", {"formset": formset},
-                  status=400 if request.method == "POST" else 200)

@@ -11,7 +11,6 @@ urlpatterns = [
     path("settings/", settings_views.pipeline_settings, name="settings"),
     path("settings/pipelines/new/", settings_views.pipeline_edit, name="pipeline_new"),
     path("settings/pipelines/<int:pk>/", settings_views.pipeline_edit, name="pipeline_edit"),
-    path("products/", settings_views.products, name="products"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),
     path("<int:pk>/lines/", views.lines, name="lines"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from salesflow.core.periods import parse_period, period_of
 from salesflow.core.registry import reports
 
+from ..models import Pipeline
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
 from .forecast import forecast_breakdown
@@ -43,7 +44,8 @@ def forecast_report(user=None, period: str | None = None, **filters) -> dict:
     form, pipeline = _scope(user, filters)
     opportunities = form.apply(visible(user)).filter(pipeline=pipeline)
     result = forecast_breakdown(opportunities, chosen)
-    return {"period": chosen.label, "total": result["total"], "by_team": result["by_team"], "rows": result["by_rep"]}
+    return {"pipeline": pipeline.name, "period": chosen.label, "total": result["total"], "by_team": result["by_team"],
+            "rows": result["by_rep"]}
 
 
 def stalled_report(user=None, **filters) -> dict:
@@ -51,34 +53,45 @@ def stalled_report(user=None, **filters) -> dict:
     rows = list(stalled_queryset(form.apply(visible(user)), pipeline).select_related("stage", "owner", "pipeline")
                 .order_by("stage_entered_at")[:500])
     levels = stalled_levels(rows)
-    return {"rows": [{"id": o.pk, "subject": o.subject, "owner": o.owner.username, "stage": o.stage.name,
+    return {"pipeline": pipeline.name,
+            "rows": [{"id": o.pk, "subject": o.subject, "owner": o.owner.username, "stage": o.stage.name,
                       "in_stage_since": o.stage_entered_at, "expected_close_date": o.expected_close_date,
                       "amount": o.amount, "level": levels.get(o.pk)} for o in rows]}
 
 
+def pipeline_id(name_or_id: str | None) -> int | None:
+    """``salesflow report … --pipeline P``: an active pipeline by id or by name (None: the default pipeline)."""
+    if not name_or_id:
+        return None
+    active = Pipeline.objects.filter(active=True)
+    found = active.filter(pk=int(name_or_id)).first() if name_or_id.isdigit() else None
+    found = found or active.filter(name=name_or_id).first()
+    if found is None:
+        known = ", ".join(f"{p.pk}={p.name}" for p in active.order_by("pk")) or "none"
+        raise ValueError(f"no active pipeline {name_or_id!r}; known: {known}")
+    return found.pk
+
+
 @reports.register("funnel", "tracking opportunities per stage: count and amount")
-def _funnel(*, user=None, period=None):
-    return funnel_report(user, period=period or "")
+def _funnel(*, user=None, period=None, pipeline=None):
+    return funnel_report(user, period=period or "", pipeline=pipeline_id(pipeline))
 
 
 @reports.register("win-rates", "stage conversion and win rates learned from history")
-def _win_rates(*, user=None, period=None):
-    return win_rates_report(user, period=period or "")
+def _win_rates(*, user=None, period=None, pipeline=None):
+    return win_rates_report(user, period=period or "", pipeline=pipeline_id(pipeline))
 
 
 @reports.register("cycle", "days from creation to won; average days per stage")
-def _cycle(*, user=None, period=None):
-    return cycle_report(user, period=period or "")
+def _cycle(*, user=None, period=None, pipeline=None):
+    return cycle_report(user, period=period or "", pipeline=pipeline_id(pipeline))
 
 
 @reports.register("forecast", "closed + weighted pipeline for a period, by category, team and rep")
-def _forecast(*, user=None, period=None):
-    return forecast_report(user, period=period)
+def _forecast(*, user=None, period=None, pipeline=None):
+    return forecast_report(user, period=period, pipeline=pipeline_id(pipeline))
 
 
 @reports.register("stalled", "opportunities stuck in their stage or past their close date")
-def _stalled(*, user=None, period=None):
-    return stalled_report(user)
-
-
-
+def _stalled(*, user=None, period=None, pipeline=None):
+    return stalled_report(user, pipeline=pipeline_id(pipeline))

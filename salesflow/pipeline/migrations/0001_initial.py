@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contracts', '0001_initial'),
+        ('catalog', '0001_initial'),
         ('customers', '0004_default_pool_rules'),
         ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -153,7 +153,7 @@ class Migration(migrations.Migration):
                 ('unit_price', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='unit price')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount')),
                 ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='pipeline.opportunity')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contracts.product', verbose_name='product')),
+                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product', verbose_name='product')),
             ],
             options={
                 'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='line_quantity_positive')],

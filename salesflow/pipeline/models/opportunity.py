@@ -14,6 +14,8 @@ from salesflow.core.concurrency import VersionedModel
 from salesflow.core.money import MoneyField
 from salesflow.org.access import OwnedQuerySet
 
+ACCOUNT_UNKNOWN = _("Account unknown")  # an opportunity without a customer, in lists, exports and the API
+
 __all__ = ["Pipeline", "Stage", "Reason", "Competitor", "Opportunity", "OpportunityLine", "StageChange",
            "OpportunityChange", "StageDurationStat"]
 
@@ -127,8 +129,10 @@ class Opportunity(AuditedModel, VersionedModel):
         OMITTED = "omitted", _("Omitted")
 
     subject = models.CharField(_("subject"), max_length=200)
+    # Empty when the account is not known yet (e.g. an imported deal without one); shown as "account unknown".
+    # Opportunities created in the app (form, API, lead conversion) always name their customer.
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
-                                 related_name="opportunities")
+                                 related_name="opportunities", null=True, blank=True)
     contacts = models.ManyToManyField("customers.Contact", verbose_name=_("contacts"), blank=True,
                                       related_name="opportunities")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
@@ -187,16 +191,30 @@ class Opportunity(AuditedModel, VersionedModel):
         return reverse("pipeline:detail", args=[self.pk])
 
     @property
+    def customer_display(self) -> str:
+        """The customer's name, or "account unknown" when the deal has no customer yet."""
+        return str(self.customer) if self.customer_id else str(ACCOUNT_UNKNOWN)
+
+    @property
     def is_open(self) -> bool:
         return self.status in (self.Status.TRACKING, self.Status.SUSPENDED)
 
     def missing_key_actions(self) -> list[str]:
         return [a for a in self.stage.key_actions if a not in (self.completed_actions or [])]
 
+    def missing_key_actions_to(self, target) -> dict:
+        """What moving forward to ``target`` leaves undone: the current stage's missing key actions and every key
+        action of each stage skipped on the way (a skipped stage's actions were never ticked), by stage."""
+        missing = {self.stage: self.missing_key_actions()}
+        skipped = self.pipeline.stages.filter(order__gt=self.stage.order, order__lt=target.order).order_by("order")
+        for stage in skipped:
+            missing[stage] = list(stage.key_actions)
+        return {stage: actions for stage, actions in missing.items() if actions}
+
 
 class OpportunityLine(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("contracts.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
                                 related_name="+")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
     unit_price = MoneyField(_("unit price"))

@@ -76,3 +76,14 @@ def test_sales_cycle_matches_the_csv(imported):
 def test_reimport_adds_nothing(imported):
     call_command("import", "maven-crm", str(MAVEN), stdout=io.StringIO())
     assert Opportunity.objects.count() == 8800
+
+
+def test_customers_are_exactly_the_85_accounts_and_deals_without_one_have_no_customer(imported):
+    from salesflow.customers.models import Customer
+
+    rows, summary, pipeline = imported
+    assert Customer.objects.count() == 85
+    without_account = sum(1 for r in rows if not r["account"])
+    assert without_account == 1425
+    assert Opportunity.objects.filter(pipeline=pipeline, customer__isnull=True).count() == without_account
+    assert "1425 deals have no account" in summary

@@ -1,4 +1,3 @@
-from salesflow.contracts.models import Product
 from salesflow.pipeline.models import Pipeline
 
 
@@ -25,14 +24,8 @@ def test_admin_creates_a_pipeline_with_three_to_seven_stages(org, client_for):
     assert stages[0].key_actions == ["确认需求", "找到决策人"]
 
 
-def test_settings_and_products_are_admin_only(org, client_for):
-    for path in ("/opportunities/settings/", "/opportunities/products/", "/opportunities/settings/pipelines/new/"):
+def test_pipeline_settings_are_admin_only(org, client_for):
+    for path in ("/opportunities/settings/", "/opportunities/settings/pipelines/new/"):
         assert client_for(org.director).get(path).status_code == 403
         assert client_for(org.admin).get(path).status_code == 200
 
-
-def test_admin_adds_a_product(org, client_for):
-    data = {"products-TOTAL_FORMS": 1, "products-INITIAL_FORMS": 0, "products-0-code": "P-1",
-            "products-0-name": "服务器", "products-0-list_price": "19999", "products-0-active": "on"}
-    assert client_for(org.admin).post("/opportunities/products/", data).status_code == 302
-    assert Product.objects.get(code="P-1").list_price == 19999

@@ -101,7 +101,7 @@ def test_distribution_page_counts_visible_only(org, client_for):
 
 
 def test_line_items_set_the_amount_and_are_history(org, client_for):
-    from salesflow.contracts.models import Product
+    from salesflow.catalog.models import Product
 
     product = Product.objects.create(code="SRV", name="服务器", list_price=10000)
     opp = open_opp(org.rep_a)

@@ -1,16 +1,24 @@
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from salesflow.core.generator import GenerateContext
+from salesflow.core.generator import GenerateContext, bulk_load
 from salesflow.core.registry import generator_steps
+
+
+def written_tables(steps) -> list[str]:
+    """The tables of the apps that have generator steps (what a generation run writes to)."""
+    configs = {apps.get_containing_app_config(step.func.__module__) for step in steps} - {None}
+    return [model._meta.db_table for config in configs for model in config.get_models()]
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with a seeded, realistic Chinese-locale organisation and business records. "
-        "--scale N makes N customers (and N opportunities once the pipeline exists) and N/2000 reps (6-500)."
+        "--scale N makes N customers, N opportunities, N/2 leads and N/2000 reps (6-500). Written with COPY on "
+        "PostgreSQL; no audit rows or signals for generated data."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +30,12 @@ class Command(BaseCommand):
             raise CommandError("--scale must be 1 or more")
         ctx = GenerateContext(scale=opts["scale"], seed=opts["seed"], stdout=self.stdout)
         started = time.monotonic()
-        for step in generator_steps.all():
-            self.stdout.write(f"{step.name}: {step.help}")
-            with transaction.atomic():
-                step.func(ctx)
+        steps = generator_steps.all()
+        with transaction.atomic(), bulk_load(written_tables(steps), self.stdout):  # all or nothing
+            for step in steps:
+                self.stdout.write(f"{step.name}: {step.help}")
+                step_started = time.monotonic()
+                with transaction.atomic():
+                    step.func(ctx)
+                self.stdout.write(f"  {step.name} done in {time.monotonic() - step_started:.1f}s")
         self.stdout.write(f"generated scale {ctx.scale:,} in {time.monotonic() - started:.1f}s")

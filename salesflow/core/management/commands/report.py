@@ -1,3 +1,4 @@
+import inspect
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +8,8 @@ from salesflow.core.registry import reports
 
 
 class Command(BaseCommand):
-    help = "Print a report: salesflow report NAME [--json] [--user U] [--period P]. --list shows the reports."
+    help = ("Print a report: salesflow report NAME [--json] [--user U] [--period P] [--pipeline P]. "
+            "--list shows the reports.")
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?")
@@ -15,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON on stdout")
         parser.add_argument("--user", help="compute as this user (their permissions apply); default: all data")
         parser.add_argument("--period", help="2026, 2026-Q3, 2026-07 or 2026-W05, where the report takes one")
+        parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
+                                               "default pipeline)")
 
     def handle(self, *args, **opts):
         if opts["list"] or not opts["name"]:
@@ -32,8 +36,13 @@ class Command(BaseCommand):
             user = User.objects.filter(username=opts["user"]).first()
             if user is None:
                 raise CommandError(f"no user named {opts['user']!r}")
+        options = {"user": user, "period": opts["period"]}
+        if opts["pipeline"]:
+            if "pipeline" not in inspect.signature(entry.func).parameters:
+                raise CommandError(f"report {entry.name!r} takes no --pipeline")
+            options["pipeline"] = opts["pipeline"]
         try:
-            result = entry.func(user=user, period=opts["period"])
+            result = entry.func(**options)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         if opts["json"]:

@@ -1,0 +1,56 @@
+from salesflow.testing import factories
+
+
+def menu_urls(response, key):
+    return [item["name"] for item in response.context[key]]
+
+
+def test_dashboard_tiles_count_only_the_rows_the_user_may_see(org, client_for):
+    factories.make_customer(owner=org.rep_a)
+    factories.make_customer(owner=org.rep_a)
+    factories.make_customer(owner=org.rep_b)
+    response = client_for(org.rep_a).get("/")
+    tiles = {tile.name: tile.value for tile in response.context["tiles"]}
+    assert tiles["customers-visible"] == 2 and tiles["customers-owned"] == 2
+    director = {t.name: t.value for t in client_for(org.director).get("/").context["tiles"]}
+    assert director["customers-visible"] == 3 and director["customers-owned"] == 0
+
+
+def test_dashboard_shows_each_apps_tiles_in_order(org, client_for):
+    labels = [t.name for t in client_for(org.rep_a).get("/").context["tiles"]]
+    assert labels == ["customers-visible", "customers-owned", "opportunities-open", "opportunities-stalled"]
+
+
+def test_finance_dashboard_has_no_stalled_deals_tile(org, client_for):
+    labels = [t.name for t in client_for(org.finance).get("/").context["tiles"]]
+    assert "opportunities-stalled" not in labels and "customers-visible" in labels
+
+
+def test_finance_menu_shows_customers_but_not_pool_leads_or_kanban(org, client_for):
+    response = client_for(org.finance).get("/")
+    names = menu_urls(response, "nav_sections")
+    assert "customers:list" in names and "pipeline:list" in names
+    assert not {"customers:pool", "leads:list", "pipeline:kanban"} & set(names)
+    assert menu_urls(response, "nav_admin") == []
+    html = response.content.decode()
+    assert 'href="/customers/pool/"' not in html and 'href="/opportunities/kanban/"' not in html
+
+
+def test_rep_menu_lists_selling_sections_in_order_and_no_administration(org, client_for):
+    response = client_for(org.rep_a).get("/")
+    names = menu_urls(response, "nav_sections")
+    assert names[:4] == ["home", "leads:list", "customers:list", "customers:pool"]
+    assert "pipeline:kanban" in names
+    assert menu_urls(response, "nav_admin") == []
+
+
+def test_admin_menu_has_the_administration_pages_of_every_app(org, client_for):
+    names = menu_urls(client_for(org.admin).get("/"), "nav_admin")
+    assert names == ["org:users", "org:teams", "org:regions", "customers:settings", "leads:settings",
+                     "pipeline:settings", "catalog:products", "core-audit"]
+
+
+def test_current_section_is_marked_active(org, client_for):
+    response = client_for(org.rep_a).get("/customers/")
+    active = [item["name"] for item in response.context["nav_sections"] if item["active"]]
+    assert active == ["customers:list"]

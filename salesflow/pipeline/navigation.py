@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from salesflow.core.registry import navigation
+from salesflow.org.navigation import administers, sells
+
+navigation.register("pipeline:list", _("Opportunities"), "◆", order=60)
+navigation.register("pipeline:kanban", _("Kanban"), "▥", order=70, visible=sells)
+navigation.register("analytics:funnel", _("Funnel"), "▽", order=80)
+navigation.register("analytics:forecast", _("Forecast"), "◔", order=90)
+navigation.register("pipeline:settings", _("Pipelines"), "⚙", order=60, visible=administers, admin=True)
