@@ -305,13 +305,18 @@ def create_customers(*, actor: User | None, customers: list[Customer], reason: s
          for c in customers], batch_size=1000)
     content_type = ContentType.objects.get_for_model(Customer)
     label = str(OwnershipChange.Action.CREATE.label)
+    audit_actor = actor or audit.current_actor()  # as audit.record: no person -> the origin (cli/system) in the note
+    origin = audit.current_origin() if audit_actor is None else ""
+
+    def note(text=""):
+        return (f"{origin}: {text}" if origin and text else origin or text)[:300]
     entries = []
     for c in customers:
         snapshot = {k: audit._plain(v) for k, v in c.audit_snapshot().items() if v not in (None, "")}
-        entries.append(AuditEntry(actor=actor, action="create", content_type=content_type, object_id=str(c.pk),
-                                  object_repr=str(c)[:200], changes=snapshot))
-        entries.append(AuditEntry(actor=actor, action="action", content_type=content_type, object_id=str(c.pk),
-                                  object_repr=str(c)[:200], changes={"owner": [None, c.owner_id]},
-                                  note=(f"{label}: {reason}" if reason else label)[:300]))
+        entries.append(AuditEntry(actor=audit_actor, action="create", content_type=content_type,
+                                  object_id=str(c.pk), object_repr=str(c)[:200], changes=snapshot, note=note()))
+        entries.append(AuditEntry(actor=audit_actor, action="action", content_type=content_type,
+                                  object_id=str(c.pk), object_repr=str(c)[:200], changes={"owner": [None, c.owner_id]},
+                                  note=note(f"{label}: {reason}" if reason else label)))
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return customers

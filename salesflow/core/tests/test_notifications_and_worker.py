@@ -1,6 +1,7 @@
 import datetime
 import io
 
+import pytest
 from django.utils import timezone
 from django_q.models import Failure, OrmQ, Schedule, Success
 
@@ -42,12 +43,18 @@ def test_due_job_runs_once_per_interval_through_the_queue(db):
     assert Success.objects.filter(func="salesflow.core.worker.run_job", group="test-counter").count() == 2
 
 
-@scheduled_jobs.register("test-failing", "always fails (test only)", order=3600)
-def _failing(now):
-    raise RuntimeError("mailbox unreachable")
+@pytest.fixture
+def failing_job():
+    """A job that always fails, registered only for the test that asks for it (other tests run every job)."""
+    def _failing(now):
+        raise RuntimeError("mailbox unreachable")
+
+    scheduled_jobs.register("test-failing", "always fails (test only)", order=3600)(_failing)
+    yield
+    scheduled_jobs._entries.pop("test-failing")
 
 
-def test_failing_job_is_recorded_as_failed_task_and_in_jobrun_and_others_still_run(db):
+def test_failing_job_is_recorded_as_failed_task_and_in_jobrun_and_others_still_run(db, failing_job):
     calls.clear()
     results = run_due_jobs()
     assert results["test-failing"].startswith("failed: mailbox unreachable")
@@ -66,7 +73,8 @@ def test_task_is_queued_only_after_commit_and_run_by_the_worker(db, django_captu
     assert OrmQ.objects.count() == 1
 
 
-def test_worker_once_command_runs_queued_task_and_scheduled_jobs(org, django_capture_on_commit_callbacks):
+def test_worker_once_command_runs_queued_task_and_scheduled_jobs(org, django_capture_on_commit_callbacks,
+                                                                  failing_job):
     from django.core.management import call_command
 
     calls.clear()
