@@ -15,6 +15,7 @@ import traceback
 
 from django.db import transaction
 from django.utils import timezone
+from django_q import scheduler as django_q_scheduler
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import Schedule
@@ -91,7 +92,14 @@ def run_once(*, schedules: bool = True, max_tasks: int = 10_000) -> list[dict]:
     broker = get_broker()
     if schedules:
         sync_schedules()
-        scheduler(broker=broker)
+        # django-q's scheduler closes "old" connections first, as a long-running cluster process should; here it
+        # runs inside the caller's process (a command, a test's transaction): keep this connection open.
+        close = django_q_scheduler.close_old_django_connections
+        django_q_scheduler.close_old_django_connections = lambda: None
+        try:
+            scheduler(broker=broker)
+        finally:
+            django_q_scheduler.close_old_django_connections = close
     done = []
     while len(done) < max_tasks and broker.queue_size():
         for ack_id, package in broker.dequeue() or []:
