@@ -112,6 +112,9 @@ class Customer(AuditedModel, VersionedModel):
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     last_deal_at = models.DateTimeField(_("last deal"), null=True, blank=True)
     pool_entered_at = models.DateTimeField(_("entered pool"), null=True, blank=True)
+    # When the current owner took the customer (claim, assignment, transfer); empty = since it was created.
+    # The pool rules' clocks never start before it, so a customer claimed today is not returned tonight.
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
 

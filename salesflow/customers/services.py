@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,8 +96,10 @@ def _log(customer, action, *, actor, from_owner, to_owner, reason=""):
 def _set_owner(customer: Customer, owner: User | None) -> None:
     customer.owner = owner
     customer.team_id = owner.team_id if owner else None
-    customer.pool_entered_at = None if owner else timezone.now()
-    customer.save(update_fields=["owner", "team", "pool_entered_at", "updated_at"])
+    now = timezone.now()
+    customer.pool_entered_at = None if owner else now
+    customer.owned_since = now if owner else None
+    customer.save(update_fields=["owner", "team", "pool_entered_at", "owned_since", "updated_at"])
 
 
 def _lock(customer: Customer) -> Customer:
@@ -226,9 +229,12 @@ def record_contact(*, customer: Customer, at: datetime.datetime) -> None:
 
 def _due_date(customer: Customer, rule: PoolRule) -> datetime.datetime:
     """The moment the customer falls due for return under the rule (the earlier of the two clocks)."""
-    contact_clock = (customer.last_contact_at or customer.created_at) + datetime.timedelta(
-        days=rule.days_without_contact)
-    deal_clock = (customer.last_deal_at or customer.created_at) + datetime.timedelta(days=rule.days_without_deal)
+    def clock(last_event):  # never before the current owner took the customer
+        start = last_event or customer.owned_since or customer.created_at
+        return max(start, customer.owned_since) if customer.owned_since else start
+
+    contact_clock = clock(customer.last_contact_at) + datetime.timedelta(days=rule.days_without_contact)
+    deal_clock = clock(customer.last_deal_at) + datetime.timedelta(days=rule.days_without_deal)
     return min(contact_clock, deal_clock)
 
 
@@ -244,7 +250,12 @@ def return_overdue_customers(now: datetime.datetime) -> str:
             | Q(last_contact_at__isnull=True, created_at__lt=contact_cut)
             | Q(last_deal_at__lt=deal_cut)
             | Q(last_deal_at__isnull=True, created_at__lt=deal_cut)
-        ).select_related("owner")
+        ).annotate(
+            contact_clock=Greatest(Coalesce("last_contact_at", "owned_since", "created_at"),
+                                   Coalesce("owned_since", "last_contact_at", "created_at")),
+            deal_clock=Greatest(Coalesce("last_deal_at", "owned_since", "created_at"),
+                                Coalesce("owned_since", "last_deal_at", "created_at")),
+        ).filter(Q(contact_clock__lt=contact_cut) | Q(deal_clock__lt=deal_cut)).select_related("owner")
         for customer in candidates.iterator(chunk_size=500):
             due = _due_date(customer, rule)
             if due <= now:

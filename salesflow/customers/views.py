@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
+from salesflow.core.paging import CappedPaginator
 from salesflow.core.registry import customer_sections
 from salesflow.org import access
 
@@ -36,7 +36,7 @@ def customer_list(request):
         headers, rows = export_customers(customers)
         return export_response(fmt=export, filename="customers", headers=headers,
                                rows=rows, audit_target=request.user, note=f"customers {request.GET.urlencode()}")
-    page = Paginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -112,7 +112,7 @@ def pool(request):
     form = PoolFilterForm(request.GET or None)
     customers = Customer.objects.in_pool()
     customers = form.apply(customers) if form.is_bound else customers
-    page = Paginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
+    page = CappedPaginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
         request.GET.get("page"))
     returns = latest_returns(page.object_list)
     rows = [(c, returns.get(c.pk)) for c in page.object_list]
@@ -255,5 +255,5 @@ def contact_list(request):
             fmt=request.GET["export"], filename="contacts", audit_target=request.user, note=f"contacts q={query!r}",
             headers=[_("Customer"), _("Name"), _("Job title"), _("Decision role"), _("Phone"), _("Email"),
                      _("WeChat")], rows=rows.iterator(chunk_size=2000))
-    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(contacts, 25).get_page(request.GET.get("page"))
     return render(request, "customers/contact_list.html", {"page": page, "q": query})
