@@ -275,6 +275,7 @@ def test_parallel_confirms_queue_one_write_and_the_others_hear_already_confirmed
 def test_xlsx_date_cells_are_read_as_dates_not_serial_numbers():
     import datetime
 
-    content = xlsx([["名称", "日期", "时间"], ["甲公司", datetime.date(2026, 3, 5), datetime.datetime(2026, 3, 5, 14, 30)]])
+    when = datetime.datetime(2026, 3, 5, 14, 30)
+    content = xlsx([["名称", "日期", "时间"], ["甲公司", when.date(), when]])
     headers, rows = read_table("dates.xlsx", content)
     assert rows[0][1][1:] == ["2026-03-05", "2026-03-05 14:30"]
