@@ -17,15 +17,9 @@ from salesflow.org import access
 
 from . import services
 from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, PoolFilterForm, ReturnForm
+from .imports import export_customers
 from .models import Contact, Customer, SavedView
 from .selectors import latest_returns
-
-EXPORT_COLUMNS = [
-    ("id", _("ID")), ("name", _("Customer name")), ("credit_code", _("Unified social credit code")),
-    ("industry", _("Industry")), ("region__name", _("Region")), ("customer_class", _("Class")),
-    ("lifecycle_stage", _("Lifecycle stage")), ("phone", _("Phone")), ("email", _("Email")),
-    ("source", _("Source")), ("owner__username", _("Owner")), ("created_at", _("Created")),
-]
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -38,11 +32,9 @@ def customer_list(request):
     customers = form.apply(Customer.objects.visible_to(request.user)) if request.GET else (
         Customer.objects.visible_to(request.user).order_by("-created_at", "-id"))
     export = request.GET.get("export")
-    if export in {"csv", "xlsx"}:
-        fields = [f for f, _label in EXPORT_COLUMNS]
-        rows = ([v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else v for v in row]
-                for row in customers.values_list(*fields).iterator(chunk_size=2000))
-        return export_response(fmt=export, filename="customers", headers=[str(h) for _f, h in EXPORT_COLUMNS],
+    if export in {"csv", "xlsx"}:  # columns the importer reads back (match by ID to update the same records)
+        headers, rows = export_customers(customers)
+        return export_response(fmt=export, filename="customers", headers=headers,
                                rows=rows, audit_target=request.user, note=f"customers {request.GET.urlencode()}")
     page = CappedPaginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()

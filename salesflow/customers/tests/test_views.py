@@ -104,7 +104,8 @@ def test_contact_add_and_show_on_360(org, client_for):
     customer = make_customer(org.rep_a)
     client = client_for(org.rep_a)
     response = client.post(f"/customers/{customer.pk}/contacts/new/", {
-        "name": "王总", "title": "CEO", "decision_role": "decision_maker", "attitude": "supportive", "phone": "138"})
+        "name": "王总", "title": "CEO", "decision_role": "decision_maker", "attitude": "supportive",
+        "phone": "13800138000"})
     assert response.status_code == 302
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "王总" in page and "决策者" in page
