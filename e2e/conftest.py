@@ -4,6 +4,7 @@ Chromium comes from the system (``/usr/bin/chromium``, or SALESFLOW_CHROMIUM); P
 Screenshots go to ``test-artifacts/screenshots/``.
 """
 
+import io
 import os
 from pathlib import Path
 
@@ -50,6 +51,20 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def background_worker(live_server):
+    """Run queued tasks (imports) while the test runs, as `salesflow demo`'s worker thread does."""
+    import threading
+
+    from salesflow.core.management.commands.demo import start_background_worker
+
+    stop = threading.Event()
+    thread = start_background_worker(io.StringIO(), interval=0.3, stop=stop, schedules=False)
+    yield thread
+    stop.set()
+    thread.join(timeout=30)
 
 
 def login(page, username, password=PASSWORD):

@@ -58,7 +58,7 @@ def test_claim_from_pool_on_a_phone(new_page, org):
     screenshot(page, "customer-360-phone")
 
 
-def test_customer_list_filter_and_import_in_the_browser(new_page, org, tmp_path):
+def test_customer_list_filter_and_import_in_the_browser(new_page, org, tmp_path, background_worker):
     make_customer(org.rep_a, name="甲制造有限公司", industry="制造业")
     make_customer(org.rep_a, name="乙零售有限公司", industry="零售")
     page = login(new_page(), org.rep_a.username)

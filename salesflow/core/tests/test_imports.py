@@ -235,7 +235,9 @@ def test_one_importer_registry_and_no_import_cycle():
     assert "import_cli" not in source
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: put back the seeded rows (and content types, with their ids) that other transactional
+# tests' flushes remove, and flush afterwards without re-seeding, like every transactional test in this suite
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="parallel transactions need a server database (runs in --only postgres)")
 def test_parallel_confirms_queue_one_write_and_the_others_hear_already_confirmed():

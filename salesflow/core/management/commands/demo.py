@@ -1,5 +1,4 @@
 import threading
-import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -40,9 +39,11 @@ class Command(BaseCommand):
             call_command("serve", port=opts["port"], host=opts["host"])
 
 
-def start_background_worker(stdout, interval: float = 2.0) -> threading.Thread:
+def start_background_worker(stdout, interval: float = 2.0, *, stop: threading.Event | None = None,
+                            schedules: bool = True) -> threading.Thread:
     """The demo's worker: a daemon thread running ``worker --once`` every few seconds (imports finish, pool
-    returns and reminders run). Production runs ``salesflow worker`` as its own process instead."""
+    returns and reminders run) until ``stop`` is set. Production runs ``salesflow worker`` as its own process
+    instead. The browser tests use it too (``schedules=False``: queued tasks only)."""
     import logging
 
     from django.db import close_old_connections
@@ -51,15 +52,17 @@ def start_background_worker(stdout, interval: float = 2.0) -> threading.Thread:
 
     log = logging.getLogger("salesflow.worker")
 
+    stop = stop or threading.Event()
+
     def loop():
-        while True:
+        while not stop.is_set():
             try:
-                run_once()
+                run_once(schedules=schedules)
             except Exception:  # keep the demo's worker alive; the failure is logged
                 log.exception("demo worker round failed")
             finally:
                 close_old_connections()
-            time.sleep(interval)
+            stop.wait(interval)
 
     thread = threading.Thread(target=loop, name="salesflow-demo-worker", daemon=True)
     thread.start()
