@@ -1,0 +1,264 @@
+"""Issue 7 §5: every demo role completes its main flow in the browser, on fresh demo data, at 375 px and 1280 px.
+
+The data is what ``salesflow demo`` loads (the ``generate`` command), at a small scale so each test stays quick.
+On every page visited: no sideways scrolling on a phone, no raw codes as visible text, money formatted with
+thousands separators or 万/亿. A screenshot per step goes to test-artifacts/screenshots/roles-<role>-<step>-<width>.png.
+"""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import models
+
+from e2e.conftest import login, screenshot
+from salesflow.customers.models import Customer, OwnershipChange
+from salesflow.leads.models import Lead
+from salesflow.org.generate import DEMO_PASSWORD
+from salesflow.org.models import User
+from salesflow.pipeline.models import ForecastAdjustment, ForecastSubmission, Opportunity
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCALE = 300  # 300 customers and opportunities, 150 leads, 6 reps in 2 teams: every flow has material, ~4 s to load
+WIDTHS = {375: {"width": 375, "height": 740}, 1280: {"width": 1280, "height": 860}}
+
+# Visible money: "¥1,234" / "1,234 元" / "12.3万" are fine; "¥1234567" or "1234567.00 元" are not.
+UNFORMATTED_MONEY = re.compile(r"[¥￥]\s*-?\d{4,}(?![\d,])|(?<![\d,.])\d{5,}(?:\.\d+)?\s*(?:元|万元)")
+FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万亿]")
+
+
+def raw_codes() -> set[str]:
+    """The stored codes of every choice field of our models whose label is a translation (e.g. 'won', 'new_business')."""
+    codes = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("salesflow."):
+            continue
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z_]{2,}", value):
+                    codes.add(value)
+    # Opportunity statuses appear in stage history rows; they are codes even where the field has no choices.
+    return codes | {"tracking", "won", "lost", "suspended", "new_business"}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """Fresh demo data, as `salesflow demo` loads it (at a small scale)."""
+    cache.clear()  # login throttling and cached figures must not leak between tests
+    call_command("generate", scale=SCALE, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    yield
+    cache.clear()
+
+
+class Visit:
+    """A role's browser session at one width; ``check`` asserts the page rules and saves the step's screenshot."""
+
+    codes = None
+
+    def __init__(self, new_page, role, width):
+        self.role, self.width = role, width
+        self.page = new_page(WIDTHS[width])
+        login(self.page, role, DEMO_PASSWORD)
+        if Visit.codes is None:
+            Visit.codes = raw_codes()
+
+    def go(self, path, step, expect_status=200):
+        response = self.page.goto(path)
+        assert response.status == expect_status, f"{self.role} {path}: HTTP {response.status}"
+        self.check(step)
+        return response
+
+    def check(self, step):
+        page = self.page
+        screenshot(page, f"roles-{self.role}-{step}-{self.width}")
+        where = f"{self.role} {step} at {self.width}px ({page.url})"
+        if self.width == 375:
+            scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+            assert scroll <= inner, f"{where}: page scrolls sideways ({scroll} > {inner})"
+        text = page.locator("body").inner_text()
+        words = set(re.findall(r"(?<![\w@.\-/])[a-z][a-z_]{2,}(?![\w@\-/])", re.sub(r"\S+@\S+", " ", text)))
+        assert not words & self.codes, f"{where}: raw codes shown: {sorted(words & self.codes)}"
+        assert not UNFORMATTED_MONEY.findall(text), f"{where}: unformatted amounts {UNFORMATTED_MONEY.findall(text)}"
+        return text
+
+    def nav_hrefs(self):
+        return self.page.eval_on_selector_all("#sidenav a", "links => links.map(a => a.getAttribute('href'))")
+
+    def submit(self, button, step):
+        with self.page.expect_navigation():
+            button.click()
+        return self.check(step)
+
+
+def assert_money_formatted(text, where):
+    assert FORMATTED_MONEY.search(text), f"{where}: no formatted amount on the page"
+
+
+# ---------------------------------------------------------------------------------------------------------- rep
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_rep_converts_a_lead_claims_from_the_pool_and_wins_a_deal(demo, new_page, width):
+    rep = User.objects.get(username="rep")
+    visit = Visit(new_page, "rep", width)
+    text = visit.go("/", "dashboard")
+    assert_money_formatted(text, "rep dashboard")
+
+    # Convert a qualified lead -> customer + contact + opportunity.
+    visit.go("/leads/", "leads")
+    lead = Lead.objects.filter(owner=rep, status="qualified").order_by("pk").first()
+    assert lead is not None, "the demo data gives the rep qualified leads"
+    visit.go(f"/leads/{lead.pk}/", "lead")
+    form = visit.page.locator("[data-testid=convert-form]")
+    form.locator("input[name=opportunity_subject]").fill(f"{lead.company} 首单")
+    form.locator("input[name=amount]").fill("250000")
+    text = visit.submit(form.locator("[data-testid=convert]"), "lead-converted")
+    assert "线索已转化" in text or "已转化" in text
+    lead.refresh_from_db()
+    assert lead.status == "converted"
+    customer = lead.converted_customer
+    assert customer.owner == rep and customer.contacts.filter(name=lead.contact_name).exists()
+    assert lead.converted_opportunity.customer == customer and lead.converted_opportunity.amount == 250000
+
+    # Claim a customer from the pool (公海).
+    visit.go("/customers/pool/", "pool")
+    claim = visit.page.locator("[data-testid^=claim-]").first
+    pk = int(claim.get_attribute("data-testid").removeprefix("claim-"))
+    assert Customer.objects.get(pk=pk).owner_id is None
+    text = visit.submit(claim, "pool-claimed")
+    assert Customer.objects.get(pk=pk).owner == rep
+    assert OwnershipChange.objects.filter(customer_id=pk, to_owner=rep).exists()
+
+    # Move one of the rep's open deals to won from its detail page.
+    visit.go("/opportunities/kanban/", "kanban")
+    opp = Opportunity.objects.filter(owner=rep, status="tracking").order_by("-amount").first()
+    visit.go(f"/opportunities/{opp.pk}/", "opportunity")
+    win = visit.page.locator(f"form[action='/opportunities/{opp.pk}/win/']")
+    reasons = win.locator("select[name=reason] option")
+    if reasons.count() > 1:
+        win.locator("select[name=reason]").select_option(index=1)
+    text = visit.submit(win.locator("button[type=submit]"), "opportunity-won")
+    opp.refresh_from_db()
+    assert opp.status == "won", text
+    assert visit.page.locator("[data-testid=opp-status]").inner_text() == "赢单"
+    assert_money_formatted(text, "won opportunity")
+
+
+# ------------------------------------------------------------------------------------------------------ manager
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_manager_assigns_a_customer_to_a_rep_and_adjusts_a_forecast_call(demo, new_page, width):
+    manager = User.objects.get(username="manager")
+    rep = User.objects.get(username="rep")
+    colleague = User.objects.filter(team=manager.team, role="rep").exclude(pk=rep.pk).order_by("pk").first()
+    visit = Visit(new_page, "manager", width)
+    assert_money_formatted(visit.go("/", "dashboard"), "manager dashboard")
+    visit.go("/customers/", "customers")
+
+    # Assign one of a colleague's customers to the rep (a transfer inside the team).
+    customer = Customer.objects.filter(owner=colleague).order_by("pk").first()
+    visit.go(f"/customers/{customer.pk}/", "customer")
+    form = visit.page.locator(f"form[action='/customers/{customer.pk}/assign/']")
+    options = form.locator("select[name=owner] option").evaluate_all("os => os.map(o => o.value)")
+    assert str(rep.pk) in options
+    outsiders = User.objects.exclude(team=manager.team).filter(role="rep").values_list("pk", flat=True)
+    assert not {str(pk) for pk in outsiders} & set(options), "the picker lists only people the manager may assign to"
+    form.locator("select[name=owner]").select_option(str(rep.pk))
+    form.locator("input[name=reason]").fill("客户迁移到新负责人")
+    text = visit.submit(form.locator("button[type=submit]"), "customer-assigned")
+    customer.refresh_from_db()
+    assert customer.owner == rep
+    assert visit.page.locator("[data-testid=owner]").inner_text().startswith(str(rep))
+    assert "客户迁移到新负责人" in text
+
+    # Adjust the rep's forecast call for this quarter.
+    visit.go("/analytics/forecast/", "forecast")
+    visit.go("/analytics/forecast/submissions/", "forecast-calls")
+    submission = ForecastSubmission.objects.filter(owner=rep).latest("submitted_at")
+    row = visit.page.locator(f"form:has(input[name=submission][value='{submission.pk}'])")
+    row.locator("input[name=commit]").fill("1,200,000")
+    row.locator("input[name=best_case]").fill("1800000")
+    row.locator("input[name=reason]").fill("大单提前签约")
+    text = visit.submit(row.locator("button[type=submit]"), "forecast-adjusted")
+    adjustment = ForecastAdjustment.objects.get(submission=submission)
+    assert (adjustment.commit, adjustment.best_case, adjustment.adjusted_by) == (1200000, 1800000, manager)
+    assert "1,200,000" in visit.page.locator("[data-testid=rollup]").inner_text() or "1,200,000" in text
+
+
+# ------------------------------------------------------------------------------------------------------ finance
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_finance_sees_only_what_finance_may(demo, new_page, width):
+    visit = Visit(new_page, "finance", width)
+    visit.go("/", "dashboard")
+    hrefs = visit.nav_hrefs()
+    for path in ("/customers/pool/", "/leads/", "/opportunities/kanban/"):
+        assert not [h for h in hrefs if h.startswith(path)], f"finance's menu offers {path}"
+
+    visit.go("/customers/", "customers")
+    customer = Customer.objects.exclude(owner=None).order_by("pk").first()
+    visit.go(f"/customers/{customer.pk}/", "customer")
+    main = visit.page.locator("main")
+    assert main.locator(f"a[href='/customers/{customer.pk}/edit/']").count() == 0
+    for action in ("edit", "assign", "return", "claim", "contacts/new"):
+        assert main.locator(f"[action*='/customers/{customer.pk}/{action}/'], "
+                            f"a[href*='/customers/{customer.pk}/{action}/']").count() == 0, action
+    assert main.locator("[data-testid=new-opportunity]").count() == 0
+    visit.go("/opportunities/", "opportunities")
+
+    # A forbidden page is the styled Chinese error page inside the app shell, with a way back.
+    for step, path in (("forbidden-pool", "/customers/pool/"), ("forbidden-edit", f"/customers/{customer.pk}/edit/")):
+        response = visit.page.goto(path)
+        assert response.status in (403, 404), f"finance may open {path}: HTTP {response.status}"
+        text = visit.check(step)
+        assert visit.page.locator("#sidenav").count() == 1, f"{path}: the error page is outside the app shell"
+        assert re.search(r"[\u4e00-\u9fff]", visit.page.locator("main").inner_text()), f"{path}: not in Chinese"
+        assert "Forbidden" not in text and "Not Found" not in text
+        assert visit.page.locator("main a[href='/']").count() >= 1, f"{path}: no way back to the dashboard"
+
+
+# ------------------------------------------------------------------------------------------ director and admin
+
+
+def visit_main_pages(visit):
+    """Every page of the menu, plus a customer and an opportunity detail page."""
+    hrefs = [h for h in dict.fromkeys(visit.nav_hrefs()) if h and h.startswith("/")]
+    assert len(hrefs) >= 6
+    for href in hrefs:
+        step = href.strip("/").replace("/", "-") or "dashboard"
+        text = visit.go(href, step)
+        if href in ("/", "/opportunities/kanban/", "/analytics/forecast/"):
+            assert_money_formatted(text, f"{visit.role} {href}")
+    customer = Customer.objects.exclude(owner=None).order_by("pk").first()
+    visit.go(f"/customers/{customer.pk}/", "customer")
+    won = Opportunity.objects.filter(status="won").order_by("pk").first()
+    assert_money_formatted(visit.go(f"/opportunities/{won.pk}/", "opportunity"), f"{visit.role} opportunity")
+    return hrefs
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_director_opens_the_dashboard_and_the_main_pages(demo, new_page, width):
+    visit = Visit(new_page, "director", width)
+    hrefs = visit_main_pages(visit)
+    for path in ("/", "/customers/", "/opportunities/", "/analytics/funnel/", "/analytics/forecast/"):
+        assert path in hrefs
+    visit.go("/analytics/win-rates/", "win-rates")
+    visit.go("/analytics/stalled/", "stalled")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_admin_opens_the_dashboard_the_main_pages_and_the_settings(demo, new_page, width):
+    visit = Visit(new_page, "admin", width)
+    hrefs = visit_main_pages(visit)
+    settings_pages = ("/org/users/", "/org/teams/", "/org/regions/", "/customers/settings/", "/leads/settings/",
+                      "/opportunities/settings/")
+    for path in settings_pages:
+        assert path in hrefs, f"the admin menu lacks {path}"
+    user = User.objects.get(username="rep")
+    visit.go(f"/org/users/{user.pk}/", "user-edit")
+    visit.go("/org/account/", "account")
