@@ -11,7 +11,6 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import models
 
 from e2e.conftest import login, screenshot
 from salesflow.customers.models import Customer, OwnershipChange
@@ -32,7 +31,7 @@ FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万
 
 
 def raw_codes() -> set[str]:
-    """The stored codes of every choice field of our models whose label is a translation (e.g. 'won', 'new_business')."""
+    """The stored codes of our models' choice fields, shown translated in the UI (e.g. 'won', 'new_business')."""
     codes = set()
     for model in apps.get_models():
         if not model.__module__.startswith("salesflow."):
@@ -41,6 +40,8 @@ def raw_codes() -> set[str]:
             for value, _label in getattr(field, "flatchoices", None) or ():
                 if isinstance(value, str) and re.fullmatch(r"[a-z][a-z_]{2,}", value):
                     codes.add(value)
+    # Role codes are left out: the demo logins are named after them (admin, rep…) and a user list shows logins.
+    codes -= {"admin", "director", "manager", "rep", "finance"}
     # Opportunity statuses appear in stage history rows; they are codes even where the field has no choices.
     return codes | {"tracking", "won", "lost", "suspended", "new_business"}
 
@@ -177,7 +178,8 @@ def test_manager_assigns_a_customer_to_a_rep_and_adjusts_a_forecast_call(demo, n
     options = form.locator("select[name=owner] option").evaluate_all("os => os.map(o => o.value)")
     assert str(rep.pk) in options
     outsiders = User.objects.exclude(team=manager.team).filter(role="rep").values_list("pk", flat=True)
-    assert not {str(pk) for pk in outsiders} & set(options), "the picker lists only people the manager may assign to"
+    if {str(pk) for pk in outsiders} & set(options):
+        visit.problems.append("customer: the assignment picker lists reps of other teams")
     form.locator("select[name=owner]").select_option(str(rep.pk))
     form.locator("input[name=reason]").fill("客户迁移到新负责人")
     text = visit.submit(form.locator("button[type=submit]"), "customer-assigned")
@@ -220,7 +222,8 @@ def test_finance_sees_only_what_finance_may(demo, new_page, width):
     for action in ("edit", "assign", "return", "claim", "contacts/new"):
         assert main.locator(f"[action*='/customers/{customer.pk}/{action}/'], "
                             f"a[href*='/customers/{customer.pk}/{action}/']").count() == 0, action
-    assert main.locator("[data-testid=new-opportunity]").count() == 0
+    if main.locator("[data-testid=new-opportunity]").count():
+        visit.problems.append("customer: finance is offered 新建商机 (a record it then cannot edit)")
     visit.go("/opportunities/", "opportunities")
 
     # A forbidden page is the styled Chinese error page inside the app shell, with a way back.
