@@ -25,8 +25,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SCALE = 300  # 300 customers and opportunities, 150 leads, 6 reps in 2 teams: every flow has material, ~4 s to load
 WIDTHS = {375: {"width": 375, "height": 740}, 1280: {"width": 1280, "height": 860}}
 
-# Visible money: "¥1,234" / "1,234 元" / "12.3万" are fine; "¥1234567" or "1234567.00 元" are not.
-UNFORMATTED_MONEY = re.compile(r"[¥￥]\s*-?\d{4,}(?![\d,])|(?<![\d,.])\d{5,}(?:\.\d+)?\s*(?:元|万元)")
+# Visible money: "¥1,234" / "1,234 元" / "12.3万" are fine; "¥7600", "1234567.00" or "47938780" are not. A number
+# standing alone with five or more digits (or four after ¥) is an unformatted amount; mobile numbers are not amounts.
+UNFORMATTED_MONEY = re.compile(
+    r"[¥￥]\s*-?\d{4,}(?![\d,])|(?<![\w\-.,:/+#])(?!1[3-9]\d{9}(?!\d))\d{5,}(?:\.\d+)?(?![\w\-,:/])")
+SNAKE_CASE = re.compile(r"(?<![\w@.\-/])[a-z]+(?:_[a-z]+)+(?![\w@\-/])")  # a field name, e.g. expected_close_date
 FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万亿]")
 
 
@@ -67,6 +70,8 @@ class Visit:
         login(self.page, role, DEMO_PASSWORD)
         if Visit.codes is None:
             Visit.codes = raw_codes()
+        # Logins that differ from the role codes (rep2, manager2…): 'rep' itself is also a word of the role list.
+        self.logins = {u for u in User.objects.values_list("username", flat=True) if re.search(r"\d", u)}
 
     def go(self, path, step, expect_status=200):
         response = self.page.goto(path)
@@ -83,9 +88,15 @@ class Visit:
             if scroll > inner:
                 self.problems.append(f"{where}: the page scrolls sideways ({scroll} px > {inner} px)")
         text = page.locator("body").inner_text()
-        words = set(re.findall(r"(?<![\w@.\-/])[a-z][a-z_]{2,}(?![\w@\-/])", re.sub(r"\S+@\S+", " ", text)))
-        if words & self.codes:
-            self.problems.append(f"{where}: raw codes shown: {sorted(words & self.codes)}")
+        plain = re.sub(r"\S+@\S+|https?://\S+", " ", text)  # e-mail addresses and links may hold any word
+        words = set(re.findall(r"(?<![\w@.\-/])[a-z][a-z_]{2,}(?![\w@\-/])", plain))
+        shown = (words & self.codes) | set(SNAKE_CASE.findall(plain))
+        if shown:
+            self.problems.append(f"{where}: raw codes shown: {sorted(shown)}")
+        if not page.url.split("/", 3)[-1].startswith("org/"):  # the user admin and the account page show logins
+            logins = words & self.logins
+            if logins:
+                self.problems.append(f"{where}: people shown by login, not display name: {sorted(logins)}")
         if UNFORMATTED_MONEY.search(text):
             self.problems.append(f"{where}: unformatted amounts {UNFORMATTED_MONEY.findall(text)}")
         return text
@@ -138,6 +149,9 @@ def test_rep_converts_a_lead_claims_from_the_pool_and_wins_a_deal(demo, new_page
     visit.go("/customers/pool/", "pool")
     claim = visit.page.locator("[data-testid^=claim-]").first
     pk = int(claim.get_attribute("data-testid").removeprefix("claim-"))
+    box = claim.bounding_box()
+    if box["x"] < 0 or box["x"] + box["width"] > width:
+        visit.problems.append(f"pool: the 领取 button is off screen (x={box['x']:.0f}) until the list scrolls sideways")
     assert Customer.objects.get(pk=pk).owner_id is None
     text = visit.submit(claim, "pool-claimed")
     assert Customer.objects.get(pk=pk).owner == rep
