@@ -30,6 +30,11 @@ WIDTHS = {375: {"width": 375, "height": 740}, 1280: {"width": 1280, "height": 86
 UNFORMATTED_MONEY = re.compile(
     r"[¥￥]\s*-?\d{4,}(?![\d,])|(?<![\w\-.,:/+#])(?!1[3-9]\d{9}(?!\d))\d{5,}(?:\.\d+)?(?![\w\-,:/])")
 SNAKE_CASE = re.compile(r"(?<![\w@.\-/])[a-z]+(?:_[a-z]+)+(?![\w@\-/])")  # a field name, e.g. expected_close_date
+# Items of the top bar whose text breaks over two lines (e.g. "中/文", "退出/登录").
+WRAPPED_TOPBAR_ITEMS = """[...document.querySelectorAll('.topbar a, .topbar button')].filter(el => {
+    const r = document.createRange(); r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].filter(b => b.width > 1 && b.height > 1).map(b => Math.round(b.top))).size > 1;
+}).map(el => el.innerText.replace(/\\s+/g, ''))"""
 FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万亿]")
 
 
@@ -87,6 +92,9 @@ class Visit:
             scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
             if scroll > inner:
                 self.problems.append(f"{where}: the page scrolls sideways ({scroll} px > {inner} px)")
+            wrapped = page.evaluate(WRAPPED_TOPBAR_ITEMS)
+            if wrapped:
+                self.problems.append(f"{where}: the top bar wraps: {wrapped}")
         text = page.locator("body").inner_text()
         plain = re.sub(r"\S+@\S+|https?://\S+", " ", text)  # e-mail addresses and links may hold any word
         words = set(re.findall(r"(?<![\w@.\-/])[a-z][a-z_]{2,}(?![\w@\-/])", plain))
