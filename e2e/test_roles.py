@@ -32,8 +32,14 @@ UNFORMATTED_MONEY = re.compile(
 SNAKE_CASE = re.compile(r"(?<![\w@.\-/])[a-z]+(?:_[a-z]+)+(?![\w@\-/])")  # a field name, e.g. expected_close_date
 # Items of the top bar whose text breaks over two lines (e.g. "中/文", "退出/登录").
 WRAPPED_TOPBAR_ITEMS = """[...document.querySelectorAll('.topbar a, .topbar button')].filter(el => {
-    const r = document.createRange(); r.selectNodeContents(el);
-    return new Set([...r.getClientRects()].filter(b => b.width > 1 && b.height > 1).map(b => Math.round(b.top))).size > 1;
+    const tops = new Set();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement.closest('.sr-only') || !node.textContent.trim()) continue;  // screen-reader text
+        const r = document.createRange(); r.selectNodeContents(node);
+        for (const b of r.getClientRects()) if (b.width > 1) tops.add(Math.round(b.top));
+    }
+    return tops.size > 1;
 }).map(el => el.innerText.replace(/\\s+/g, ''))"""
 FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万亿]")
 
@@ -115,7 +121,13 @@ class Visit:
             self.problems.append(f"{step}: no amount formatted with thousands separators or 万/亿")
 
     def assert_clean(self):
-        assert not self.problems, f"{self.role} at {self.width} px:\n" + "\n".join(self.problems)
+        """Fail with every broken rule of the whole flow; a rule broken on many pages is listed once."""
+        pages = {}
+        for problem in self.problems:
+            where, _, what = problem.partition(": ")
+            pages.setdefault(what, []).append(where.split(" (")[0])
+        report = [f"{what} — on {', '.join(dict.fromkeys(steps))}" for what, steps in pages.items()]
+        assert not self.problems, f"{self.role} at {self.width} px:\n" + "\n".join(report)
 
     def nav_hrefs(self):
         return self.page.eval_on_selector_all("#sidenav a", "links => links.map(a => a.getAttribute('href'))")
