@@ -41,6 +41,8 @@ WRAPPED_TOPBAR_ITEMS = """[...document.querySelectorAll('.topbar a, .topbar butt
     }
     return tops.size > 1;
 }).map(el => el.innerText.replace(/\\s+/g, ''))"""
+CUT_TABLES = """wraps => wraps.filter(w => w.offsetParent && w.scrollWidth > w.clientWidth + 1)
+    .map(w => [...w.querySelectorAll('th')].map(th => th.innerText.trim()).filter(Boolean).slice(0, 3).join('/'))"""
 FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万亿]")
 
 
@@ -101,6 +103,10 @@ class Visit:
             wrapped = page.evaluate(WRAPPED_TOPBAR_ITEMS)
             if wrapped:
                 self.problems.append(f"{where}: the top bar wraps: {wrapped}")
+        else:  # at 1280 px no table has columns cut off (hidden behind its own sideways scroll)
+            cut = page.eval_on_selector_all(".table-wrap", CUT_TABLES)
+            if cut:
+                self.problems.append(f"{where}: table columns cut off at {self.width} px: {cut}")
         text = page.locator("body").inner_text()
         plain = re.sub(r"\S+@\S+|https?://\S+", " ", text)  # e-mail addresses and links may hold any word
         words = set(re.findall(r"(?<![\w@.\-/])[a-z][a-z_]{2,}(?![\w@\-/])", plain))
@@ -112,7 +118,7 @@ class Visit:
             if logins:
                 self.problems.append(f"{where}: people shown by login, not display name: {sorted(logins)}")
         if UNFORMATTED_MONEY.search(text):
-            self.problems.append(f"{where}: unformatted amounts {UNFORMATTED_MONEY.findall(text)}")
+            self.problems.append(f"{where}: unformatted amounts such as {UNFORMATTED_MONEY.findall(text)[:4]}")
         return text
 
     def expect_money(self, text, step):
