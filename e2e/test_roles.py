@@ -139,9 +139,15 @@ class Visit:
         return self.page.eval_on_selector_all("#sidenav a", "links => links.map(a => a.getAttribute('href'))")
 
     def submit(self, button, step):
+        """Click a form's button; the next page must say what happened (a success message)."""
         with self.page.expect_navigation():
             button.click()
-        return self.check(step)
+        text = self.check(step)
+        errors = self.page.locator(".messages .msg-error")
+        assert errors.count() == 0, f"{self.role} {step}: {errors.all_inner_texts()}"
+        if self.page.locator(".messages .msg-success").count() == 0:
+            self.problems.append(f"{step}: no success message after the action")
+        return text
 
 
 
