@@ -103,6 +103,8 @@ class Visit:
             wrapped = page.evaluate(WRAPPED_TOPBAR_ITEMS)
             if wrapped:
                 self.problems.append(f"{where}: the top bar wraps: {wrapped}")
+            if page.locator("details.more-filters[open], details.filters[open]").count():
+                self.problems.append(f"{where}: the filter panel starts open on a phone")
         else:  # at 1280 px no table has columns cut off (hidden behind its own sideways scroll)
             cut = page.eval_on_selector_all(".table-wrap", CUT_TABLES)
             if cut:
@@ -117,9 +119,18 @@ class Visit:
             logins = set(re.findall(r"[A-Za-z0-9_]+", plain)) & self.logins
             if logins:
                 self.problems.append(f"{where}: people shown by login, not display name: {sorted(logins)}")
+        si = re.findall(r"(?<![\w.])\d+(?:\.\d+)?[kMG](?![A-Za-z])", plain + " " + self.chart_text())
+        if si:
+            self.problems.append(f"{where}: amounts in k/M/G instead of 万/亿: {si[:4]}")
         if UNFORMATTED_MONEY.search(text):
             self.problems.append(f"{where}: unformatted amounts such as {UNFORMATTED_MONEY.findall(text)[:4]}")
         return text
+
+    def chart_text(self):
+        """The labels drawn in Plotly charts (SVG text)."""
+        labels = self.page.eval_on_selector_all(
+            ".main-svg text", "ts => ts.map(t => [...t.childNodes].map(n => n.textContent).join(' '))")
+        return " ".join(labels)
 
     def expect_money(self, text, step):
         """A page known to show amounts shows at least one formatted amount."""
