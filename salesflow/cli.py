@@ -34,9 +34,15 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help"} or args == ["help"]:
         print(usage())
         return
+    import django
+
+    django.setup()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["salesflow", *args])
+    from salesflow.core import audit
+
+    with audit.acting_as(audit.CLI):  # a command acting as --user names that user instead
+        execute_from_command_line(["salesflow", *args])
 
 
 if __name__ == "__main__":

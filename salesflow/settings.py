@@ -93,6 +93,15 @@ DEBUG = env_bool("SALESFLOW_DEBUG", False)
 SECRET_KEY = os.environ.get("SALESFLOW_SECRET_KEY") or local_secret_key()
 ALLOWED_HOSTS = env_list("SALESFLOW_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SALESFLOW_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "salesflow.core.error_views.csrf_failure"
+
+# E-mail: set EMAIL_HOST to send mail (and to offer "forgot password" on the login page); unset, nothing is sent.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SalesFlow <noreply@localhost>")
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salesflow.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -107,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: /api/v1/docs serves Swagger UI from the package, not a CDN
     "salesflow.core",
     "salesflow.org",
     "salesflow.customers",

@@ -2,7 +2,10 @@
 
 Business models inherit :class:`AuditedModel`; their creates, updates and deletes are written to
 :class:`~salesflow.core.models.AuditEntry` automatically. The acting user comes from :func:`acting_as`
-(set per request by ``AuditActorMiddleware``; CLI commands and jobs run as "system" unless they set it).
+(set per request by ``AuditActorMiddleware``, which reads ``request.user`` when the entry is written, so a user
+authenticated later by an API token is named too). Writes with no person behind them name their origin in the
+entry's note: ``cli`` for the ``salesflow`` command (unless it acts as ``--user``), ``system`` for scheduled jobs
+and anything else.
 Bulk writes (``bulk_create``/``update``) bypass signals by design: services that use them call :func:`record`.
 """
 
@@ -22,9 +25,33 @@ _actor = contextvars.ContextVar("salesflow_audit_actor", default=None)
 IGNORED_FIELDS = {"version", "updated_at"}
 
 
+CLI = "cli"
+SYSTEM = "system"
+
+
+class _RequestActor:
+    """The request's user, read when an entry is written (token authentication happens inside the view)."""
+
+    def __init__(self, request):
+        self.request = request
+
+
 @contextmanager
-def acting_as(user):
-    token = _actor.set(user if user is not None and user.is_authenticated else None)
+def acting_as(user_or_origin):
+    """Attribute the writes inside the block to a user, or to an origin: :data:`CLI` or :data:`SYSTEM`."""
+    value = user_or_origin
+    if value is not None and not isinstance(value, str) and not value.is_authenticated:
+        value = None
+    token = _actor.set(value)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+@contextmanager
+def acting_for_request(request):
+    token = _actor.set(_RequestActor(request))
     try:
         yield
     finally:
@@ -32,7 +59,20 @@ def acting_as(user):
 
 
 def current_actor():
-    return _actor.get()
+    """The user writes are attributed to now, or None."""
+    value = _actor.get()
+    if isinstance(value, _RequestActor):
+        user = getattr(value.request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+    return None if isinstance(value, str) else value
+
+
+def current_origin() -> str:
+    """Who wrote, when no user did: "cli" or "system" ("" inside a request or with a user)."""
+    value = _actor.get()
+    if isinstance(value, str):
+        return value
+    return "" if value is not None else SYSTEM
 
 
 def _plain(value):
@@ -68,8 +108,12 @@ class AuditedModel(models.Model):
 def record(obj, action, *, changes=None, note="", actor=None):
     from .models import AuditEntry
 
+    actor = actor or current_actor()
+    origin = current_origin() if actor is None else ""
+    if origin:
+        note = f"{origin}: {note}" if note else origin
     return AuditEntry.objects.create(
-        actor=actor or current_actor(),
+        actor=actor,
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),

@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from .audit import acting_as
+from .audit import acting_for_request
 from .concurrency import StaleEditError
 
 
@@ -12,7 +12,7 @@ class AuditActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_as(getattr(request, "user", None)):
+        with acting_for_request(request):
             return self.get_response(request)
 
 

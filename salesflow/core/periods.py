@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Period:
@@ -20,6 +22,19 @@ class Period:
             return f"{self.start:%Y-%m}"
         iso = self.start.isocalendar()
         return f"{iso.year}-W{iso.week:02d}"
+
+    @property
+    def display(self) -> str:
+        """The period as a person reads it: '2026年第3季度', '2026年7月' (English: 'Q3 2026', 'Jul 2026')."""
+        year = self.start.year
+        if self.kind == "year":
+            return _("%(year)s") % {"year": year}
+        if self.kind == "quarter":
+            return _("Q%(quarter)s %(year)s") % {"quarter": (self.start.month - 1) // 3 + 1, "year": year}
+        if self.kind == "month":
+            return _("%(month)s/%(year)s") % {"month": self.start.month, "year": year}
+        iso = self.start.isocalendar()
+        return _("Week %(week)s of %(year)s") % {"week": iso.week, "year": iso.year}
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
@@ -58,4 +73,36 @@ def parse_period(label: str) -> Period:
             return period_of("month", datetime.date(int(year), int(month), 1))
         return period_of("year", datetime.date(int(label), 1, 1))
     except ValueError:
-        raise ValueError(f"not a period: {label!r} (use 2026, 2026-Q3, 2026-07 or 2026-W05)") from None
+        raise ValueError(
+            _("“%(label)s” is not a period (use 2026, 2026-Q3, 2026-07 or 2026-W05).") % {"label": label}
+        ) from None
+
+
+def period_choices(today: datetime.date, selected: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices for a period picker: quarters, months and years around ``today``.
+
+    The selected label is kept as an option even when it lies outside the offered range.
+    """
+    quarter = period_of("quarter", today)
+    quarters, start = [], quarter.start
+    for offset in range(-4, 5):
+        month_index = start.year * 12 + start.month - 1 + offset * 3
+        quarters.append(period_of("quarter", datetime.date(month_index // 12, month_index % 12 + 1, 1)))
+    months = []
+    for offset in range(-12, 7):
+        month_index = today.year * 12 + today.month - 1 + offset
+        months.append(period_of("month", datetime.date(month_index // 12, month_index % 12 + 1, 1)))
+    years = [period_of("year", datetime.date(today.year + offset, 1, 1)) for offset in (-2, -1, 0, 1)]
+    groups = [
+        (_("Quarters"), [(p.label, p.display) for p in quarters]),
+        (_("Months"), [(p.label, p.display) for p in months]),
+        (_("Years"), [(p.label, p.display) for p in years]),
+    ]
+    offered = {label for _group, options in groups for label, _text in options}
+    if selected and selected not in offered:
+        try:
+            chosen = parse_period(selected)
+        except ValueError:
+            return groups
+        groups.insert(0, (_("Selected"), [(chosen.label, chosen.display)]))
+    return groups

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from salesflow.org import access
 from salesflow.org.models import Role
 
+from .audit_display import describe
 from .models import AuditEntry, Notification
 
 
@@ -24,6 +25,7 @@ def audit_log(request):
     if actor:
         entries = entries.filter(actor__username=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = describe(page.object_list)
     models = ContentType.objects.filter(
         pk__in=AuditEntry.objects.values("content_type").distinct()
     ).order_by("model")

@@ -152,10 +152,11 @@ def get_customer(request, customer_id: int):
 @router.post("/", response={201: CreatedCustomer}, summary="Create (owned by the caller); lists look-alikes")
 def create_customer(request, payload: CustomerIn):
     data = payload.dict()
-    duplicates = services.find_duplicate_customers(name=data["name"], phone=data["phone"], email=data["email"],
-                                                   credit_code=data["credit_code"])
+    duplicates = services.duplicates_seen_by(request.user, services.find_duplicate_customers(
+        name=data["name"], phone=data["phone"], email=data["email"], credit_code=data["credit_code"]))
     customer = services.create_customer(actor=request.user, owner=request.user, **data)
-    return Status(201, {"customer": customer, "possible_duplicates": [d.pk for d in duplicates]})
+    # Only customers the caller may open are listed (others would reveal colleagues' records).
+    return Status(201, {"customer": customer, "possible_duplicates": [d.record.pk for d in duplicates if d.visible]})
 
 
 @router.patch("/{customer_id}", response=CustomerOut, summary="Update; send the version you read (409 if stale)")

@@ -1,11 +1,14 @@
 from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.core.concurrency import VersionedModelForm
 from salesflow.org import access
 from salesflow.org.models import Region, Role, Team, User
 
-from .models import Contact, Customer, Tag
+from .models import Contact, Customer, OwnershipChange, Tag
+from .selectors import RETURNS
 
 SORTS = {
     "-created_at": _("Newest first"),
@@ -30,6 +33,9 @@ class CustomerForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.order_by("path")
         self.fields["region"].label_from_instance = lambda r: r.indented_name
+        # Refused here, by field, before the database constraint could name itself to the user.
+        self.fields["credit_limit"].validators.append(MinValueValidator(0))
+        self.fields["credit_limit"].widget.attrs["min"] = "0"
 
 
 class ContactForm(VersionedModelForm):
@@ -106,6 +112,10 @@ class BulkActionForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.assignable_users(user)
+
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
@@ -123,5 +133,61 @@ class ReturnForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.assignable_users(user)
+
+
+class PoolFilterForm(forms.Form):
+    """The pool's search and filters: class, industry, region, and how and when customers came back."""
+
+    RETURN_KINDS = [("", "—"), (OwnershipChange.Action.RETURN, _("Returned by its owner")),
+                    (OwnershipChange.Action.AUTO_RETURN, _("Returned automatically (pool rules)"))]
+
+    q = forms.CharField(label=_("Search"), required=False)
+    customer_class = forms.ChoiceField(label=_("Class"), choices=[("", "—"), *Customer.Class.choices], required=False)
+    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—")], required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("path"), required=False)
+    return_kind = forms.ChoiceField(label=_("How it was returned"), choices=RETURN_KINDS, required=False)
+    reason = forms.CharField(label=_("Return reason contains"), required=False, max_length=100)
+    returned_since = forms.DateField(label=_("In the pool since"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].label_from_instance = lambda node: node.indented_name
+        industries = (Customer.objects.in_pool().exclude(industry="").order_by("industry")
+                      .values_list("industry", flat=True).distinct()[:300])
+        self.fields["industry"].choices = [("", "—"), *((i, i) for i in industries)]
+
+    def is_filtering(self) -> bool:
+        return self.is_bound and self.is_valid() and any(
+            self.cleaned_data[name] for name in self.fields if name != "q")
+
+    def apply(self, customers):
+        if not self.is_valid():
+            return customers.none()
+        data = self.cleaned_data
+        customers = customers.search(data["q"].strip())
+        for field in ("customer_class", "industry"):
+            if data[field]:
+                customers = customers.filter(**{field: data[field]})
+        if data["region"]:
+            customers = customers.filter(region__in=data["region"].subtree().values("id"))
+        if data["returned_since"]:
+            customers = customers.filter(pool_entered_at__date__gte=data["returned_since"])
+        if data["return_kind"] or data["reason"]:
+            # Judge each customer by its latest return: the one that put it where it is now.
+            latest = (OwnershipChange.objects.filter(customer=OuterRef("pk"), action__in=RETURNS)
+                      .order_by("-at", "-id").values("id")[:1])
+            matching = OwnershipChange.objects.filter(action__in=RETURNS)
+            if data["return_kind"]:
+                matching = matching.filter(action=data["return_kind"])
+            if data["reason"]:
+                matching = matching.filter(reason__icontains=data["reason"].strip())
+            customers = customers.annotate(latest_return=Subquery(latest)).filter(
+                latest_return__in=matching.values("id"))
+        return customers

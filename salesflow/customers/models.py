@@ -45,6 +45,7 @@ class CustomerQuerySet(OwnedQuerySet):
 
 class Customer(AuditedModel, VersionedModel):
     ACCESS_OWNER = "owner"
+    FINANCE_READS = True  # finance reads customer master data (read-only); see org.access
     ACCESS_TEAM = "team"
 
     class Size(models.TextChoices):
@@ -110,6 +111,9 @@ class Customer(AuditedModel, VersionedModel):
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     last_deal_at = models.DateTimeField(_("last deal"), null=True, blank=True)
     pool_entered_at = models.DateTimeField(_("entered pool"), null=True, blank=True)
+    # When the current owner took the customer (claim, assignment, transfer); empty = since it was created.
+    # The pool rules' clocks never start before it, so a customer claimed today is not returned tonight.
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -168,6 +172,7 @@ class Customer(AuditedModel, VersionedModel):
 class Contact(AuditedModel, VersionedModel):
     ACCESS_OWNER = "customer__owner"
     ACCESS_TEAM = "customer__team"
+    FINANCE_READS = True
 
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")

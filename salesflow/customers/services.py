@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,31 @@ def find_duplicate_customers(*, name="", phone="", email="", credit_code="", exc
     ]
 
 
+class DuplicateNotice:
+    """What one person may be told about a matching record: the record itself only if they may open it
+    (or it is in the pool they can claim from), otherwise only that it exists and who owns it (whom to ask)."""
+
+    def __init__(self, record, visible: bool):
+        self.visible = visible
+        self.record = record if visible else None
+        self.owner_name = str(record.owner) if record.owner_id else _("the customer pool")
+
+    def __repr__(self):
+        return f"<DuplicateNotice visible={self.visible} owner={self.owner_name}>"
+
+
+def duplicates_seen_by(actor, records) -> list[DuplicateNotice]:
+    """Wrap matches found by a duplicate check so that nobody learns names, ids or links they could not see."""
+    records = list(records)
+    if not records:
+        return []
+    model = type(records[0])
+    visible = set(model._default_manager.filter(access.visibility_q(actor, model), pk__in=[r.pk for r in records])
+                  .values_list("pk", flat=True))
+    in_reach = can_use_pool(actor) if actor is not None else False
+    return [DuplicateNotice(r, r.pk in visible or (in_reach and getattr(r, "in_pool", False))) for r in records]
+
+
 def _log(customer, action, *, actor, from_owner, to_owner, reason=""):
     OwnershipChange.objects.create(
         customer=customer, action=action, from_owner=from_owner, to_owner=to_owner, reason=reason, by=actor
@@ -70,8 +96,10 @@ def _log(customer, action, *, actor, from_owner, to_owner, reason=""):
 def _set_owner(customer: Customer, owner: User | None) -> None:
     customer.owner = owner
     customer.team_id = owner.team_id if owner else None
-    customer.pool_entered_at = None if owner else timezone.now()
-    customer.save(update_fields=["owner", "team", "pool_entered_at", "updated_at"])
+    now = timezone.now()
+    customer.pool_entered_at = None if owner else now
+    customer.owned_since = now if owner else None
+    customer.save(update_fields=["owner", "team", "pool_entered_at", "owned_since", "updated_at"])
 
 
 def _lock(customer: Customer) -> Customer:
@@ -79,8 +107,14 @@ def _lock(customer: Customer) -> Customer:
 
 
 def _check_limit(owner: User) -> None:
+    """Refuse a rep one customer too many. Runs inside the caller's transaction and first locks the rep's row,
+    so a rep's parallel claims/assignments are counted one after another (on SQLite every write transaction
+    starts with BEGIN IMMEDIATE, see settings.DATABASES, which serialises them just the same)."""
+    if owner.role != Role.REP:
+        return
+    User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).get()
     limit = PoolSettings.current().max_customers_per_rep
-    if owner.role == Role.REP and Customer.objects.filter(owner=owner).count() >= limit:
+    if Customer.objects.filter(owner=owner).count() >= limit:
         raise ValidationError(
             _("%(name)s already owns %(limit)s customers, the most a rep may own. Return some to the pool first.")
             % {"name": owner, "limit": limit}
@@ -88,7 +122,9 @@ def _check_limit(owner: User) -> None:
 
 
 @transaction.atomic
-def create_customer(*, actor: User, owner: User | None, tags=(), **fields) -> Customer:
+def create_customer(*, actor: User | None, owner: User | None, tags=(), **fields) -> Customer:
+    if actor is not None:
+        access.require_can_create(actor)
     customer = Customer(owner=owner, team_id=owner.team_id if owner else None, **fields)
     if owner is None:
         customer.pool_entered_at = timezone.now()
@@ -136,7 +172,7 @@ def return_customer_to_pool(*, actor: User, customer: Customer, reason: str) -> 
 def _require_can_assign_to(actor: User, owner: User) -> None:
     if not actor.is_manager_or_above:
         raise PermissionDenied(_("Only managers can assign or transfer customers."))
-    if access.effective_scope(actor) != "all" and owner.team_id not in access.team_subtree_ids(actor):
+    if not access.oversees(actor, owner):
         raise PermissionDenied(_("You can only assign customers to people in your own team or its sub-teams."))
     if not owner.is_active:
         raise ValidationError(_("%(name)s is not an active user.") % {"name": owner})
@@ -172,11 +208,33 @@ def transfer_customers(*, actor: User, customers, to_owner: User, reason: str = 
     return moved
 
 
+def _record_fact(customer: Customer, field: str, at: datetime.datetime) -> None:
+    """Write an upstream fact with ``.update()``: no version bump, so a person editing the customer at the same
+    time is not refused for something they did not touch. Only ever moves the date forward."""
+    moved = Customer.objects.filter(pk=customer.pk).filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": at}))
+    if moved.update(**{field: at}):
+        audit.record(customer, "update", changes={field: [getattr(customer, field), at]})
+    setattr(customer, field, max(filter(None, [getattr(customer, field), at])))
+
+
+def record_deal(*, customer: Customer, at: datetime.datetime) -> None:
+    """A deal with this customer was won at ``at`` (called by ``pipeline.services.win_opportunity``)."""
+    _record_fact(customer, "last_deal_at", at)
+
+
+def record_contact(*, customer: Customer, at: datetime.datetime) -> None:
+    """Someone followed up with this customer at ``at`` (activities call this)."""
+    _record_fact(customer, "last_contact_at", at)
+
+
 def _due_date(customer: Customer, rule: PoolRule) -> datetime.datetime:
     """The moment the customer falls due for return under the rule (the earlier of the two clocks)."""
-    contact_clock = (customer.last_contact_at or customer.created_at) + datetime.timedelta(
-        days=rule.days_without_contact)
-    deal_clock = (customer.last_deal_at or customer.created_at) + datetime.timedelta(days=rule.days_without_deal)
+    def clock(last_event):  # never before the current owner took the customer
+        start = last_event or customer.owned_since or customer.created_at
+        return max(start, customer.owned_since) if customer.owned_since else start
+
+    contact_clock = clock(customer.last_contact_at) + datetime.timedelta(days=rule.days_without_contact)
+    deal_clock = clock(customer.last_deal_at) + datetime.timedelta(days=rule.days_without_deal)
     return min(contact_clock, deal_clock)
 
 
@@ -192,7 +250,12 @@ def return_overdue_customers(now: datetime.datetime) -> str:
             | Q(last_contact_at__isnull=True, created_at__lt=contact_cut)
             | Q(last_deal_at__lt=deal_cut)
             | Q(last_deal_at__isnull=True, created_at__lt=deal_cut)
-        ).select_related("owner")
+        ).annotate(
+            contact_clock=Greatest(Coalesce("last_contact_at", "owned_since", "created_at"),
+                                   Coalesce("owned_since", "last_contact_at", "created_at")),
+            deal_clock=Greatest(Coalesce("last_deal_at", "owned_since", "created_at"),
+                                Coalesce("owned_since", "last_deal_at", "created_at")),
+        ).filter(Q(contact_clock__lt=contact_cut) | Q(deal_clock__lt=deal_cut)).select_related("owner")
         for customer in candidates.iterator(chunk_size=500):
             due = _due_date(customer, rule)
             if due <= now:

@@ -16,8 +16,9 @@ from salesflow.core.registry import customer_sections
 from salesflow.org import access
 
 from . import services
-from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, ReturnForm
+from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, PoolFilterForm, ReturnForm
 from .models import Contact, Customer, SavedView
+from .selectors import latest_returns
 
 EXPORT_COLUMNS = [
     ("id", _("ID")), ("name", _("Customer name")), ("credit_code", _("Unified social credit code")),
@@ -47,7 +48,7 @@ def customer_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "page": page, "form": form, "bulk_form": BulkActionForm(), "query_string": params.urlencode(),
+        "page": page, "form": form, "bulk_form": BulkActionForm(user=request.user), "query_string": params.urlencode(),
         "saved_views": SavedView.objects.filter(user=request.user, list_name="customers"),
     }
     return render(request, "customers/customer_list.html", context)
@@ -84,7 +85,7 @@ def delete_view(request, pk):
 @login_required
 @require_POST
 def bulk_action(request):
-    form = BulkActionForm(request.POST)
+    form = BulkActionForm(request.POST, user=request.user)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose customers and complete the action's fields."))
@@ -116,10 +117,18 @@ def bulk_action(request):
 def pool(request):
     if not services.can_use_pool(request.user):
         raise PermissionDenied
-    query = request.GET.get("q", "").strip()
-    customers = Customer.objects.in_pool().search(query).select_related("region").order_by("-pool_entered_at", "-id")
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(request, "customers/pool.html", {"page": page, "q": query, "assign_form": AssignForm()})
+    form = PoolFilterForm(request.GET or None)
+    customers = Customer.objects.in_pool()
+    customers = form.apply(customers) if form.is_bound else customers
+    page = Paginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
+        request.GET.get("page"))
+    returns = latest_returns(page.object_list)
+    rows = [(c, returns.get(c.pk)) for c in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "customers/pool.html", {
+        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(),
+        "assign_form": AssignForm(user=request.user), "filtering": form.is_filtering()})
 
 
 @login_required
@@ -157,7 +166,7 @@ def assign(request, pk):
     customer = get_object_or_404(Customer, pk=pk)
     if customer.owner_id is not None:
         customer = access.get_visible_or_404(Customer, request.user, pk=pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, user=request.user)
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose who receives the customer."))
@@ -184,7 +193,7 @@ def customer_detail(request, pk):
         "history": AuditEntry.for_object(customer)[:20],
         "sections": sections,
         "can_change": access.can_change(request.user, customer),
-        "assign_form": AssignForm() if request.user.is_manager_or_above else None,
+        "assign_form": AssignForm(user=request.user) if request.user.is_manager_or_above else None,
     }
     return render(request, "customers/customer_detail.html", context)
 
@@ -195,6 +204,8 @@ def customer_edit(request, pk=None):
     if pk:
         customer = access.get_visible_or_404(Customer, request.user, pk=pk)
         access.require_change(request.user, customer)
+    else:
+        access.require_can_create(request.user)
     form = CustomerForm(request.POST or None, instance=customer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,9 +224,9 @@ def customer_edit(request, pk=None):
             return redirect(saved)
     duplicates = []
     if request.method == "POST" and customer is None:
-        duplicates = services.find_duplicate_customers(
+        duplicates = services.duplicates_seen_by(request.user, services.find_duplicate_customers(
             name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
-            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", ""))
+            email=request.POST.get("email", ""), credit_code=request.POST.get("credit_code", "")))
     status = 400 if form.errors else 200
     return render(request, "customers/customer_form.html",
                   {"form": form, "object": customer, "duplicates": duplicates}, status=status)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -15,7 +15,7 @@ from salesflow.org import access
 from salesflow.org.models import User
 
 from . import services
-from .models import InboundSubmission, Lead, LeadSource
+from .models import Lead, LeadSource
 
 router = Router(tags=["leads"])
 
@@ -100,11 +100,6 @@ class SourceOut(Schema):
     channel: str
 
 
-def _require_channel(data):
-    if not (data.get("phone") or data.get("email") or data.get("wechat")):
-        raise ValidationError({"phone": "Give at least one way to reach the lead: phone, email or WeChat."})
-
-
 @router.get("/", response=list[LeadOut])
 @paginate(Page)
 def list_leads(request, q: str = "", status: str = "", source: int | None = None, owner: int | None = None):
@@ -125,13 +120,11 @@ def sources(request):
 
 @router.post("/inbound", response={201: dict, 429: dict}, auth=None, summary="Public lead form (rate limited)")
 def inbound(request, payload: InboundIn):
-    ip = request.META.get("REMOTE_ADDR")
-    if InboundSubmission.objects.filter(ip=ip, at__gte=timezone.now() - datetime.timedelta(hours=1)).count() >= 5:
-        return Status(429, {"message": "Too many submissions; try again in an hour."})
-    InboundSubmission.objects.create(ip=ip)
-    data = payload.dict()
-    _require_channel(data)
-    lead = services.create_lead(actor=None, source=LeadSource.objects.filter(name="官网表单").first(), **data)
+    try:
+        services.register_inbound_submission(request.META.get("REMOTE_ADDR"))
+    except services.TooManySubmissions:
+        return Status(429, {"message": _("Too many submissions; try again in an hour.")})
+    lead, _created = services.receive_inbound_lead(**payload.dict())
     return Status(201, {"id": lead.pk})
 
 
@@ -143,11 +136,13 @@ def get_lead(request, lead_id: int):
 @router.post("/", response={201: CreatedLead})
 def create_lead(request, payload: LeadIn):
     data = payload.dict()
-    _require_channel(data)
-    duplicates = services.duplicates_for(company=data["company"], phone=data["phone"], email=data["email"])
+    duplicates = services.duplicates_for(actor=request.user, company=data["company"], phone=data["phone"],
+                                         email=data["email"])
     lead = services.create_lead(actor=request.user, owner=request.user, **data)
-    return Status(201, {"lead": lead, "possible_duplicate_leads": [d.pk for d in duplicates["leads"]],
-                        "possible_duplicate_customers": [c.pk for c in duplicates["customers"]]})
+    # Only records the caller may open are listed (others would reveal colleagues' records).
+    return Status(201, {"lead": lead,
+                        "possible_duplicate_leads": [d.record.pk for d in duplicates["leads"] if d.visible],
+                        "possible_duplicate_customers": [c.record.pk for c in duplicates["customers"] if c.visible]})
 
 
 @router.patch("/{lead_id}", response=LeadOut)

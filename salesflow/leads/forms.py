@@ -23,12 +23,6 @@ class LeadForm(VersionedModelForm):
         self.fields["region"].label_from_instance = lambda r: r.indented_name
         self.fields["source"].queryset = LeadSource.objects.filter(active=True)
 
-    def clean(self):
-        cleaned = super().clean()
-        if not (cleaned.get("phone") or cleaned.get("email") or cleaned.get("wechat")):
-            raise forms.ValidationError(_("Give at least one way to reach the lead: phone, email or WeChat."))
-        return cleaned
-
 
 class LeadFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
@@ -59,6 +53,7 @@ class LeadFilterForm(forms.Form):
 
 class ConvertForm(forms.Form):
     customer = forms.IntegerField(label=_("Link to existing customer (ID)"), required=False)
+    lifecycle = _("A new, contacted or qualified lead can be converted; reopen a disqualified lead first.")
     create_opportunity = forms.BooleanField(label=_("Create an opportunity"), required=False, initial=True)
     opportunity_subject = forms.CharField(label=_("Opportunity subject"), required=False, max_length=200)
     amount = forms.DecimalField(label=_("Expected amount"), required=False, min_value=0, max_digits=16,
@@ -96,6 +91,4 @@ class InboundLeadForm(forms.Form):
             raise forms.ValidationError(_("The form expired. Please reload the page and try again.")) from None
         if time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(_("Your submission looks automated and was not accepted."))
-        if not (cleaned.get("phone") or cleaned.get("email")):
-            raise forms.ValidationError(_("Give a phone number or an email address so we can reach you."))
         return cleaned

@@ -52,8 +52,6 @@ def prepare_lead(values: dict, actor, key):
         lead.owner = User.objects.filter(username=values["owner"], is_active=True).first()
         if lead.owner is None:
             raise ValidationError({"owner": _("No user called “%(name)s”.") % {"name": values["owner"]}})
-    if not (lead.phone or lead.email or lead.wechat):
-        raise ValidationError(_("Give at least one way to reach the lead: phone, email or WeChat."))
     lead.full_clean(exclude=["owner", "team"])
     return lead, created
 

@@ -1,6 +1,7 @@
 """Leads (销售线索): unverified sales information, from inbound and outbound sources, until converted."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -53,9 +54,11 @@ class Lead(AuditedModel, VersionedModel):
         DISQUALIFIED = "disqualified", _("Disqualified")
 
     # Which status may follow which (converting and disqualifying have their own actions).
+    # Any open lead may be converted (a hot lead need not be marked qualified first); a disqualified one is
+    # reopened first. ``services.convert_lead`` asks ``can_become(CONVERTED)``, so the two cannot disagree.
     TRANSITIONS = {
-        Status.NEW: {Status.CONTACTED, Status.QUALIFIED, Status.DISQUALIFIED},
-        Status.CONTACTED: {Status.QUALIFIED, Status.DISQUALIFIED, Status.NEW},
+        Status.NEW: {Status.CONTACTED, Status.QUALIFIED, Status.DISQUALIFIED, Status.CONVERTED},
+        Status.CONTACTED: {Status.QUALIFIED, Status.DISQUALIFIED, Status.NEW, Status.CONVERTED},
         Status.QUALIFIED: {Status.CONTACTED, Status.DISQUALIFIED, Status.CONVERTED},
         Status.DISQUALIFIED: {Status.NEW},
         Status.CONVERTED: set(),
@@ -115,6 +118,12 @@ class Lead(AuditedModel, VersionedModel):
 
     def can_become(self, status) -> bool:
         return status in self.TRANSITIONS[self.status]
+
+    def clean(self):
+        """A lead needs a way to reach it (every door validates through here: forms, API, import)."""
+        super().clean()
+        if not (self.phone or self.email or self.wechat):
+            raise ValidationError({"phone": _("Give at least one way to reach the lead: phone, email or WeChat.")})
 
 
 class LeadAssignmentRule(models.Model):

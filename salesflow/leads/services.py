@@ -12,11 +12,16 @@ from salesflow.core import audit
 from salesflow.core.models import AuditEntry
 from salesflow.core.notifications import notify
 from salesflow.customers.models import Contact, Customer
-from salesflow.customers.services import create_customer, find_duplicate_customers, normalise_company
+from salesflow.customers.services import (
+    create_customer,
+    duplicates_seen_by,
+    find_duplicate_customers,
+    normalise_company,
+)
 from salesflow.org import access
 from salesflow.org.models import User
 
-from .models import Lead, LeadAssignmentRule, LeadReminder, LeadSettings
+from .models import InboundSubmission, Lead, LeadAssignmentRule, LeadReminder, LeadSettings, LeadSource
 
 S = Lead.Status
 
@@ -40,11 +45,13 @@ def find_duplicate_leads(*, company="", phone="", email="", exclude_pk=None) -> 
     ]
 
 
-def duplicates_for(*, company="", phone="", email="", exclude_pk=None) -> dict:
-    """Both kinds of duplicates a new lead may have: earlier leads and existing customers."""
+def duplicates_for(*, actor, company="", phone="", email="", exclude_pk=None) -> dict:
+    """Both kinds of duplicates a new lead may have (earlier leads, existing customers), as ``actor`` may see
+    them: records they cannot open are named only by their owner (see ``customers.services.duplicates_seen_by``)."""
     return {
-        "leads": find_duplicate_leads(company=company, phone=phone, email=email, exclude_pk=exclude_pk),
-        "customers": find_duplicate_customers(name=company, phone=phone, email=email),
+        "leads": duplicates_seen_by(
+            actor, find_duplicate_leads(company=company, phone=phone, email=email, exclude_pk=exclude_pk)),
+        "customers": duplicates_seen_by(actor, find_duplicate_customers(name=company, phone=phone, email=email)),
     }
 
 
@@ -67,6 +74,8 @@ def pick_owner(lead: Lead) -> User | None:
 
 @transaction.atomic
 def create_lead(*, actor, owner=None, auto_assign=True, **fields) -> Lead:
+    if actor is not None:
+        access.require_can_create(actor)
     lead = Lead(**fields)
     lead.full_clean(exclude=["owner", "team"])
     if owner is None and auto_assign:
@@ -78,6 +87,52 @@ def create_lead(*, actor, owner=None, auto_assign=True, **fields) -> Lead:
         notify(recipient=owner, kind="lead_assigned", url=lead.get_absolute_url(),
                text=_("New lead assigned to you: %(lead)s") % {"lead": lead})
     return lead
+
+
+INBOUND_LIMIT_PER_HOUR = 5
+INBOUND_SOURCE = "官网表单"
+
+
+class TooManySubmissions(Exception):
+    """The public form was submitted too often from one address."""
+
+
+def register_inbound_submission(ip: str | None) -> None:
+    """Count one public-form submission from ``ip`` (valid or not); refuse past the hourly limit."""
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    if InboundSubmission.objects.filter(ip=ip, at__gte=hour_ago).count() >= INBOUND_LIMIT_PER_HOUR:
+        raise TooManySubmissions
+    InboundSubmission.objects.create(ip=ip)
+
+
+@transaction.atomic
+def receive_inbound_lead(*, company: str, contact_name: str, phone: str = "", email: str = "", notes: str = "",
+                         wechat: str = "") -> tuple[Lead, bool]:
+    """The public lead form (page and API): a new lead, or — when an open lead with the same phone or email
+    exists — the submission is added to that lead (its owner is told) instead of a silent duplicate.
+    Returns ``(lead, created)``."""
+    phone, email = phone.strip(), email.strip()
+    match = Q(pk__in=[])
+    if phone:
+        match |= Q(phone=phone)
+    if email:
+        match |= Q(email__iexact=email)
+    existing = (Lead.objects.open().filter(match, merged_into__isnull=True).order_by("created_at", "pk")
+                .select_for_update(of=("self",)).first())
+    if existing is None:
+        lead = create_lead(actor=None, company=company, contact_name=contact_name, phone=phone, email=email,
+                           wechat=wechat, notes=notes, source=LeadSource.objects.filter(name=INBOUND_SOURCE).first())
+        return lead, True
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    text = _("Submitted the web form again on %(when)s as %(company)s / %(name)s: %(notes)s") % {
+        "when": stamp, "company": company, "name": contact_name, "notes": notes or "—"}
+    existing.notes = f"{existing.notes}\n{text}" if existing.notes else text
+    existing.last_activity_at = timezone.now()
+    existing.save(update_fields=["notes", "last_activity_at"])
+    if existing.owner_id:
+        notify(recipient=existing.owner, kind="lead_resubmitted", url=existing.get_absolute_url(),
+               text=_("Lead %(lead)s submitted the web form again.") % {"lead": existing})
+    return existing, False
 
 
 @transaction.atomic
@@ -106,7 +161,7 @@ def change_status(*, actor, lead: Lead, status: str, reason: str = "", version=N
 def assign_lead(*, actor, lead: Lead, owner: User) -> Lead:
     if not actor.is_manager_or_above:
         raise PermissionDenied(_("Only managers can assign leads."))
-    if access.effective_scope(actor) != "all" and owner.team_id not in access.team_subtree_ids(actor):
+    if not access.oversees(actor, owner):
         raise PermissionDenied(_("You can only assign leads to people in your own team or its sub-teams."))
     if lead.owner_id is not None and not access.can_change(actor, lead):
         raise PermissionDenied(_("You may not reassign this lead."))
@@ -128,15 +183,21 @@ def convert_lead(*, actor, lead: Lead, customer: Customer | None = None, create_
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status == S.CONVERTED:
         return lead  # a double click or a retry: nothing new is created
-    if lead.status == S.DISQUALIFIED:
+    if not lead.can_become(S.CONVERTED):
         raise ValidationError(_("A disqualified lead cannot be converted; reopen it first."))
     owner = lead.owner or actor
     if customer is None:
-        duplicates = find_duplicate_customers(name=lead.company, phone=lead.phone, email=lead.email)
+        duplicates = duplicates_seen_by(
+            actor, find_duplicate_customers(name=lead.company, phone=lead.phone, email=lead.email))
         if duplicates:
+            first = duplicates[0]
+            if first.visible:
+                raise ValidationError(
+                    _("“%(name)s” already exists as a customer: link the lead to it instead of creating a duplicate.")
+                    % {"name": first.record.name})
             raise ValidationError(
-                _("“%(name)s” already exists as a customer: link the lead to it instead of creating a duplicate.")
-                % {"name": duplicates[0].name})
+                _("A matching customer already exists, owned by %(owner)s. Ask them or your manager to link this "
+                  "lead to it instead of creating a duplicate.") % {"owner": first.owner_name})
         source = lead.source.name if lead.source_id else ""
         customer = create_customer(actor=actor, owner=owner, name=lead.company, industry=lead.industry,
                                    region=lead.region, phone=lead.phone, email=lead.email, source=source)

@@ -1,11 +1,9 @@
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +15,7 @@ from salesflow.org.models import User
 
 from . import services
 from .forms import ConvertForm, InboundLeadForm, LeadFilterForm, LeadForm
-from .models import InboundSubmission, Lead, LeadSource
+from .models import Lead
 
 INBOUND_LIMIT_PER_HOUR = 5
 
@@ -47,12 +45,15 @@ def lead_edit(request, pk=None):
     if pk:
         lead = access.get_visible_or_404(Lead, request.user, pk=pk)
         access.require_change(request.user, lead)
+    else:
+        access.require_can_create(request.user)
     form = LeadForm(request.POST or None, instance=lead)
     duplicates = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if lead is None:
-            duplicates = services.duplicates_for(company=data["company"], phone=data["phone"], email=data["email"])
+            duplicates = services.duplicates_for(actor=request.user, company=data["company"], phone=data["phone"],
+                                                 email=data["email"])
             if (duplicates["leads"] or duplicates["customers"]) and not request.POST.get("confirm_new"):
                 return render(request, "leads/lead_form.html", {"form": form, "duplicates": duplicates}, status=200)
             saved = services.create_lead(actor=request.user, owner=request.user, **data)
@@ -68,21 +69,27 @@ def lead_edit(request, pk=None):
 
 
 def assignable_users(user):
-    return access.users_in_scope(user).filter(role__in=["rep", "manager"]).order_by("username")
+    return access.assignable_users(user)
+
+
+def _render_detail(request, lead, *, convert_form=None, status=200):
+    """The lead page; a refused conversion passes its bound form so what the user typed is shown again."""
+    context = {
+        "lead": lead, "convert_form": convert_form or ConvertForm(initial={"opportunity_subject": lead.company}),
+        "duplicates": services.duplicates_for(actor=request.user, company=lead.company, phone=lead.phone,
+                                              email=lead.email, exclude_pk=lead.pk)
+        if lead.status != Lead.Status.CONVERTED else {},
+        "history": services.merged_history(lead)[:30], "can_change": access.can_change(request.user, lead),
+        "statuses": [s for s in (Lead.Status.CONTACTED, Lead.Status.QUALIFIED, Lead.Status.NEW) if lead.can_become(s)],
+        "assignable": assignable_users(request.user) if request.user.is_manager_or_above else [],
+    }
+    return render(request, "leads/lead_detail.html", context, status=status)
 
 
 @login_required
 def lead_detail(request, pk):
     lead = access.get_visible_or_404(Lead.objects.select_related("owner", "source", "region"), request.user, pk=pk)
-    context = {
-        "lead": lead, "convert_form": ConvertForm(initial={"opportunity_subject": lead.company}),
-        "duplicates": services.duplicates_for(company=lead.company, phone=lead.phone, email=lead.email,
-                                              exclude_pk=lead.pk) if lead.status != Lead.Status.CONVERTED else {},
-        "history": services.merged_history(lead)[:30], "can_change": access.can_change(request.user, lead),
-        "statuses": [s for s in (Lead.Status.CONTACTED, Lead.Status.QUALIFIED, Lead.Status.NEW) if lead.can_become(s)],
-        "assignable": assignable_users(request.user) if request.user.is_manager_or_above else [],
-    }
-    return render(request, "leads/lead_detail.html", context)
+    return _render_detail(request, lead)
 
 
 def _act(request, lead, action):
@@ -115,28 +122,31 @@ def lead_status(request, pk):
 @login_required
 @require_POST
 def lead_convert(request, pk):
-    lead = access.get_visible_or_404(Lead, request.user, pk=pk)
+    lead = access.get_visible_or_404(Lead.objects.select_related("owner", "source", "region"), request.user, pk=pk)
+    access.require_change(request.user, lead)
     form = ConvertForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Check the conversion fields."))
-        return redirect(lead)
+        form.add_error(None, _("Check the conversion fields."))
+        return _render_detail(request, lead, convert_form=form, status=400)
     data = form.cleaned_data
     customer = None
     if data["customer"]:
         customer = Customer.objects.filter(pk=data["customer"]).first()
         if customer is None or (customer.owner_id and not access.can_view(request.user, customer)):
-            messages.error(request, _("No such customer that you can see."))
-            return redirect(lead)
-
-    def convert():
+            form.add_error(None, _("No such customer that you can see."))
+            return _render_detail(request, lead, convert_form=form, status=400)
+    try:
         converted = services.convert_lead(
             actor=request.user, lead=lead, customer=customer, create_opportunity=data["create_opportunity"],
             opportunity_subject=data["opportunity_subject"], amount=data["amount"],
             expected_close_date=data["expected_close_date"])
-        messages.success(request, _("Lead converted."))
-        return redirect(converted.converted_customer)
-
-    return _act(request, lead, convert)
+    except (ValidationError, PermissionDenied) as exc:
+        # Refused: the page comes back with what was typed and the reason, nothing is thrown away.
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        return _render_detail(request, lead, convert_form=form,
+                              status=400 if isinstance(exc, ValidationError) else 403)
+    messages.success(request, _("Lead converted."))
+    return redirect(converted.converted_customer)
 
 
 @login_required
@@ -171,16 +181,18 @@ def inbound(request):
     """The public lead form (no login). Spam-protected and rate limited per address."""
     form = InboundLeadForm(request.POST or None)
     if request.method == "POST":
-        ip = request.META.get("REMOTE_ADDR")
-        hour_ago = timezone.now() - datetime.timedelta(hours=1)
-        if InboundSubmission.objects.filter(ip=ip, at__gte=hour_ago).count() >= INBOUND_LIMIT_PER_HOUR:
+        try:
+            services.register_inbound_submission(request.META.get("REMOTE_ADDR"))
+        except services.TooManySubmissions:
             return render(request, "leads/inbound.html", {"form": form, "limited": True}, status=429)
-        InboundSubmission.objects.create(ip=ip)
         if form.is_valid():
             data = form.cleaned_data
-            source = LeadSource.objects.filter(name="官网表单").first()
-            services.create_lead(actor=None, company=data["company"], contact_name=data["contact_name"],
-                                 phone=data["phone"], email=data["email"], notes=data["notes"], source=source)
-            return render(request, "leads/inbound.html", {"done": True})
+            try:
+                services.receive_inbound_lead(**{k: data[k] for k in ("company", "contact_name", "phone", "email",
+                                                                      "notes")})
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                return render(request, "leads/inbound.html", {"done": True})
         return render(request, "leads/inbound.html", {"form": form}, status=400)
     return render(request, "leads/inbound.html", {"form": form})

@@ -11,18 +11,24 @@ Rules:
 * scope *all*   -> every record;
 * scope *team*  -> records owned by anyone in the user's team or its sub-teams, plus the user's own;
 * scope *own*   -> the user's own records only.
-Reading is decided by :func:`visibility_q`; changing additionally needs a role that edits business records
-(finance reads everything but edits only what a model marks with ``FINANCE_EDITS = True``).
+Reading is decided by :func:`visibility_q`; changing additionally needs a role that edits business records.
+
+Finance: reads only what a model marks with ``FINANCE_READS = True`` (customer master data today; contracts,
+payments and receivables when they arrive) and edits only what a model marks with ``FINANCE_EDITS = True``.
+Pipeline details (opportunities, leads) and the customer pool are not finance's business: finance sees none of
+them and creates none of them (:func:`can_create_pipeline_records`).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Role, Scope, Team
 
-NOTHING = Q(pk__in=[])
+# Matches no row but still compiles to SQL (raw-SQL analytics embed visible querysets as subqueries).
+NOTHING = Q(pk__isnull=True)
 
 
 def team_subtree_ids(user) -> list[int]:
@@ -43,9 +49,25 @@ def effective_scope(user) -> str:
     return user.scope
 
 
+def is_finance(user) -> bool:
+    return user.role == Role.FINANCE and not user.is_superuser
+
+
+def can_create_pipeline_records(user) -> bool:
+    """Customers, leads and opportunities are created by the sales roles only (never by finance)."""
+    return bool(user is not None and user.is_authenticated and user.is_active and not is_finance(user))
+
+
+def require_can_create(user) -> None:
+    if not can_create_pipeline_records(user):
+        raise PermissionDenied(_("Your role cannot create customers, leads or opportunities."))
+
+
 def visibility_q(user, model) -> Q:
     """The filter that restricts ``model`` to the rows ``user`` may read."""
     if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if is_finance(user) and not getattr(model, "FINANCE_READS", False):
         return NOTHING
     scope = effective_scope(user)
     if scope == Scope.ALL:
@@ -67,13 +89,45 @@ class OwnedQuerySet(models.QuerySet):
 
 
 def users_in_scope(user):
-    """The active users whose records ``user`` oversees: everyone (scope all) or their team subtree and themselves."""
+    """The active users whose records ``user`` oversees (the queryset form of :func:`oversees`)."""
     from .models import User
 
     users = User.objects.filter(is_active=True)
-    if effective_scope(user) != Scope.ALL:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return users.none()
+    scope = effective_scope(user)
+    if scope == Scope.TEAM:
         users = users.filter(Q(team__in=team_subtree_ids(user)) | Q(pk=user.pk))
+    elif scope != Scope.ALL:
+        users = users.filter(pk=user.pk)
     return users
+
+
+def oversees(actor, user) -> bool:
+    """May ``actor`` act on ``user``'s records (assign to them, adjust their forecast, report on them)?
+
+    The one definition: yourself always; everyone with scope *all*; your team and its sub-teams with scope
+    *team*; nobody else with scope *own*. :func:`users_in_scope` is the same rule as a queryset.
+    """
+    if actor is None or user is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.pk == user.pk:
+        return True
+    scope = effective_scope(actor)
+    if scope == Scope.ALL:
+        return True
+    if scope == Scope.TEAM:
+        return user.team_id is not None and user.team_id in team_subtree_ids(actor)
+    return False
+
+
+def assignable_users(actor):
+    """The people ``actor`` may hand records to: active reps and managers they oversee (pickers list these)."""
+    from .models import Role
+
+    if actor is None or not getattr(actor, "is_manager_or_above", False):
+        return users_in_scope(None)
+    return users_in_scope(actor).filter(role__in=[Role.REP, Role.MANAGER]).order_by("username")
 
 
 def can_view(user, obj) -> bool:
@@ -84,19 +138,19 @@ def can_view(user, obj) -> bool:
 def can_change(user, obj) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.role == Role.FINANCE and not getattr(type(obj), "FINANCE_EDITS", False):
+    if is_finance(user) and not getattr(type(obj), "FINANCE_EDITS", False):
         return False
     return can_view(user, obj)
 
 
 def require_change(user, obj) -> None:
     if not can_change(user, obj):
-        raise PermissionDenied("You may not change this record.")
+        raise PermissionDenied(_("You may not change this record."))
 
 
 def require_role(user, *roles) -> None:
     if not (user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def get_visible_or_404(queryset_or_model, user, **lookup):

@@ -20,13 +20,9 @@ class ThrottledLoginForm(AuthenticationForm):
     def clean(self):
         username = self.data.get("username", "")
         ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if services.login_blocked(username=username, ip=ip):
+        if services.reserve_login_attempt(username=username, ip=ip) is None:
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            services.record_login_failure(username=username, ip=ip)
-            raise
+        cleaned = super().clean()  # a wrong password leaves the reserved attempt counted as a failure
         services.clear_login_failures(username=username)
         return cleaned
 

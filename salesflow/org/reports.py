@@ -10,9 +10,7 @@ from .models import User
 
 @reports.register("headcount", "active users per team and role (within the caller's scope)")
 def headcount(*, user=None, period=None):
-    users = User.objects.filter(is_active=True)
-    if user is not None and access.effective_scope(user) != "all":
-        users = users.filter(team__in=access.team_subtree_ids(user))
+    users = User.objects.filter(is_active=True) if user is None else access.users_in_scope(user)
     rows = (
         users.values("team__name", "role").annotate(users=Count("id")).order_by("team__name", "role")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("regions/", views.region_list, name="regions"),
     path("regions/new/", views.region_edit, name="region_new"),
     path("regions/<int:pk>/", views.region_edit, name="region_edit"),
+    path("users/<int:pk>/password/", account_views.password_reset_by_admin, name="user_password"),
     path("account/", views.account, name="account"),
+    path("account/password/", account_views.password_change, name="password_change"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

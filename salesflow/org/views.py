@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesflow.core.audit import record
 from salesflow.core.concurrency import StaleEditError
+from salesflow.core.models import AuditEntry
 
 from . import access, services
 from .forms import RegionForm, TeamForm, TokenForm, UserForm
@@ -42,6 +44,8 @@ def user_edit(request, pk=None):
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
+        if user is not None and form.cleaned_data.get("password"):
+            record(saved, AuditEntry.Action.ACTION, note="password reset by an administrator", actor=request.user)
         messages.success(request, _("User %(name)s saved.") % {"name": saved})
         return redirect("org:users")
     status = 400 if form.errors else 200

@@ -121,9 +121,8 @@ def get_opportunity(request, opportunity_id: int):
 @router.post("/", response={201: OpportunityOut})
 def create_opportunity(request, payload: OpportunityIn):
     customer = access.get_visible_or_404(Customer, request.user, pk=payload.customer_id)
-    access.require_change(request.user, customer)
     pipeline = get_object_or_404(Pipeline, pk=payload.pipeline_id) if payload.pipeline_id else None
-    opportunity = services.open_opportunity(
+    opportunity = services.create_opportunity(
         actor=request.user, customer=customer, subject=payload.subject, amount=payload.amount,
         expected_close_date=payload.expected_close_date, type=payload.type, source=payload.source, pipeline=pipeline,
         idempotency_key=request.headers.get("Idempotency-Key") or None)

@@ -8,7 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Opportunities")
 
     def ready(self):
-        # generator, maven-crm steps, menu entries, customer 360 section, dashboard tiles; and the reports
+        # generator, scheduled jobs, maven-crm steps, menu entries, customer 360 section, dashboard tiles; reports
         # (salesflow report funnel|win-rates|cycle|forecast|stalled)
-        from . import generate, maven, navigation, sections, tiles  # noqa: F401
+        from . import generate, jobs, maven, navigation, sections, tiles  # noqa: F401
         from .analytics import api_reports  # noqa: F401

@@ -31,7 +31,7 @@ def submit_forecast(*, actor: User, period_label: str, commit, best_case, note: 
 def adjust_forecast(*, actor: User, submission: ForecastSubmission, commit, best_case, reason: str):
     if not actor.is_manager_or_above or submission.owner_id == actor.pk:
         raise PermissionDenied(_("Only a manager can adjust a subordinate's forecast."))
-    if access.effective_scope(actor) != "all" and submission.owner.team_id not in access.team_subtree_ids(actor):
+    if not access.oversees(actor, submission.owner):
         raise PermissionDenied(_("You can only adjust forecasts of your own team."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you adjust the forecast.")})

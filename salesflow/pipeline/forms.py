@@ -1,4 +1,6 @@
 from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.org.models import Team, User
@@ -55,6 +57,10 @@ class OpportunityFilterForm(forms.Form):
         return opportunities.order_by(data["sort"] or "-created_at", "-id")
 
 
+ZERO_AMOUNT_WARNING = _("The amount is 0: this deal adds nothing to the forecast and funnel amounts.")
+PAST_CLOSE_WARNING = _("This close date is in the past: the deal will be flagged as stalled.")
+
+
 class OpportunityForm(forms.ModelForm):
     """Create or edit the plain fields; stage and status change only through the move/win/lose actions."""
 
@@ -78,6 +84,21 @@ class OpportunityForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["customer"]
+        # A negative amount is refused here, by field, before the database constraint could name itself.
+        self.fields["amount"].validators.append(MinValueValidator(0))
+        self.fields["amount"].widget.attrs.update({"min": "0", "data-warn-zero": ZERO_AMOUNT_WARNING})
+        self.fields["expected_close_date"].widget.attrs["data-warn-past"] = PAST_CLOSE_WARNING
+
+    def warnings(self) -> list[str]:
+        """Non-blocking notes about what was saved: a zero amount, a close date already past."""
+        data = self.cleaned_data
+        notes = []
+        if data.get("amount") is not None and data["amount"] == 0:
+            notes.append(ZERO_AMOUNT_WARNING)
+        close = data.get("expected_close_date")
+        if close is not None and close < timezone.localdate():
+            notes.append(PAST_CLOSE_WARNING)
+        return notes
 
 
 class LineForm(forms.Form):

@@ -20,7 +20,7 @@ from salesflow.core.generator import DAY, GenerateContext, insert_rows, next_id
 from salesflow.core.periods import period_of
 from salesflow.core.registry import generator_steps
 
-from .analytics.stalled import refresh_all_thresholds
+from .jobs import refresh_all_thresholds
 from .models import (
     ForecastSubmission,
     Opportunity,

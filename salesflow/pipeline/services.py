@@ -8,16 +8,30 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
+from salesflow.customers.services import record_deal
 from salesflow.org import access
+from salesflow.org.models import Role
 
-from .models import Opportunity, OpportunityChange, OpportunityLine, Pipeline, Reason, Stage, StageChange
+from .models import (
+    Opportunity,
+    OpportunityChange,
+    OpportunityLine,
+    Pipeline,
+    Reason,
+    Stage,
+    StageChange,
+    StageDurationStat,
+)
 
 S = Opportunity.Status
 
 
 def _locked(opportunity: Opportunity, version: int | None) -> Opportunity:
-    locked = Opportunity.objects.select_for_update().select_related("stage").get(pk=opportunity.pk)
+    # Lock the opportunity row alone: with a join (select_related) PostgreSQL re-checks the joined stage row after
+    # waiting for a concurrent move, finds the join no longer holds and returns no row (DoesNotExist -> HTTP 500).
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if version is not None and locked.version != version:
         raise StaleEditError(locked)
     return locked
@@ -69,6 +83,37 @@ def open_opportunity(*, actor, customer, subject: str, amount=Decimal(0), owner=
     return opportunity
 
 
+EXTRA_FIELDS = ("category", "priority", "starred", "forecast_category", "next_step")
+
+
+def check_can_create(actor, customer) -> None:
+    """May ``actor`` open an opportunity on ``customer``? The one check every door (page, API) asks first."""
+    access.require_can_create(actor)
+    if customer is not None:
+        access.require_change(actor, customer)
+
+
+@transaction.atomic
+def create_opportunity(*, actor, customer, subject: str, contacts=(), competitors=(), lines=None, **fields):
+    """The one door for a person creating an opportunity: checked, then created with its contacts,
+    competitors and lines in one transaction (all or nothing)."""
+    check_can_create(actor, customer)
+    extra = {name: fields.pop(name) for name in EXTRA_FIELDS if name in fields}
+    opportunity = open_opportunity(actor=actor, customer=customer, subject=subject, lines=lines, **fields)
+    if extra:
+        for name, value in extra.items():
+            setattr(opportunity, name, value)
+        opportunity.full_clean(exclude=["idempotency_key", "contacts", "competitors"])
+        opportunity.save(update_fields=list(extra))
+    if contacts:
+        if customer is None or any(contact.customer_id != customer.pk for contact in contacts):
+            raise ValidationError({"contacts": _("Contacts must belong to the opportunity's customer.")})
+        opportunity.contacts.set(contacts)
+    if competitors:
+        opportunity.competitors.set(competitors)
+    return opportunity
+
+
 def set_lines(*, opportunity, lines, actor=None) -> None:
     """Replace the line items; the opportunity's amount becomes their sum."""
     opportunity.lines.all().delete()
@@ -110,13 +155,16 @@ def move_stage(*, actor, opportunity: Opportunity, stage: Stage, version=None, o
         return opportunity
     overridden = False
     if stage.order > opportunity.stage.order:
-        missing = opportunity.missing_key_actions()
+        missing = opportunity.missing_key_actions_to(stage)
         empty = [f for f in stage.required_fields if not getattr(opportunity, f, None)]
         if missing or empty:
             if not override_reason.strip():
-                problems = missing + [_("field “%(f)s” is empty") % {"f": f} for f in empty]
-                raise ValidationError(_("Complete the key actions of “%(stage)s” first: %(missing)s")
-                                      % {"stage": opportunity.stage.name, "missing": "; ".join(problems)})
+                problems = [_("“%(stage)s”: %(actions)s") % {"stage": s.name, "actions": "、".join(actions)}
+                            for s, actions in missing.items()]
+                problems += [_("field “%(f)s” is empty") % {"f": f} for f in empty]
+                raise ValidationError(_("Complete the key actions of every stage up to “%(stage)s” first "
+                                        "(or ask a manager to override): %(missing)s")
+                                      % {"stage": stage.name, "missing": "; ".join(problems)})
             if not actor.is_manager_or_above:
                 raise PermissionDenied(_("Only a manager can skip the key actions."))
             overridden = True
@@ -144,9 +192,8 @@ def _close(*, actor, opportunity, status, reason, closed_at, version):
                                      else Opportunity.ForecastCategory.OMITTED)
     if status == S.WON:
         opportunity.win_reason = reason
-        if opportunity.customer_id:  # a deal whose account is unknown has no customer to date
-            opportunity.customer.last_deal_at = opportunity.closed_at
-            opportunity.customer.save(update_fields=["last_deal_at"])
+        if opportunity.customer_id:
+            record_deal(customer=opportunity.customer, at=opportunity.closed_at)
     else:
         opportunity.loss_reason = reason
     opportunity.save()
@@ -209,3 +256,39 @@ def update_opportunity(*, actor, opportunity, version, **fields) -> Opportunity:
     opportunity.full_clean(exclude=["idempotency_key", "contacts", "competitors"])
     opportunity.save()
     return opportunity
+
+
+@transaction.atomic
+def apply_learned_rates(*, actor, pipeline) -> int:
+    """An admin sets each stage's win rate to the rate learned from history, where the sample is large enough.
+    Returns the number of stages changed. (The analytics modules only read; this is the write.)"""
+    from .analytics.winrates import win_rates
+
+    access.require_role(actor, Role.ADMIN)
+    changed = 0
+    for row in win_rates(Opportunity.objects.all(), pipeline):
+        if row["enough_sample"] and row["learned_win_percent"] != row["configured_win_percent"]:
+            stage = Stage.objects.select_for_update().get(pk=row["stage_id"])
+            audit.record(stage, "update", changes={"win_rate": [str(stage.win_rate), str(row["learned_win_percent"])]},
+                         actor=actor, note="learned win rate applied")
+            stage.win_rate = row["learned_win_percent"]
+            stage.save(update_fields=["win_rate"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def refresh_stall_thresholds(pipeline) -> dict[int, tuple[float, float]]:
+    """Recompute how long deals usually stay in each stage and store it (the worker does this every hour)."""
+    from django.core.cache import cache
+
+    from .analytics.stalled import CACHE_SECONDS, cache_key, compute_thresholds
+
+    limits = compute_thresholds(pipeline)
+    StageDurationStat.objects.filter(stage__pipeline=pipeline).exclude(stage_id__in=limits).delete()
+    now = timezone.now()
+    for stage_id, (p80, p95) in limits.items():
+        StageDurationStat.objects.update_or_create(stage_id=stage_id, defaults={
+            "p80_days": p80, "p95_days": p95, "computed_at": now})
+    transaction.on_commit(lambda: cache.set(cache_key(pipeline), limits, CACHE_SECONDS))
+    return limits

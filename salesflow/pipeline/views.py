@@ -14,6 +14,7 @@ from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
 from salesflow.customers.models import Customer, SavedView
 from salesflow.org import access
+from salesflow.org.models import User
 
 from . import services
 from .analytics.stalled import stalled_levels
@@ -95,12 +96,17 @@ def opportunity_detail(request, pk):
     return render(request, "pipeline/opportunity_detail.html", context)
 
 
-def _run(request, opportunity, action):
-    """Run a state change; report refusals in the user's language. Kanban moves go back to the board."""
+def _run(request, opportunity, action, success=None):
+    """Run a state change; report the outcome in the user's language. Kanban moves go back to the board.
+
+    ``success`` turns the changed opportunity into the message shown when the change went through.
+    """
     back = request.POST.get("next", "")
     back = back if back.startswith("/") and not back.startswith("//") else None
     try:
-        action()
+        changed = action()
+        if success is not None:
+            messages.success(request, success(changed if isinstance(changed, Opportunity) else opportunity))
     except StaleEditError:
         messages.error(request, StaleEditError.message)
     except (ValidationError, PermissionDenied) as exc:
@@ -125,27 +131,33 @@ def tick_actions(request, pk):
     access.require_change(request.user, opportunity)
     ticked = [a for a in request.POST.getlist("actions") if a in opportunity.stage.key_actions]
     return _run(request, opportunity, lambda: services.update_opportunity(
-        actor=request.user, opportunity=opportunity, version=_version(request), completed_actions=ticked))
+        actor=request.user, opportunity=opportunity, version=_version(request), completed_actions=ticked),
+        success=lambda o: _("Checklist saved."))
 
 
 @login_required
 @require_POST
 def move(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
-    stage = get_object_or_404(Stage, pk=request.POST.get("stage") or 0)
+    stage_id = request.POST.get("stage", "")
+    stage = get_object_or_404(Stage, pk=int(stage_id) if stage_id.isdigit() else 0)
     return _run(request, opportunity, lambda: services.move_stage(
         actor=request.user, opportunity=opportunity, stage=stage, version=_version(request),
-        override_reason=request.POST.get("override_reason", "")))
+        override_reason=request.POST.get("override_reason", "")),
+        success=lambda o: _("“%(subject)s” moved to “%(stage)s”.") % {"subject": o.subject, "stage": o.stage.name})
 
 
 @login_required
 @require_POST
 def close(request, pk, outcome):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
-    reason = Reason.objects.filter(pk=request.POST.get("reason") or 0).first()
+    reason_id = request.POST.get("reason", "")
+    reason = Reason.objects.filter(pk=int(reason_id)).first() if reason_id.isdigit() else None
     action = {"win": services.win_opportunity, "lose": services.lose_opportunity}[outcome]
+    done = {"win": _("“%(subject)s” is won. Well done!"), "lose": _("“%(subject)s” is closed as lost.")}[outcome]
     return _run(request, opportunity, lambda: action(actor=request.user, opportunity=opportunity, reason=reason,
-                                                     version=_version(request)))
+                                                     version=_version(request)),
+                success=lambda o: done % {"subject": o.subject})
 
 
 @login_required
@@ -153,7 +165,8 @@ def close(request, pk, outcome):
 def reopen(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
     return _run(request, opportunity, lambda: services.reopen_opportunity(
-        actor=request.user, opportunity=opportunity, version=_version(request)))
+        actor=request.user, opportunity=opportunity, version=_version(request)),
+        success=lambda o: _("“%(subject)s” is open again.") % {"subject": o.subject})
 
 
 @login_required
@@ -161,29 +174,30 @@ def reopen(request, pk):
 def suspend(request, pk):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=pk)
     return _run(request, opportunity, lambda: services.suspend_opportunity(
-        actor=request.user, opportunity=opportunity, version=_version(request)))
+        actor=request.user, opportunity=opportunity, version=_version(request)),
+        success=lambda o: _("“%(subject)s” is suspended.") % {"subject": o.subject})
 
 
 @login_required
 def opportunity_new(request):
     customer = access.get_visible_or_404(Customer, request.user, pk=request.GET.get("customer") or
                                          request.POST.get("customer") or 0)
+    services.check_can_create(request.user, customer)  # decided before anything is read from the form or written
     form = OpportunityForm(request.POST or None, user=request.user, initial={"customer": customer.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            opportunity = services.open_opportunity(
+            opportunity = services.create_opportunity(
                 actor=request.user, customer=customer, subject=data["subject"], amount=data["amount"],
-                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"])
-            opportunity = services.update_opportunity(
-                actor=request.user, opportunity=opportunity, version=opportunity.version,
-                **{k: data[k] for k in ("category", "priority", "starred", "forecast_category", "next_step")})
-            opportunity.contacts.set(data["contacts"])
-            opportunity.competitors.set(data["competitors"])
+                expected_close_date=data["expected_close_date"], source=data["source"], type=data["type"],
+                contacts=list(data["contacts"]), competitors=list(data["competitors"]),
+                **{k: data[k] for k in services.EXTRA_FIELDS})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Opportunity created."))
+            for note in form.warnings():
+                messages.warning(request, note)
             return redirect(opportunity)
     status = 400 if form.errors else 200
     return render(request, "pipeline/opportunity_form.html", {"form": form, "customer": customer}, status=status)
@@ -209,9 +223,19 @@ def opportunity_edit(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Opportunity saved."))
+            for note in form.warnings():
+                messages.warning(request, note)
             return redirect(opportunity)
     status = 400 if form.errors else 200
     return render(request, "pipeline/opportunity_form.html", {"form": form, "object": opportunity}, status=status)
+
+
+def _distribution_labels(field, values) -> dict:
+    """Codes and ids shown as people read them: status/type labels, owners by display name."""
+    if field == "owner":
+        return {u.pk: str(u) for u in User.objects.filter(pk__in=[v for v in values if v])}
+    choices = Opportunity._meta.get_field(field).flatchoices
+    return {code: str(label) for code, label in choices} if choices else {}
 
 
 @login_required
@@ -220,9 +244,11 @@ def distribution(request):
     opportunities = Opportunity.objects.visible_to(request.user)
     tables = []
     for field, title in (("status", _("By status")), ("type", _("By type")), ("category", _("By category")),
-                         ("source", _("By source")), ("owner__username", _("By owner"))):
-        rows = opportunities.values(field).annotate(n=Count("id"), total=Sum("amount")).order_by("-n")[:30]
-        tables.append({"title": title, "rows": [(r[field] or "—", r["n"], r["total"]) for r in rows]})
+                         ("source", _("By source")), ("owner", _("By owner"))):
+        rows = list(opportunities.values(field).annotate(n=Count("id"), total=Sum("amount")).order_by("-n")[:30])
+        labels = _distribution_labels(field, [r[field] for r in rows])
+        tables.append({"title": title, "rows": [(labels.get(r[field], r[field]) or "—", r["n"], r["total"])
+                                                for r in rows]})
     for field, title in (("created_at", _("By month created")), ("expected_close_date", _("By expected close month"))):
         rows = (opportunities.annotate(month=TruncMonth(field)).values("month")
                 .annotate(n=Count("id"), total=Sum("amount")).order_by("-month")[:24])

@@ -1,8 +1,9 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
-from salesflow.core.periods import parse_period, period_of
+from salesflow.core.periods import parse_period, period_choices, period_of
 
 
 @pytest.mark.parametrize("label,start,end", [
@@ -23,5 +24,25 @@ def test_period_of_week_starts_monday():
 
 
 def test_bad_period_label_gives_a_clear_error():
-    with pytest.raises(ValueError, match="not a period"):
+    with translation.override("en"), pytest.raises(ValueError, match="is not a period"):
         parse_period("2026-13")
+
+
+def test_bad_period_label_error_is_in_chinese_in_the_chinese_ui():
+    with translation.override("zh-hans"), pytest.raises(ValueError, match="不是有效的期间"):
+        parse_period("2026-13")
+
+
+def test_period_picker_offers_quarters_months_and_years_around_today():
+    with translation.override("zh-hans"):
+        groups = dict(period_choices(datetime.date(2026, 11, 23)))
+    labels = {label: text for options in groups.values() for label, text in options}
+    assert labels["2026-Q4"] == "2026年第4季度"
+    assert labels["2026-11"] == "2026年11月"
+    assert labels["2027"] == "2027年"
+    assert "2025-Q4" in labels and "2027-Q4" in labels and "2025-11" in labels
+
+
+def test_period_picker_keeps_a_selected_period_outside_its_range():
+    groups = period_choices(datetime.date(2026, 11, 23), selected="2019-Q2")
+    assert groups[0][1] == [("2019-Q2", parse_period("2019-Q2").display)]

@@ -121,3 +121,18 @@ def test_recently_contacted_customer_stays(org):
     customer = make_customer(org.rep_a, customer_class="B")
     Customer.objects.filter(pk=customer.pk).update(last_contact_at=now - datetime.timedelta(days=2), last_deal_at=now)
     assert services.return_overdue_customers(now) == "returned 0, warned 0"
+
+
+def test_customer_claimed_from_the_pool_is_not_returned_by_the_next_run(org):
+    """The pool rules' clocks start when the rep took the customer, not when the record was created."""
+    now = timezone.now()
+    customer = make_customer(None, name="老客户", customer_class="B")
+    long_ago = now - datetime.timedelta(days=700)
+    Customer.objects.filter(pk=customer.pk).update(created_at=long_ago, last_contact_at=long_ago,
+                                                   last_deal_at=long_ago)
+    services.claim_customer(actor=org.rep_a, customer=customer)
+    assert services.return_overdue_customers(now) == "returned 0, warned 0"
+    customer.refresh_from_db()
+    assert customer.owner == org.rep_a
+    # Without a follow-up, the class B rule (30 days) still applies from the claim on.
+    assert services.return_overdue_customers(now + datetime.timedelta(days=31)) == "returned 1, warned 0"

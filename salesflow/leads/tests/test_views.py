@@ -69,7 +69,7 @@ def test_public_form_rejects_bots_and_floods(db, client):
     assert client.post("/leads/inbound/", {**base, "website": "spam", "started": started(10)}).status_code == 400
     assert client.post("/leads/inbound/", {**base, "started": started(0)}).status_code == 400
     assert Lead.objects.count() == 0
-    for _ in range(3):
-        client.post("/leads/inbound/", {**base, "started": started(10)})
+    for n in range(3):
+        client.post("/leads/inbound/", {**base, "phone": f"1{n}", "started": started(10)})
     assert client.post("/leads/inbound/", {**base, "started": started(10)}).status_code == 429
     assert Lead.objects.count() == 3

@@ -1,10 +1,11 @@
 """The filters every analytics page, API call and report shares."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.catalog.models import Product
-from salesflow.core.periods import parse_period
+from salesflow.core.periods import parse_period, period_choices
 from salesflow.customers.models import Customer
 from salesflow.org.models import Region, Team, User
 
@@ -22,6 +23,14 @@ class AnalyticsFilter(forms.Form):
                                      required=False)
     customer_class = forms.ChoiceField(label=_("Customer class"), choices=[("", "—"), *Customer.Class.choices],
                                        required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        selected = str(self.data.get("period", "")) if self.is_bound else ""
+        self.fields["period"].widget = forms.Select(
+            choices=[("", _("All periods")), *period_choices(timezone.localdate(), selected)]
+        )
+        self.fields["period"].help_text = ""
 
     def clean_period(self):
         label = self.cleaned_data["period"].strip()

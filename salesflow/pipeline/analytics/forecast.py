@@ -67,7 +67,9 @@ def _names(group_by: str, ids) -> dict:
 
     if group_by == "team__name":
         return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
+    # People by display name (falling back to the login), as everywhere else in the UI.
+    users = User.objects.filter(pk__in=ids).only("username", "display_name", "first_name", "last_name")
+    return {user.pk: str(user) for user in users}
 
 
 EMPTY = {"group": None, "closed_won": Decimal(0), "commit": Decimal(0), "best_case": Decimal(0),

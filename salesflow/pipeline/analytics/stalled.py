@@ -3,34 +3,29 @@
 import datetime
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from salesflow.core.registry import scheduled_jobs
-
-from ..models import Opportunity, Pipeline, StageDurationStat
+from ..models import Opportunity, StageDurationStat
 from .durations import percentiles_per_stage
 
 CACHE_SECONDS = 600
 
 
-def refresh_thresholds(pipeline) -> dict[int, tuple[float, float]]:
-    """Recompute the percentiles from all history and store them (the worker does this every hour)."""
-    limits = {stage: (p80, p95) for stage, (p80, p95) in percentiles_per_stage(
+def compute_thresholds(pipeline) -> dict[int, tuple[float, float]]:
+    """Per stage id: the (80th, 95th) percentile of days spent there, from all history (read-only; the worker
+    stores them through ``pipeline.services.refresh_stall_thresholds``)."""
+    return {stage: (p80, p95) for stage, (p80, p95) in percentiles_per_stage(
         Opportunity.objects.filter(pipeline=pipeline)).items()}
-    with transaction.atomic():
-        StageDurationStat.objects.filter(stage__pipeline=pipeline).exclude(stage_id__in=limits).delete()
-        for stage_id, (p80, p95) in limits.items():
-            StageDurationStat.objects.update_or_create(stage_id=stage_id, defaults={
-                "p80_days": p80, "p95_days": p95, "computed_at": timezone.now()})
-    cache.set(f"stalled-thresholds-{pipeline.pk}", limits, CACHE_SECONDS)
-    return limits
+
+
+def cache_key(pipeline) -> str:
+    return f"stalled-thresholds-{pipeline.pk}"
 
 
 def thresholds(pipeline) -> dict[int, tuple[float, float]]:
     """Per stage id: (80th, 95th percentile of days spent there). Read from the stored figures; computed on the spot
-    only when the worker has never stored any for this pipeline."""
+    (and cached, not stored: reading never writes) only when the worker has never stored any for this pipeline."""
     key = f"stalled-thresholds-{pipeline.pk}"
     cached = cache.get(key)
     if cached is None:
@@ -38,7 +33,7 @@ def thresholds(pipeline) -> dict[int, tuple[float, float]]:
                                                                                           "p95_days")
         cached = {stage: (p80, p95) for stage, p80, p95 in stored}
         if not cached and not StageDurationStat.objects.filter(stage__pipeline=pipeline).exists():
-            return refresh_thresholds(pipeline)
+            cached = compute_thresholds(pipeline)
         cache.set(key, cached, CACHE_SECONDS)
     return cached
 
@@ -77,12 +72,3 @@ def stalled_queryset(opportunities, pipeline):
     for stage_id, (p80, _p95) in thresholds(pipeline).items():
         condition |= Q(stage_id=stage_id, stage_entered_at__lt=now - datetime.timedelta(days=p80))
     return opportunities.filter(pipeline=pipeline, status=Opportunity.Status.TRACKING).filter(condition)
-
-
-@scheduled_jobs.register("stage-durations", "refresh how long deals usually stay in each stage (stalled thresholds)",
-                         order=3600)
-def refresh_all_thresholds(now) -> str:
-    pipelines = list(Pipeline.objects.filter(active=True))
-    for pipeline in pipelines:
-        refresh_thresholds(pipeline)
-    return f"refreshed {len(pipelines)} pipelines"

@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +13,13 @@ from salesflow.core.periods import period_of
 from salesflow.org import access
 from salesflow.org.models import Role
 
+from .. import services
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
 from .forecast import forecast, forecast_breakdown
 from .funnel import funnel
 from .stalled import stalled_levels, stalled_queryset
-from .winrates import apply_learned_rates, win_rates
+from .winrates import win_rates
 
 
 def _filters(request):
@@ -51,7 +53,7 @@ def win_rates_page(request):
 def apply_rates(request):
     access.require_role(request.user, Role.ADMIN)
     _form, pipeline = _filters(request)
-    changed = apply_learned_rates(actor=request.user, pipeline=pipeline)
+    changed = services.apply_learned_rates(actor=request.user, pipeline=pipeline)
     messages.success(request, _("%(n)s stage win rates updated from history.") % {"n": changed})
     return redirect("analytics:win_rates")
 
@@ -65,6 +67,7 @@ def forecast_page(request):
     if request.GET and form.is_valid():
         form.cleaned_data["period"] = None  # the period picks the close dates below, not a created-date filter
         opportunities = form.apply(opportunities)
+    form.initial["period"] = period.label  # the picker shows the period the figures are for
     context = {"form": form, "period": period, **forecast_breakdown(opportunities, period)}
     return render(request, "analytics/forecast.html", context)
 
@@ -73,11 +76,15 @@ def forecast_page(request):
 def stalled_page(request):
     form, pipeline = _filters(request)
     opportunities = form.apply(visible(request.user)) if request.GET else visible(request.user)
-    rows = list(stalled_queryset(opportunities, pipeline).select_related("customer", "owner", "stage", "pipeline")
-                .order_by("stage_entered_at")[:200])
-    levels = stalled_levels(rows)
-    return render(request, "analytics/stalled.html", {"form": form, "rows": [(o, levels.get(o.pk)) for o in rows],
-                                                      "now": timezone.now()})
+    stalled = (stalled_queryset(opportunities, pipeline).select_related("customer", "owner", "stage", "pipeline")
+               .order_by("stage_entered_at", "pk"))
+    page = Paginator(stalled, 50).get_page(request.GET.get("page"))
+    levels = stalled_levels(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "analytics/stalled.html", {
+        "form": form, "rows": [(o, levels.get(o.pk)) for o in page.object_list], "page": page,
+        "query_string": query.urlencode(), "now": timezone.now()})
 
 
 @login_required

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 
-from ..models import Opportunity, Stage, StageChange
+from ..models import Stage, StageChange
 
 MIN_SAMPLE = 20  # closed opportunities a stage needs before its learned rate is trusted
 PRIOR_WEIGHT = 10  # the configured rate counts as this many imaginary closed opportunities
@@ -56,22 +56,6 @@ def win_rates(opportunities, pipeline) -> list[dict]:
 
 def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
-
-
-def apply_learned_rates(*, actor, pipeline, opportunities=None) -> int:
-    """Set each stage's win rate to its learned rate where the sample is large enough. Returns stages changed."""
-    from salesflow.core import audit
-
-    changed = 0
-    for row in win_rates(opportunities if opportunities is not None else Opportunity.objects.all(), pipeline):
-        if row["enough_sample"] and row["learned_win_percent"] != row["configured_win_percent"]:
-            stage = Stage.objects.get(pk=row["stage_id"])
-            audit.record(stage, "update", changes={"win_rate": [str(stage.win_rate), str(row["learned_win_percent"])]},
-                         actor=actor, note="learned win rate applied")
-            stage.win_rate = row["learned_win_percent"]
-            stage.save(update_fields=["win_rate"])
-            changed += 1
-    return changed
 
 
 def win_rate_by_owner(opportunities) -> list[dict]:

@@ -202,6 +202,15 @@ class Opportunity(AuditedModel, VersionedModel):
     def missing_key_actions(self) -> list[str]:
         return [a for a in self.stage.key_actions if a not in (self.completed_actions or [])]
 
+    def missing_key_actions_to(self, target) -> dict:
+        """What moving forward to ``target`` leaves undone: the current stage's missing key actions and every key
+        action of each stage skipped on the way (a skipped stage's actions were never ticked), by stage."""
+        missing = {self.stage: self.missing_key_actions()}
+        skipped = self.pipeline.stages.filter(order__gt=self.stage.order, order__lt=target.order).order_by("order")
+        for stage in skipped:
+            missing[stage] = list(stage.key_actions)
+        return {stage: actions for stage, actions in missing.items() if actions}
+
 
 class OpportunityLine(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")

@@ -90,3 +90,42 @@ def test_rep_cannot_see_or_move_others_opportunity(org, opp, client_for):
     assert "ERP 项目" not in client.get("/opportunities/").content.decode()
     with pytest.raises(PermissionDenied):
         services.win_opportunity(actor=org.rep_b, opportunity=opp)
+
+
+def test_winning_a_deal_does_not_make_a_concurrent_customer_edit_stale(org, opp, client_for):
+    """The customer edit form was opened before the deal was won; submitting it afterwards saves (no 409)."""
+    from salesflow.customers.models import Customer
+    from salesflow.testing.factories import customer_form_data
+
+    data = customer_form_data(Customer.objects.get(pk=opp.customer_id), industry="制造")
+    won = services.win_opportunity(actor=org.rep_a, opportunity=opp, version=opp.version)
+    response = client_for(org.rep_a).post(f"/customers/{opp.customer_id}/edit/", data)
+    assert response.status_code == 302
+    customer = Customer.objects.get(pk=opp.customer_id)
+    assert customer.industry == "制造" and customer.last_deal_at == won.closed_at
+
+
+def test_an_older_win_does_not_move_last_deal_back(org, opp):
+    from salesflow.customers.models import Customer
+
+    services.win_opportunity(actor=org.rep_a, opportunity=opp, version=opp.version)
+    latest = Customer.objects.get(pk=opp.customer_id).last_deal_at
+    older = services.open_opportunity(actor=org.rep_a, customer=opp.customer, subject="旧单")
+    services.win_opportunity(actor=org.rep_a, opportunity=older, version=older.version,
+                             closed_at=latest - datetime.timedelta(days=30))
+    assert Customer.objects.get(pk=opp.customer_id).last_deal_at == latest
+
+
+def test_skipping_stages_needs_the_key_actions_of_every_skipped_stage(org, opp):
+    first, second, third = stages()[:3]
+    assert second.key_actions  # the default pipeline gives every stage key actions
+    opp = services.update_opportunity(actor=org.rep_a, opportunity=opp, version=opp.version,
+                                      completed_actions=list(first.key_actions))
+    with pytest.raises(ValidationError) as refused:
+        services.move_stage(actor=org.rep_a, opportunity=opp, stage=third)
+    assert second.key_actions[0] in " ".join(refused.value.messages)
+    assert Opportunity.objects.get(pk=opp.pk).stage == first
+    with pytest.raises(PermissionDenied):
+        services.move_stage(actor=org.rep_a, opportunity=opp, stage=third, override_reason="客户已签意向")
+    moved = services.move_stage(actor=org.manager_east, opportunity=opp, stage=third, override_reason="客户已签意向")
+    assert moved.stage == third and moved.stage_changes.last().overridden

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from salesflow.core import audit
 from salesflow.core.registry import importers
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="list the import kinds")
         parser.add_argument("--key", help="field that matches existing records on re-import, where supported")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument("--user", help="act as this user: the audit log names them (default: cli)")
 
     def handle(self, *args, **opts):
         if opts["list"] or not opts["kind"]:
@@ -24,4 +26,12 @@ class Command(BaseCommand):
             entry = importers.get(opts["kind"])
         except KeyError as exc:
             raise CommandError(str(exc)) from None
-        entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
+        user = None
+        if opts["user"]:
+            from salesflow.org.models import User
+
+            user = User.objects.filter(username=opts["user"], is_active=True).first()
+            if user is None:
+                raise CommandError(f"no active user named {opts['user']!r}")
+        with audit.acting_as(user or audit.CLI):
+            entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
