@@ -41,7 +41,7 @@ WRAPPED_TOPBAR_ITEMS = """[...document.querySelectorAll('.topbar a, .topbar butt
     }
     return tops.size > 1;
 }).map(el => el.innerText.replace(/\\s+/g, ''))"""
-CUT_TABLES = """wraps => wraps.filter(w => w.offsetParent && w.scrollWidth > w.clientWidth + 1)
+CUT_TABLES = """wraps => wraps.filter(w => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1)
     .map(w => [...w.querySelectorAll('th')].map(th => th.innerText.trim()).filter(Boolean).slice(0, 3).join('/'))"""
 FORMATTED_MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s*[万亿]")
 
