@@ -46,3 +46,32 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture
+def web_import(django_capture_on_commit_callbacks):
+    """Drive a web import through the real queue: ``web_import.upload(client, kind, file, key="")`` and
+    ``web_import.confirm(client, job)`` post the form (its on-commit enqueue runs), then run the worker once."""
+    from salesflow.core.models import ImportJob
+    from salesflow.core.worker import run_once
+
+    class WebImport:
+        last_response = None
+
+        def upload(self, client, kind, file, key=""):
+            with django_capture_on_commit_callbacks(execute=True):
+                self.last_response = client.post(f"/import/{kind}/", {"file": file, "key": key})
+            assert self.last_response.status_code == 302, self.last_response.content.decode()[:3000]
+            job = ImportJob.objects.latest("id")
+            run_once(schedules=False)  # only the import's tasks, not e.g. pool returns
+            job.refresh_from_db()
+            return job
+
+        def confirm(self, client, job):
+            with django_capture_on_commit_callbacks(execute=True):
+                self.last_response = client.post(f"/import/jobs/{job.pk}/confirm/", follow=True)
+            run_once(schedules=False)  # only the import's tasks, not e.g. pool returns
+            job.refresh_from_db()
+            return job
+
+    return WebImport()

@@ -19,6 +19,7 @@ def main() -> None:
     opts = parser.parse_args()
     with database(opts.engine, opts.scale, opts.url) as url:
         setup_django(url)
+        from django.db import connection
         from django.db.models import Count
         from django.test import Client
 
@@ -47,7 +48,7 @@ def main() -> None:
             client = Client()
             client.force_login(user)
             rows.append({"page": label, **time_page(client, path, opts.runs)})
-        print_table(f"customers benchmark: {opts.engine}, {Customer.objects.count():,} customers", rows)
+        print_table(f"customers benchmark: {connection.vendor}, {Customer.objects.count():,} customers", rows)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ def main() -> None:
     opts = parser.parse_args()
     with database(opts.engine, opts.scale, opts.url) as url:
         setup_django(url)
+        from django.db import connection
         from django.db.models import Count
         from django.test import Client
         from django.utils import timezone
@@ -66,7 +67,7 @@ def main() -> None:
                 row["page"] = f"{label} (SQL p95 {bare:.1f} ms, x{row['p95'] / bare:.1f})"
             rows.append(row)
         count = Opportunity.objects.count()
-        print_table(f"pipeline benchmark: {opts.engine}, {count:,} opportunities, "
+        print_table(f"pipeline benchmark: {connection.vendor}, {count:,} opportunities, "
                     f"{User.objects.filter(role='rep').count()} reps", rows)
 
 

@@ -12,7 +12,7 @@ COMMANDS = [
     ("generate", "fill the database with realistic generated data: generate --scale N [--seed S]"),
     ("import", "import data: import KIND PATH (import --list shows the kinds)"),
     ("report", "print a report: report NAME [--json] (report --list shows the reports)"),
-    ("worker", "run scheduled jobs (pool returns, reminders, alerts); --once runs the due ones and exits"),
+    ("worker", "run background work (imports, pool returns, reminders); --once runs what is due and exits"),
 ]
 
 

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_q",
     "ninja",  # its templates and static files: /api/v1/docs serves Swagger UI from the package, not a CDN
     "salesflow.core",
     "salesflow.org",
@@ -213,6 +214,29 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Background work: django-q2 with its ORM broker (the queue is a table in our own database: no extra service),
+# so the embedded SQLite default and PostgreSQL with workers on several hosts work alike. `salesflow worker` starts
+# the cluster; failed tasks are kept (admin: Django Q › Failed tasks) and retried up to Q_MAX_ATTEMPTS times.
+Q_CLUSTER = {
+    "name": "salesflow",
+    "orm": "default",
+    "workers": env_int("SALESFLOW_WORKER_PROCESSES", 2),
+    "timeout": env_int("SALESFLOW_TASK_TIMEOUT", 900),  # a 100,000-row import must fit
+    "retry": env_int("SALESFLOW_TASK_TIMEOUT", 900) + 60,  # must be longer than timeout
+    "max_attempts": env_int("SALESFLOW_TASK_ATTEMPTS", 3),
+    "catch_up": False,  # a worker that was down runs a missed scheduled job once, not once per missed interval
+    "save_limit": 500,
+    "poll": 1,
+    "label": "Django Q",
+}
+
+# Imports: bounds checked while a file is streamed, before anything is stored or parsed further.
+IMPORT_MAX_UPLOAD_BYTES = env_int("SALESFLOW_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("SALESFLOW_IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("SALESFLOW_IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELL_CHARS = env_int("SALESFLOW_IMPORT_MAX_CELL_CHARS", 10_000)
+IMPORT_MAX_XML_BYTES = env_int("SALESFLOW_IMPORT_MAX_XML_BYTES", 400 * 1024 * 1024)  # one unzipped XLSX part
 
 LOGGING = {
     "version": 1,

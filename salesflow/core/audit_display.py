@@ -44,6 +44,8 @@ def _plain_value(field, value, related: dict) -> str:
     if value is None or value == "" or value == []:
         return MISSING
     if field is not None and field.is_relation and field.many_to_one:
+        if isinstance(value, list):  # (from, to) recorded by an action other than "update"
+            return " → ".join(_plain_value(field, v, related) for v in value)
         return related.get((field.related_model, value), f"#{value}")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -81,8 +83,9 @@ def describe(entries) -> list:
             field = fields.get(key)
             if field is None or not (field.is_relation and field.many_to_one):
                 continue
-            for v in (value if _is_pair(entry, value) else [value]):
-                if v not in (None, ""):
+            # a list is a (from, to) pair, whatever the action (e.g. a stage move or a transfer): collect both ids
+            for v in (value if isinstance(value, list) else [value]):
+                if v not in (None, "") and not isinstance(v, (list, dict)):
                     wanted[field.related_model].add(v)
     related = {}
     for model, ids in wanted.items():

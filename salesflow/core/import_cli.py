@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from .imports import ImportFileError, read_table, rows_as_values, validate_rows, write_rows
+from .imports import ImportFileError, lookup_cache, read_table, rows_as_values, validate_rows, write_rows
 
 CHUNK = 500
 
@@ -17,22 +17,24 @@ def _progress(done: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
-def run_file_import(importer, path, *, stdout=None, key=None, dry_run=False):
+def run_file_import(importer, path, *, stdout=None, key=None, dry_run=False, actor=None):
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"{file} is not a file")
     if key and key not in importer.keys:
         raise CommandError(f"--key must be one of: {', '.join(importer.keys)}")
     try:
-        headers, rows = read_table(file.name, file.read_bytes())
+        with file.open("rb") as handle:
+            headers, rows = read_table(file.name, handle)
         values = rows_as_values(importer, headers, rows)
     except ImportFileError as exc:
         raise CommandError(str(exc)) from None
     errors, seen = [], {}
-    for start in range(0, len(values), CHUNK):
-        errors += validate_rows(importer, values, actor=None, key=key, start=start, stop=start + CHUNK,
-                                seen_keys=seen)
-        _progress(min(start + CHUNK, len(values)), len(values), "checking")
+    with lookup_cache():
+        for start in range(0, len(values), CHUNK):
+            errors += validate_rows(importer, values, actor=actor, key=key, start=start, stop=start + CHUNK,
+                                    seen=seen)
+            _progress(min(start + CHUNK, len(values)), len(values), "checking")
     sys.stderr.write("\n")
     if errors:
         for error in errors:
@@ -41,6 +43,6 @@ def run_file_import(importer, path, *, stdout=None, key=None, dry_run=False):
     if dry_run:
         (stdout or sys.stdout).write(f"{len(values)} rows are valid (dry run: nothing written)")
         return {"created": 0, "updated": 0}
-    result = write_rows(importer, values, actor=None, key=key)
+    result = write_rows(importer, values, actor=actor, key=key)
     (stdout or sys.stdout).write(f"imported {file.name}: {result['created']} created, {result['updated']} updated")
     return result

@@ -1,6 +1,7 @@
-"""Web imports: upload -> checked in chunks while the page shows progress -> report or preview -> confirm."""
+"""Web imports: upload -> checked by a background task while the page polls -> report or preview -> confirm."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -8,11 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .imports import IMPORTERS, ImportFileError, read_table, rows_as_values, validate_rows, write_rows
+from .import_jobs import confirm_import, start_import
+from .imports import KEY_NONE, ImportFileError, check_header, check_upload, get_importer
 from .models import ImportJob
-
-CHUNK = 1000
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -21,14 +20,24 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, importer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [("", _("(no key: always create)")), *importer.keys.items()]
+        self.importer = importer
+        self.fields["key"].choices = [("", KEY_NONE), *importer.keys.items()]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload.name, upload.file)
+            check_header(self.importer, upload.name, upload.file)
+        except ImportFileError as exc:
+            raise ValidationError(str(exc)) from None
+        return upload
 
 
 def _importer(kind):
-    try:
-        return IMPORTERS[kind]
-    except KeyError:
-        raise Http404 from None
+    importer = get_importer(kind)
+    if importer is None:
+        raise Http404
+    return importer
 
 
 @login_required
@@ -37,17 +46,9 @@ def start(request, kind):
     form = UploadForm(request.POST or None, request.FILES or None, importer=importer)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            if upload.size > MAX_UPLOAD:
-                raise ImportFileError(_("The file is larger than 20 MB; split it or use the command line."))
-            headers, rows = read_table(upload.name, upload.read())
-            values = rows_as_values(importer, headers, rows)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            job = ImportJob.objects.create(kind=kind, user=request.user, filename=upload.name[:200],
-                                           key=form.cleaned_data["key"] or "", rows=values)
-            return redirect("imports:job", pk=job.pk)
+        job = start_import(actor=request.user, importer=importer, file=upload, filename=upload.name,
+                           key=form.cleaned_data["key"])
+        return redirect("imports:job", pk=job.pk)
     status = 400 if form.errors else 200
     return render(request, "core/import_start.html", {"form": form, "importer": importer}, status=status)
 
@@ -62,37 +63,17 @@ def template(request, kind):
 
 @login_required
 def job(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
-    if job.status == ImportJob.Status.CHECKING:
-        _check_next_chunk(request, job)
+    job = get_object_or_404(ImportJob.objects.defer("rows", "payload"), pk=pk, user=request.user)
     template_name = "core/import_progress.html" if request.htmx else "core/import_job.html"
-    return render(request, template_name, {"job": job, "importer": _importer(job.kind),
-                                           "preview": job.rows[:20]})
-
-
-def _check_next_chunk(request, job):
-    importer = _importer(job.kind)
-    stop = job.checked + CHUNK
-    errors = validate_rows(importer, job.rows, actor=request.user, key=job.key or None, start=job.checked,
-                           stop=stop, seen_keys=job.seen_keys)
-    job.errors += [e.as_dict() for e in errors]
-    job.checked = min(stop, job.total)
-    if job.checked >= job.total:
-        job.status = ImportJob.Status.INVALID if job.errors else ImportJob.Status.READY
-    job.save(update_fields=["errors", "checked", "status", "seen_keys"])
+    return render(request, template_name, {"job": job, "importer": _importer(job.kind)})
 
 
 @login_required
 @require_POST
 def confirm(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user, status=ImportJob.Status.READY)
+    get_object_or_404(ImportJob.objects.only("pk"), pk=pk, user=request.user)
     try:
-        job.result = write_rows(_importer(job.kind), job.rows, actor=request.user, key=job.key or None)
+        confirm_import(job_id=pk, actor=request.user)
     except ValidationError as exc:
-        job.errors = [{"line": 0, "column": "", "message": m} for m in exc.messages]
-        job.status = ImportJob.Status.INVALID
-    else:
-        job.status = ImportJob.Status.DONE
-        job.rows = []  # the data now lives in the records; don't keep a second copy
-    job.save()
-    return redirect("imports:job", pk=job.pk)
+        messages.error(request, " ".join(exc.messages))
+    return redirect("imports:job", pk=pk)

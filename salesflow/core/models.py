@@ -87,25 +87,39 @@ class JobRun(models.Model):
 
 
 class ImportJob(models.Model):
-    """A web import in progress: parsed rows, how far the checks have got, and what they found."""
+    """A web import: the uploaded file, how far the background checks have got, what they found, the result.
+
+    upload -> CHECKING (task: read the file within bounds, check every row, progress saved per chunk)
+    -> INVALID (problems listed) | READY (preview) -> confirm (once, under a row lock) -> CONFIRMED
+    (task: write all rows in one transaction) -> DONE | INVALID.
+    """
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Checking")
         INVALID = "invalid", _("Has errors")
         READY = "ready", _("Ready to import")
+        CONFIRMED = "confirmed", _("Importing")
         DONE = "done", _("Imported")
+
+    MAX_STORED_ERRORS = 1000
 
     kind = models.CharField(max_length=40)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=200)
     key = models.CharField(max_length=40, blank=True)
-    rows = models.JSONField(default=list)
+    language = models.CharField(max_length=10, blank=True)
+    payload = models.BinaryField(null=True, editable=False)  # the upload (size-checked), dropped once read
+    rows = models.JSONField(default=list)  # parsed rows, dropped once written
+    preview = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
     checked = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list)
-    seen_keys = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)  # the first MAX_STORED_ERRORS problems
+    error_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -114,9 +128,5 @@ class ImportJob(models.Model):
         return f"{self.kind} {self.filename}"
 
     @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
     def percent(self) -> int:
-        return 100 if not self.rows else int(100 * self.checked / len(self.rows))
+        return 100 if not self.total else int(100 * self.checked / self.total)

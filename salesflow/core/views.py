@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from salesflow.core.paging import CappedPaginator
 from salesflow.org import access
 from salesflow.org.models import Role
 
@@ -24,7 +24,7 @@ def audit_log(request):
     actor = request.GET.get("actor", "")
     if actor:
         entries = entries.filter(actor__username=actor)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, 50).get_page(request.GET.get("page"))
     page.object_list = describe(page.object_list)
     models = ContentType.objects.filter(
         pk__in=AuditEntry.objects.values("content_type").distinct()
@@ -43,7 +43,7 @@ def healthz(request):
 @login_required
 def notifications(request):
     items = Notification.objects.filter(recipient=request.user)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 

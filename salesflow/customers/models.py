@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
 from salesflow.core.money import MoneyField
+from salesflow.core.validators import clean_phone_fields
 from salesflow.org.access import OwnedQuerySet
 
 from .credit_code import validate_credit_code
@@ -151,6 +152,7 @@ class Customer(AuditedModel, VersionedModel):
         return reverse("customers:detail", args=[self.pk])
 
     def clean(self):
+        clean_phone_fields(self, "phone")
         self.credit_code = self.credit_code.strip().upper()
         if self.credit_code:
             clash = Customer.objects.filter(credit_code=self.credit_code).exclude(pk=self.pk).first()
@@ -213,6 +215,9 @@ class Contact(AuditedModel, VersionedModel):
             models.Index(fields=["phone"], name="contact_phone_idx"),
             models.Index(fields=["email"], name="contact_email_idx"),
         ]
+
+    def clean(self):
+        clean_phone_fields(self, "phone")
 
     def __str__(self):
         return f"{self.name} ({self.customer})" if self.customer_id else self.name

@@ -281,3 +281,53 @@ def return_overdue_customers(now: datetime.datetime) -> str:
                            % {"name": customer.name, "date": due.date().isoformat()})
                     warned += 1
     return f"returned {returned}, warned {warned}"
+
+
+@transaction.atomic
+def create_customers(*, actor: User | None, customers: list[Customer], reason: str = "") -> list[Customer]:
+    """Many new customers at once (imports): ``create_customer``'s rules, checked for the whole batch.
+
+    Each customer must have passed ``full_clean`` (the importer's check); the claim limit is counted per rep over
+    the batch, and every customer gets its ownership history and audit entries, as one at a time would.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from salesflow.core.models import AuditEntry
+
+    now = timezone.now()
+    reps = {}
+    for customer in customers:
+        customer.team_id = customer.owner.team_id if customer.owner_id else None
+        customer.pool_entered_at = None if customer.owner_id else now
+        if customer.owner_id and customer.owner.role == Role.REP:
+            reps.setdefault(customer.owner_id, [customer.owner, 0])[1] += 1
+    if reps:
+        limit = PoolSettings.current().max_customers_per_rep
+        owned = dict(Customer.objects.filter(owner_id__in=reps).values_list("owner").annotate(n=Count("id")))
+        for owner_id, (owner, count) in reps.items():
+            if owned.get(owner_id, 0) + count > limit:
+                raise ValidationError(
+                    _("%(name)s already owns %(limit)s customers, the most a rep may own. Return some to the pool "
+                      "first.") % {"name": owner, "limit": limit})
+    Customer.objects.bulk_create(customers, batch_size=1000)
+    OwnershipChange.objects.bulk_create(
+        [OwnershipChange(customer=c, action=OwnershipChange.Action.CREATE, to_owner=c.owner, by=actor, reason=reason)
+         for c in customers], batch_size=1000)
+    content_type = ContentType.objects.get_for_model(Customer)
+    label = str(OwnershipChange.Action.CREATE.label)
+    audit_actor = actor or audit.current_actor()  # as audit.record: no person -> the origin (cli/system) in the note
+    origin = audit.current_origin() if audit_actor is None else ""
+
+    def note(text=""):
+        return (f"{origin}: {text}" if origin and text else origin or text)[:300]
+    entries = []
+    for c in customers:
+        snapshot = {k: audit._plain(v) for k, v in c.audit_snapshot().items() if v not in (None, "")}
+        entries.append(AuditEntry(actor=audit_actor, action="create", content_type=content_type,
+                                  object_id=str(c.pk), object_repr=str(c)[:200], changes=snapshot, note=note()))
+        entries.append(AuditEntry(actor=audit_actor, action="action", content_type=content_type,
+                                  object_id=str(c.pk), object_repr=str(c)[:200], changes={"owner": [None, c.owner_id]},
+                                  note=note(f"{label}: {reason}" if reason else label)))
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return customers

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,20 +11,15 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
+from salesflow.core.paging import CappedPaginator
 from salesflow.core.registry import customer_sections
 from salesflow.org import access
 
 from . import services
 from .forms import AssignForm, BulkActionForm, ContactForm, CustomerFilterForm, CustomerForm, PoolFilterForm, ReturnForm
+from .imports import export_customers
 from .models import Contact, Customer, SavedView
 from .selectors import latest_returns
-
-EXPORT_COLUMNS = [
-    ("id", _("ID")), ("name", _("Customer name")), ("credit_code", _("Unified social credit code")),
-    ("industry", _("Industry")), ("region__name", _("Region")), ("customer_class", _("Class")),
-    ("lifecycle_stage", _("Lifecycle stage")), ("phone", _("Phone")), ("email", _("Email")),
-    ("source", _("Source")), ("owner__username", _("Owner")), ("created_at", _("Created")),
-]
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -38,13 +32,11 @@ def customer_list(request):
     customers = form.apply(Customer.objects.visible_to(request.user)) if request.GET else (
         Customer.objects.visible_to(request.user).order_by("-created_at", "-id"))
     export = request.GET.get("export")
-    if export in {"csv", "xlsx"}:
-        fields = [f for f, _label in EXPORT_COLUMNS]
-        rows = ([v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else v for v in row]
-                for row in customers.values_list(*fields).iterator(chunk_size=2000))
-        return export_response(fmt=export, filename="customers", headers=[str(h) for _f, h in EXPORT_COLUMNS],
+    if export in {"csv", "xlsx"}:  # columns the importer reads back (match by ID to update the same records)
+        headers, rows = export_customers(customers)
+        return export_response(fmt=export, filename="customers", headers=headers,
                                rows=rows, audit_target=request.user, note=f"customers {request.GET.urlencode()}")
-    page = Paginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -120,7 +112,7 @@ def pool(request):
     form = PoolFilterForm(request.GET or None)
     customers = Customer.objects.in_pool()
     customers = form.apply(customers) if form.is_bound else customers
-    page = Paginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
+    page = CappedPaginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
         request.GET.get("page"))
     returns = latest_returns(page.object_list)
     rows = [(c, returns.get(c.pk)) for c in page.object_list]
@@ -263,5 +255,5 @@ def contact_list(request):
             fmt=request.GET["export"], filename="contacts", audit_target=request.user, note=f"contacts q={query!r}",
             headers=[_("Customer"), _("Name"), _("Job title"), _("Decision role"), _("Phone"), _("Email"),
                      _("WeChat")], rows=rows.iterator(chunk_size=2000))
-    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(contacts, 25).get_page(request.GET.get("page"))
     return render(request, "customers/contact_list.html", {"page": page, "q": query})

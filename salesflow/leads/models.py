@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
+from salesflow.core.validators import clean_phone_fields
 from salesflow.org.access import OwnedQuerySet
 
 
@@ -124,6 +125,7 @@ class Lead(AuditedModel, VersionedModel):
         super().clean()
         if not (self.phone or self.email or self.wechat):
             raise ValidationError({"phone": _("Give at least one way to reach the lead: phone, email or WeChat.")})
+        clean_phone_fields(self, "phone")  # mainland mobile or landline (core.validators)
 
 
 class LeadAssignmentRule(models.Model):

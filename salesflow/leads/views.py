@@ -2,19 +2,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
+from salesflow.core.paging import CappedPaginator
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import User
 
 from . import services
 from .forms import ConvertForm, InboundLeadForm, LeadFilterForm, LeadForm
+from .imports import export_leads
 from .models import Lead
 
 INBOUND_LIMIT_PER_HOUR = 5
@@ -26,14 +27,10 @@ def lead_list(request):
     leads = Lead.objects.visible_to(request.user).filter(merged_into__isnull=True)
     leads = form.apply(leads) if request.GET else leads
     if request.GET.get("export") in {"csv", "xlsx"}:
-        rows = leads.values_list("id", "company", "contact_name", "phone", "email", "source__name", "status",
-                                 "owner__username", "created_at")
-        return export_response(
-            fmt=request.GET["export"], filename="leads", audit_target=request.user, note="leads export",
-            headers=[_("ID"), _("Company"), _("Contact name"), _("Phone"), _("Email"), _("Source"), _("Status"),
-                     _("Owner"), _("Created")],
-            rows=([*r[:-1], r[-1].strftime("%Y-%m-%d %H:%M")] for r in rows.iterator(chunk_size=2000)))
-    page = Paginator(leads.select_related("owner", "source"), 25).get_page(request.GET.get("page"))
+        headers, rows = export_leads(leads)  # columns the importer reads back (match by ID to update)
+        return export_response(fmt=request.GET["export"], filename="leads", audit_target=request.user,
+                               note="leads export", headers=headers, rows=rows)
+    page = CappedPaginator(leads.select_related("owner", "source"), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "leads/lead_list.html", {"page": page, "form": form, "query_string": params.urlencode()})

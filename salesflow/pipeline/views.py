@@ -1,17 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
+from salesflow.core.paging import CappedPaginator
 from salesflow.customers.models import Customer, SavedView
 from salesflow.org import access
 from salesflow.org.models import User
@@ -38,7 +41,10 @@ def opportunity_list(request):
         return export_response(fmt=request.GET["export"], filename="opportunities", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"opportunities {request.GET.urlencode()}")
-    page = Paginator(opportunities.select_related("customer", "owner", "stage", "pipeline"), 25).get_page(
+    # owner, stage and pipeline come by prefetch (3 small queries for the 25 rows), not joins: joined, SQLite's planner
+    # starts from those small tables and sorts every visible row (0.7 s at 100k) instead of walking the date index
+    page = CappedPaginator(opportunities.select_related("customer").prefetch_related("owner", "stage", "pipeline"),
+                           25).get_page(
         request.GET.get("page"))
     levels = stalled_levels(page.object_list)
     params = request.GET.copy()
@@ -60,19 +66,37 @@ def kanban(request):
         visible = visible.filter(owner_id=int(request.GET["owner"]))
     totals = {r["stage"]: {"n": r["n"], "amount": r["amount"]}
               for r in visible.values("stage").annotate(n=Count("id"), amount=Sum("amount")).order_by()}
+    stages = list(pipeline.stages.all())
     columns = []
     cards = []
-    for stage in pipeline.stages.all():
+    for stage in stages:
         stage_cards = list(visible.filter(stage=stage).select_related("customer", "owner", "pipeline")
                            .order_by("expected_close_date", "id")[:KANBAN_CARDS_PER_STAGE])
         cards += stage_cards
-        columns.append({"stage": stage, "cards": stage_cards, **totals.get(stage.pk, {"n": 0, "amount": 0})})
+        columns.append({"stage": stage, "cards": stage_cards, "move_options": _move_options(stages, stage),
+                        **totals.get(stage.pk, {"n": 0, "amount": 0})})
     levels = stalled_levels(cards)
+    card_url = _url_maker("pipeline:detail")
+    move_url = _url_maker("pipeline:move")
     for card in cards:
         card.stalled = levels.get(card.pk)
+        card.url, card.move_url = card_url(card.pk), move_url(card.pk)
     template = "pipeline/partials/board.html" if request.htmx else "pipeline/kanban.html"
     return render(request, template, {"pipeline": pipeline, "columns": columns,
-                                      "stages": list(pipeline.stages.all()), "pipelines": Pipeline.objects.all()})
+                                      "stages": stages, "pipelines": Pipeline.objects.all()})
+
+
+def _move_options(stages, current):
+    """The "move to" <option>s of every card in ``current``'s column, rendered once per column, not once per card
+    (the board is render-bound: 25 cards x 7 stages of template nodes per column)."""
+    return format_html_join("", '<option value="{}"{}>{}: {}</option>', (
+        (s.pk, mark_safe(" selected") if s.pk == current.pk else "", _("Move to"), s.name) for s in stages))
+
+
+def _url_maker(name):
+    """``pk -> URL`` of a ``<int:pk>`` route, reversing it once per render rather than once per card."""
+    prefix, suffix = reverse(name, args=[0]).rsplit("/0/", 1)
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
 @login_required

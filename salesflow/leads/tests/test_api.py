@@ -3,9 +3,10 @@ from salesflow.leads.models import Lead
 
 def test_create_reports_duplicates_and_convert_is_idempotent(org, client_for):
     client = client_for(org.rep_a)
-    first = client.post("/api/v1/leads/", {"company": "API线索有限公司", "phone": "1"}, content_type="application/json")
+    first = client.post("/api/v1/leads/", {"company": "API线索有限公司", "phone": "13800000001"},
+                        content_type="application/json")
     assert first.status_code == 201
-    second = client.post("/api/v1/leads/", {"company": "API线索股份有限公司", "phone": "2"},
+    second = client.post("/api/v1/leads/", {"company": "API线索股份有限公司", "phone": "13800000002"},
                          content_type="application/json").json()
     lead_id = first.json()["lead"]["id"]
     assert second["possible_duplicate_leads"] == [lead_id]
@@ -22,7 +23,8 @@ def test_lead_without_contact_channel_is_422(org, client_for):
 
 
 def test_other_reps_lead_is_404_and_list_is_scoped(org, client_for):
-    client_for(org.rep_b).post("/api/v1/leads/", {"company": "B的线索", "phone": "3"}, content_type="application/json")
+    client_for(org.rep_b).post("/api/v1/leads/", {"company": "B的线索", "phone": "13800000003"},
+                               content_type="application/json")
     lead = Lead.objects.get()
     client = client_for(org.rep_a)
     assert client.get(f"/api/v1/leads/{lead.pk}").status_code == 404

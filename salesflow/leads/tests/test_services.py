@@ -95,8 +95,8 @@ def test_round_robin_and_region_rules(org):
     region_rule.reps.set([org.rep_a])
     fallback = LeadAssignmentRule.objects.create(name="其他", order=2)
     fallback.reps.set([org.rep_a2, org.rep_b])
-    in_east = services.create_lead(actor=None, company="甲", phone="1", region=shanghai)
-    others = [services.create_lead(actor=None, company=f"乙{i}", phone=str(i + 10)) for i in range(3)]
+    in_east = services.create_lead(actor=None, company="甲", phone="13800000001", region=shanghai)
+    others = [services.create_lead(actor=None, company=f"乙{i}", phone=f"1390000001{i}") for i in range(3)]
     assert in_east.owner == org.rep_a
     assert [o.owner for o in others] == [org.rep_a2, org.rep_b, org.rep_a2]
     assert Notification.objects.filter(recipient=org.rep_a, kind="lead_assigned").exists()

@@ -30,7 +30,7 @@ def test_lead_without_any_contact_channel_is_refused(org, client_for):
 
 
 def test_rep_cannot_see_or_act_on_another_reps_lead(org, client_for):
-    lead = create_lead(actor=org.rep_b, owner=org.rep_b, company="西部公司", phone="1")
+    lead = create_lead(actor=org.rep_b, owner=org.rep_b, company="西部公司", phone="13800000001")
     client = client_for(org.rep_a)
     assert client.get(f"/leads/{lead.pk}/").status_code == 404
     assert client.post(f"/leads/{lead.pk}/convert/", {"create_opportunity": "on"}).status_code == 404
@@ -41,7 +41,8 @@ def test_rep_cannot_see_or_act_on_another_reps_lead(org, client_for):
 
 
 def test_convert_through_the_page_lands_on_customer_360(org, client_for):
-    lead = create_lead(actor=org.rep_a, owner=org.rep_a, company="页面转化公司", contact_name="赵工", phone="2")
+    lead = create_lead(actor=org.rep_a, owner=org.rep_a, company="页面转化公司", contact_name="赵工",
+                       phone="13800000002")
     client = client_for(org.rep_a)
     response = client.post(f"/leads/{lead.pk}/convert/", {"create_opportunity": "on", "opportunity_subject": "首单"})
     lead.refresh_from_db()
@@ -57,7 +58,7 @@ def started(seconds_ago):
 
 
 def test_public_form_creates_an_inbound_lead(db, client):
-    response = client.post("/leads/inbound/", {"company": "官网客户", "contact_name": "钱女士", "phone": "139",
+    response = client.post("/leads/inbound/", {"company": "官网客户", "contact_name": "钱女士", "phone": "13900139000",
                                                "started": started(10)})
     assert response.status_code == 200
     lead = Lead.objects.get()
@@ -65,11 +66,11 @@ def test_public_form_creates_an_inbound_lead(db, client):
 
 
 def test_public_form_rejects_bots_and_floods(db, client):
-    base = {"company": "机器人", "contact_name": "bot", "phone": "1"}
+    base = {"company": "机器人", "contact_name": "bot", "phone": "13800000001"}
     assert client.post("/leads/inbound/", {**base, "website": "spam", "started": started(10)}).status_code == 400
     assert client.post("/leads/inbound/", {**base, "started": started(0)}).status_code == 400
     assert Lead.objects.count() == 0
     for n in range(3):
-        client.post("/leads/inbound/", {**base, "phone": f"1{n}", "started": started(10)})
+        client.post("/leads/inbound/", {**base, "phone": f"1380000001{n}", "started": started(10)})
     assert client.post("/leads/inbound/", {**base, "started": started(10)}).status_code == 429
     assert Lead.objects.count() == 3

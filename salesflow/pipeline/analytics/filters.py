@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesflow.catalog.models import Product
 from salesflow.core.periods import parse_period, period_choices
+from salesflow.core.widgets import FastSelect
 from salesflow.customers.models import Customer
 from salesflow.org.models import Region, Team, User
 
@@ -14,20 +15,23 @@ from ..models import Opportunity, Pipeline
 
 class AnalyticsFilter(forms.Form):
     pipeline = forms.ModelChoiceField(label=_("Pipeline"), queryset=Pipeline.objects.filter(active=True),
-                                      required=False)
+                                      required=False, widget=FastSelect)
     period = forms.CharField(label=_("Period"), required=False, help_text=_("2026, 2026-Q3, 2026-07 or 2026-W05"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("path"), required=False)
-    owner = forms.ModelChoiceField(label=_("Rep"), queryset=User.objects.filter(is_active=True), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("path"), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("path"),
+                                  required=False, widget=FastSelect)
+    owner = forms.ModelChoiceField(label=_("Rep"), queryset=User.objects.filter(is_active=True),
+                                   required=False, widget=FastSelect)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("path"),
+                                    required=False, widget=FastSelect)
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(active=True),
-                                     required=False)
+                                     required=False, widget=FastSelect)
     customer_class = forms.ChoiceField(label=_("Customer class"), choices=[("", "—"), *Customer.Class.choices],
-                                       required=False)
+                                       required=False, widget=FastSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         selected = str(self.data.get("period", "")) if self.is_bound else ""
-        self.fields["period"].widget = forms.Select(
+        self.fields["period"].widget = FastSelect(
             choices=[("", _("All periods")), *period_choices(timezone.localdate(), selected)]
         )
         self.fields["period"].help_text = ""

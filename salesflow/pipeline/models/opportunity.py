@@ -175,13 +175,19 @@ class Opportunity(AuditedModel, VersionedModel):
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_not_negative")]
         indexes = [
-            models.Index(fields=["status", "pipeline", "stage"], name="opp_status_stage_idx"),
+            # covers the funnel: COUNT and SUM(amount) per stage read from the index alone, also for one owner/team
+            models.Index(fields=["status", "pipeline", "stage", "owner", "team", "amount"], name="opp_funnel_idx"),
             models.Index(fields=["owner", "status"], name="opp_owner_status_idx"),
             models.Index(fields=["team", "status"], name="opp_team_status_idx"),
             models.Index(fields=["expected_close_date", "status"], name="opp_close_date_idx"),
+            # the list's "tracking, by close date" order read in index order, and the forecast's open rows
+            # (team, owner, category, stage, amount per close date) read from the index alone
+            models.Index(fields=["status", "expected_close_date", "owner", "team", "forecast_category", "stage",
+                                 "amount"], name="opp_forecast_idx"),
             models.Index(fields=["customer"], name="opp_customer_idx"),
             models.Index(fields=["created_at"], name="opp_created_idx"),
-            models.Index(fields=["closed_at", "status"], name="opp_closed_idx"),
+            # closed deals per period (forecast, win rates) with owner, team and amount read from the index alone
+            models.Index(fields=["closed_at", "status", "owner", "team", "amount"], name="opp_won_idx"),
         ]
 
     def __str__(self):

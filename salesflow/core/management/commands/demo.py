@@ -1,3 +1,6 @@
+import threading
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -33,4 +36,32 @@ class Command(BaseCommand):
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<9} {role}")
         if not opts["no_serve"]:
+            start_background_worker(self.stdout)
             call_command("serve", port=opts["port"], host=opts["host"])
+
+
+def start_background_worker(stdout, interval: float = 2.0) -> threading.Thread:
+    """The demo's worker: a daemon thread running ``worker --once`` every few seconds (imports finish, pool
+    returns and reminders run). Production runs ``salesflow worker`` as its own process instead."""
+    import logging
+
+    from django.db import close_old_connections
+
+    from salesflow.core.worker import run_once
+
+    log = logging.getLogger("salesflow.worker")
+
+    def loop():
+        while True:
+            try:
+                run_once()
+            except Exception:  # keep the demo's worker alive; the failure is logged
+                log.exception("demo worker round failed")
+            finally:
+                close_old_connections()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="salesflow-demo-worker", daemon=True)
+    thread.start()
+    stdout.write("Background worker started (queued imports and scheduled jobs run in this process).")
+    return thread

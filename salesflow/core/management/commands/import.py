@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from salesflow.core import audit
+from salesflow.core.import_cli import run_file_import
+from salesflow.core.imports import Importer
 from salesflow.core.registry import importers
 
 
@@ -34,4 +36,8 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no active user named {opts['user']!r}")
         with audit.acting_as(user or audit.CLI):
-            entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
+            if isinstance(entry.func, Importer):  # a tabular (XLSX/CSV) importer: --user's permissions apply
+                run_file_import(entry.func, opts["path"], stdout=self.stdout, key=opts["key"],
+                                dry_run=opts["dry_run"], actor=user)
+            else:  # a folder importer such as maven-crm
+                entry.func(opts["path"], stdout=self.stdout, key=opts["key"], dry_run=opts["dry_run"])
