@@ -1,8 +1,14 @@
 """Issue 7 §5: every demo role completes its main flow in the browser, on fresh demo data, at 375 px and 1280 px.
 
-The data is what ``salesflow demo`` loads (the ``generate`` command), at a small scale so each test stays quick.
-On every page visited: no sideways scrolling on a phone, no raw codes as visible text, money formatted with
-thousands separators or 万/亿. A screenshot per step goes to test-artifacts/screenshots/roles-<role>-<step>-<width>.png.
+The data is what ``salesflow demo`` loads (``demo`` runs ``generate --scale 2000``; here ``generate`` at scale 300
+so each test stays quick). On every page visited (rules broken anywhere in a flow are reported together at its end):
+- no sideways scrolling at 375 px, the top bar on one line, filter panels start collapsed on a phone;
+- no table with columns cut off at 1280 px;
+- no raw codes as visible text (choice codes such as 'won', 'new_business', field names such as 'expected_close_date'),
+  people by display name, not login;
+- money formatted with thousands separators or 万/亿 (also in chart labels: no k/M/G);
+- every action ends with a success message and no error.
+A screenshot per step goes to test-artifacts/screenshots/roles-<role>-<step>-<width>.png.
 """
 
 import re
