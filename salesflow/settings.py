@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "salesflow.core.middleware.AuditActorMiddleware",
     "salesflow.core.middleware.StaleEditMiddleware",
+    "salesflow.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "salesflow.urls"
@@ -208,12 +209,30 @@ if os.environ.get("SALESFLOW_CACHE_DIR"):
         "LOCATION": os.environ["SALESFLOW_CACHE_DIR"],
     }
 
+# Security. Behind HTTPS in production set (docs/deployment.md): SALESFLOW_SECURE_COOKIES, SALESFLOW_SSL_REDIRECT,
+# SALESFLOW_HSTS_SECONDS; behind a proxy that terminates TLS also SALESFLOW_BEHIND_PROXY.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SALESFLOW_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SALESFLOW_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz?$"]
+SECURE_HSTS_SECONDS = env_int("SALESFLOW_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SALESFLOW_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SALESFLOW_HSTS_PRELOAD", False)
+if env_bool("SALESFLOW_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script anywhere (scripts are static files); inline style attributes are allowed (Plotly and htmx
+# inject styles). Set SALESFLOW_CSP to "" to switch the header off.
+SALESFLOW_CSP = env_str(
+    "SALESFLOW_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
 
 # Background work: django-q2 with its ORM broker (the queue is a table in our own database: no extra service),
 # so the embedded SQLite default and PostgreSQL with workers on several hosts work alike. `salesflow worker` starts

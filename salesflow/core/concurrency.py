@@ -10,6 +10,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .db_errors import ConstraintErrorsOnFields
+
 
 class StaleEditError(Exception):
     """Raised when a record was changed by someone else since it was read."""
@@ -24,7 +26,7 @@ class StaleEditError(Exception):
     )
 
 
-class VersionedModel(models.Model):
+class VersionedModel(ConstraintErrorsOnFields):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:

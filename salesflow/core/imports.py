@@ -27,6 +27,8 @@ from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.datetime import from_excel
 
 from .exports import FORMULA_PREFIXES
 from .registry import importers
@@ -244,11 +246,32 @@ def _column_index(ref: str | None, default: int) -> int:
     return index - 1
 
 
+def _date_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles whose number format shows a date (dates are numbers in XLSX)."""
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in styles.iter(f"{MAIN}numFmt")}
+    cell_xfs = styles.find(f"{MAIN}cellXfs")
+    dates = set()
+    for index, xf in enumerate(cell_xfs if cell_xfs is not None else []):
+        fmt_id = int(xf.get("numFmtId", 0))
+        if is_date_format(custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id) or ""):
+            dates.add(index)
+    return dates
+
+
 def _xlsx_rows(file, limits: Limits):
-    """Stream the first sheet's rows with expat (bounded parts, checked by check_upload): (line, cells)."""
+    """Stream the first sheet's rows with expat (bounded parts, checked by check_upload): (line, cells).
+
+    Not openpyxl's read-only reader: for a sheet without a <dimension> element it parses the whole sheet
+    before the first row (36 s for a hostile 1M-row file), so no row bound could stop it early. Date formats
+    are read with openpyxl's helpers.
+    """
     try:
         archive = zipfile.ZipFile(file)
         sheet_path = _first_sheet(archive)
+        date_styles = _date_styles(archive)
         shared = []
         if "xl/sharedStrings.xml" in archive.namelist():
             with archive.open("xl/sharedStrings.xml") as part:
@@ -283,6 +306,8 @@ def _xlsx_rows(file, limits: Limits):
                     value = _text_of(cell)
                 elif kind == "b":
                     value = "TRUE" if raw == "1" else ("FALSE" if raw else "")
+                elif kind == "n" and raw and int(cell.get("s", 0)) in date_styles:
+                    value = _cell_text(from_excel(float(raw)))
                 elif kind == "n" and raw:
                     number = float(raw)
                     value = str(int(number)) if number.is_integer() and "e" not in raw.lower() else raw

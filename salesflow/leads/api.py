@@ -1,6 +1,4 @@
 import datetime
-from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -8,11 +6,25 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from salesflow.core.api_schemas import Page
+from salesflow.core.api_schemas import (
+    BusinessDate,
+    Error,
+    Id,
+    InputSchema,
+    Money,
+    Page,
+    PathId,
+    QueryId,
+    QueryText,
+    Version,
+    choice,
+    text,
+)
 from salesflow.core.concurrency import apply_versioned_changes
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import User
+from salesflow.pipeline.models import Opportunity
 
 from . import services
 from .models import Lead, LeadSource
@@ -42,29 +54,31 @@ class LeadOut(Schema):
     created_at: datetime.datetime
 
 
-class LeadIn(Schema):
-    company: str
-    contact_name: str = ""
-    title: str = ""
-    phone: str = ""
-    email: str = ""
-    wechat: str = ""
-    region_id: int | None = None
-    industry: str = ""
-    source_id: int | None = None
-    notes: str = ""
+class LeadIn(InputSchema):
+    company: text(Lead, "company", required=True)
+    contact_name: text(Lead, "contact_name") = ""
+    title: text(Lead, "title") = ""
+    phone: text(Lead, "phone") = ""
+    email: text(Lead, "email") = ""
+    wechat: text(Lead, "wechat") = ""
+    region_id: Id | None = None
+    industry: text(Lead, "industry") = ""
+    source_id: Id | None = None
+    notes: text(Lead, "notes") = ""
 
 
-class LeadPatch(Schema):
-    version: int
-    company: str | None = None
-    contact_name: str | None = None
-    title: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    wechat: str | None = None
-    industry: str | None = None
-    notes: str | None = None
+class LeadPatch(InputSchema):
+    """Send only the fields to change; null is not accepted (send "" to clear a text)."""
+
+    version: Version
+    company: text(Lead, "company", required=True) = None
+    contact_name: text(Lead, "contact_name") = None
+    title: text(Lead, "title") = None
+    phone: text(Lead, "phone") = None
+    email: text(Lead, "email") = None
+    wechat: text(Lead, "wechat") = None
+    industry: text(Lead, "industry") = None
+    notes: text(Lead, "notes") = None
 
 
 class CreatedLead(Schema):
@@ -73,25 +87,29 @@ class CreatedLead(Schema):
     possible_duplicate_customers: list[int]
 
 
-class ConvertIn(Schema):
-    customer_id: int | None = None
+class ConvertIn(InputSchema):
+    customer_id: Id | None = None
     create_opportunity: bool = True
-    opportunity_subject: str = ""
-    amount: Decimal | None = None
-    expected_close_date: date | None = None
+    opportunity_subject: text(Opportunity, "subject") = ""
+    amount: Money | None = None
+    expected_close_date: BusinessDate | None = None
 
 
-class StatusIn(Schema):
-    status: str
-    reason: str = ""
+class StatusIn(InputSchema):
+    status: choice(Lead, "status")
+    reason: text(Lead, "disqualify_reason") = ""
 
 
-class InboundIn(Schema):
-    company: str
-    contact_name: str
-    phone: str = ""
-    email: str = ""
-    notes: str = ""
+class InboundIn(InputSchema):
+    company: text(Lead, "company", required=True)
+    contact_name: text(Lead, "contact_name", required=True)
+    phone: text(Lead, "phone") = ""
+    email: text(Lead, "email") = ""
+    notes: text(Lead, "notes") = ""
+
+
+class InboundOut(Schema):
+    id: int
 
 
 class SourceOut(Schema):
@@ -102,7 +120,7 @@ class SourceOut(Schema):
 
 @router.get("/", response=list[LeadOut])
 @paginate(Page)
-def list_leads(request, q: str = "", status: str = "", source: int | None = None, owner: int | None = None):
+def list_leads(request, q: QueryText = "", status: QueryText = "", source: QueryId = None, owner: QueryId = None):
     leads = Lead.objects.visible_to(request.user).filter(merged_into__isnull=True).search(q)
     if status:
         leads = leads.filter(status=status)
@@ -118,7 +136,7 @@ def sources(request):
     return LeadSource.objects.filter(active=True)
 
 
-@router.post("/inbound", response={201: dict, 429: dict}, auth=None, summary="Public lead form (rate limited)")
+@router.post("/inbound", response={201: InboundOut, 429: Error}, auth=None, summary="Public lead form (rate limited)")
 def inbound(request, payload: InboundIn):
     try:
         services.register_inbound_submission(request.META.get("REMOTE_ADDR"))
@@ -129,7 +147,7 @@ def inbound(request, payload: InboundIn):
 
 
 @router.get("/{lead_id}", response=LeadOut)
-def get_lead(request, lead_id: int):
+def get_lead(request, lead_id: PathId):
     return access.get_visible_or_404(Lead, request.user, pk=lead_id)
 
 
@@ -146,14 +164,14 @@ def create_lead(request, payload: LeadIn):
 
 
 @router.patch("/{lead_id}", response=LeadOut)
-def update_lead(request, lead_id: int, payload: LeadPatch):
+def update_lead(request, lead_id: PathId, payload: LeadPatch):
     lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
     access.require_change(request.user, lead)
     return apply_versioned_changes(lead, payload.dict(exclude_unset=True))
 
 
 @router.post("/{lead_id}/status", response=LeadOut)
-def change_status(request, lead_id: int, payload: StatusIn):
+def change_status(request, lead_id: PathId, payload: StatusIn):
     lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
     if payload.status not in Lead.Status.values:
         raise ValidationError({"status": f"one of {', '.join(Lead.Status.values)}"})
@@ -161,7 +179,7 @@ def change_status(request, lead_id: int, payload: StatusIn):
 
 
 @router.post("/{lead_id}/convert", response=LeadOut, summary="Convert (idempotent: a retry returns the same records)")
-def convert(request, lead_id: int, payload: ConvertIn):
+def convert(request, lead_id: PathId, payload: ConvertIn):
     lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
     customer = None
     if payload.customer_id:
@@ -173,6 +191,6 @@ def convert(request, lead_id: int, payload: ConvertIn):
 
 
 @router.post("/{lead_id}/assign/{user_id}", response=LeadOut)
-def assign(request, lead_id: int, user_id: int):
+def assign(request, lead_id: PathId, user_id: PathId):
     lead = access.get_visible_or_404(Lead, request.user, pk=lead_id)
     return services.assign_lead(actor=request.user, lead=lead, owner=get_object_or_404(User, pk=user_id))

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from salesflow.core.api_schemas import Page
+from salesflow.core.api_schemas import Page, PathId, QueryId, QueryText
 
 from . import access
 from .models import Region, Role, Team
@@ -36,7 +36,7 @@ def me(request):
 
 @router.get("/users", response=list[UserOut], summary="Users (admins and managers)")
 @paginate(Page)
-def list_users(request, team: int | None = None, role: str | None = None):
+def list_users(request, team: QueryId = None, role: QueryText = ""):
     access.require_role(request.user, Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
     users = access.users_in_scope(request.user).order_by("username")
     if team:
@@ -53,7 +53,7 @@ def list_teams(request):
 
 
 @router.get("/teams/{team_id}", response=TreeNodeOut)
-def get_team(request, team_id: int):
+def get_team(request, team_id: PathId):
     return get_object_or_404(Team, pk=team_id)
 
 

@@ -1,12 +1,27 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from salesflow.core.api_schemas import Page
+from salesflow.core.api_schemas import (
+    NO_NUL,
+    BusinessDate,
+    Id,
+    InputSchema,
+    Money,
+    Page,
+    PathId,
+    QueryDate,
+    QueryId,
+    QueryText,
+    Version,
+    choice,
+    text,
+)
 from salesflow.customers.models import Customer
 from salesflow.org import access
 
@@ -43,37 +58,39 @@ class OpportunityOut(Schema):
         return obj.customer_display
 
 
-class OpportunityIn(Schema):
-    customer_id: int
-    subject: str
-    amount: Decimal = Decimal(0)
-    expected_close_date: date | None = None
-    type: str = "new_business"
-    source: str = ""
-    pipeline_id: int | None = None
+class OpportunityIn(InputSchema):
+    customer_id: Id
+    subject: text(Opportunity, "subject", required=True)
+    amount: Money = Decimal(0)
+    expected_close_date: BusinessDate | None = None
+    type: choice(Opportunity, "type") = "new_business"
+    source: text(Opportunity, "source") = ""
+    pipeline_id: Id | None = None
 
 
-class OpportunityPatch(Schema):
-    version: int
-    subject: str | None = None
-    amount: Decimal | None = None
-    expected_close_date: date | None = None
-    priority: str | None = None
-    starred: bool | None = None
-    forecast_category: str | None = None
-    next_step: str | None = None
-    completed_actions: list[str] | None = None
+class OpportunityPatch(InputSchema):
+    """Send only the fields to change; null is not accepted."""
+
+    version: Version
+    subject: text(Opportunity, "subject", required=True) = None
+    amount: Money = None
+    expected_close_date: BusinessDate = None
+    priority: choice(Opportunity, "priority") = None
+    starred: bool = None
+    forecast_category: choice(Opportunity, "forecast_category") = None
+    next_step: text(Opportunity, "next_step") = None
+    completed_actions: list[Annotated[str, Field(max_length=200, pattern=NO_NUL)]] = Field(None, max_length=50)
 
 
-class MoveIn(Schema):
-    version: int
-    stage_id: int
-    override_reason: str = ""
+class MoveIn(InputSchema):
+    version: Version
+    stage_id: Id
+    override_reason: Annotated[str, Field(max_length=300, pattern=NO_NUL)] = ""
 
 
-class CloseIn(Schema):
-    version: int
-    reason_id: int | None = None
+class CloseIn(InputSchema):
+    version: Version
+    reason_id: Id | None = None
 
 
 class StageOut(Schema):
@@ -97,10 +114,10 @@ class PipelineOut(Schema):
 
 @router.get("/", response=list[OpportunityOut], summary="Opportunities the caller may see (list page filters)")
 @paginate(Page)
-def list_opportunities(request, q: str = "", status: str = "", pipeline: int | None = None, stage: int | None = None,
-                       owner: int | None = None, team: int | None = None, type: str = "",  # noqa: A002
-                       priority: str = "", close_from: date | None = None, close_to: date | None = None,
-                       sort: str = ""):
+def list_opportunities(request, q: QueryText = "", status: QueryText = "", pipeline: QueryId = None,
+                       stage: QueryId = None, owner: QueryId = None, team: QueryId = None, type: QueryText = "",  # noqa: A002
+                       priority: QueryText = "", close_from: QueryDate = None, close_to: QueryDate = None,
+                       sort: QueryText = ""):
     filters = {k: str(v) for k, v in locals().items() if k != "request" and v not in (None, "")}
     form = OpportunityFilterForm(filters)
     if not form.is_valid():
@@ -114,7 +131,7 @@ def pipelines(request):
 
 
 @router.get("/{opportunity_id}", response=OpportunityOut)
-def get_opportunity(request, opportunity_id: int):
+def get_opportunity(request, opportunity_id: PathId):
     return access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
 
 
@@ -130,7 +147,7 @@ def create_opportunity(request, payload: OpportunityIn):
 
 
 @router.patch("/{opportunity_id}", response=OpportunityOut, summary="Update; send the version you read")
-def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
+def update_opportunity(request, opportunity_id: PathId, payload: OpportunityPatch):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
@@ -138,7 +155,7 @@ def update_opportunity(request, opportunity_id: int, payload: OpportunityPatch):
 
 
 @router.post("/{opportunity_id}/move", response=OpportunityOut, summary="Move to a stage (exit criteria apply)")
-def move(request, opportunity_id: int, payload: MoveIn):
+def move(request, opportunity_id: PathId, payload: MoveIn):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
     stage = get_object_or_404(Stage, pk=payload.stage_id)
     return services.move_stage(actor=request.user, opportunity=opportunity, stage=stage, version=payload.version,
@@ -146,7 +163,7 @@ def move(request, opportunity_id: int, payload: MoveIn):
 
 
 @router.post("/{opportunity_id}/win", response=OpportunityOut)
-def win(request, opportunity_id: int, payload: CloseIn):
+def win(request, opportunity_id: PathId, payload: CloseIn):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
     reason = get_object_or_404(Reason, pk=payload.reason_id) if payload.reason_id else None
     return services.win_opportunity(actor=request.user, opportunity=opportunity, reason=reason,
@@ -154,7 +171,7 @@ def win(request, opportunity_id: int, payload: CloseIn):
 
 
 @router.post("/{opportunity_id}/lose", response=OpportunityOut)
-def lose(request, opportunity_id: int, payload: CloseIn):
+def lose(request, opportunity_id: PathId, payload: CloseIn):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
     reason = get_object_or_404(Reason, pk=payload.reason_id) if payload.reason_id else None
     return services.lose_opportunity(actor=request.user, opportunity=opportunity, reason=reason,
@@ -162,6 +179,6 @@ def lose(request, opportunity_id: int, payload: CloseIn):
 
 
 @router.post("/{opportunity_id}/reopen", response=OpportunityOut)
-def reopen(request, opportunity_id: int, payload: CloseIn):
+def reopen(request, opportunity_id: PathId, payload: CloseIn):
     opportunity = access.get_visible_or_404(Opportunity, request.user, pk=opportunity_id)
     return services.reopen_opportunity(actor=request.user, opportunity=opportunity, version=payload.version)

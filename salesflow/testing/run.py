@@ -26,12 +26,15 @@ def pytest(suite: str, paths: list[str], extra: list[str], env: dict) -> tuple[i
     report = ARTIFACTS / f"junit-{suite}.xml"
     report.unlink(missing_ok=True)
     code = subprocess.call([sys.executable, "-m", "pytest", *paths, f"--junitxml={report}", *extra], env=env)
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "schemathesis_cases": 0}
     if report.exists():
         root = ET.parse(report).getroot()  # noqa: S314  (pytest's own report, not untrusted input)
         for suite_node in root.iter("testsuite"):
-            for key in counts:
+            for key in ("tests", "failures", "errors", "skipped"):
                 counts[key] += int(suite_node.get(key, 0))
+        for prop in root.iter("property"):  # recorded by salesflow/core/tests/test_api_schemathesis.py
+            if prop.get("name") == "schemathesis_cases":
+                counts["schemathesis_cases"] += int(prop.get("value", 0))
     return code, counts
 
 
@@ -76,7 +79,9 @@ def main() -> int:
             total["failed"] += failed
             total["skipped"] += counts["skipped"]
             detail = f"{passed} passed, {failed} failed, {counts['skipped']} skipped"
-        print(f"{suite:<9} {state:<18} {detail:<40} {seconds:.0f}s")
+        sent = counts["schemathesis_cases"] if counts else 0
+        cases = f" ({sent} schemathesis cases)" if sent else ""
+        print(f"{suite:<9} {state:<18} {detail:<40} {seconds:.0f}s{cases}")
     any_failed = any(code != 0 for code, _, _ in results.values())
     if any_failed and total["failed"] == 0:
         total["failed"] = 1  # a failing check or a crashed run counts even when no test case failed

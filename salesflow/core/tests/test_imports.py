@@ -270,3 +270,12 @@ def test_parallel_confirms_queue_one_write_and_the_others_hear_already_confirmed
         thread.join()
     assert sorted(outcomes) == ["ok"] + ["此导入已确认。"] * 4
     assert OrmQ.objects.count() == 1  # one write task queued
+
+
+def test_xlsx_date_cells_are_read_as_dates_not_serial_numbers():
+    import datetime
+
+    when = datetime.datetime(2026, 3, 5, 14, 30)
+    content = xlsx([["名称", "日期", "时间"], ["甲公司", when.date(), when]])
+    headers, rows = read_table("dates.xlsx", content)
+    assert rows[0][1][1:] == ["2026-03-05", "2026-03-05 14:30"]

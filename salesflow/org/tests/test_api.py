@@ -51,7 +51,8 @@ def test_page_size_over_limit_is_a_clear_422(org, client):
     raw = issue_token(user=org.rep_a, name="t")
     response = client.get(f"/api/v1/customers/?page_size={MAX_PAGE_SIZE + 1}", **bearer(raw))
     assert response.status_code == 422
-    assert "page_size" in response.json()["errors"][0]["message"]
+    error = response.json()["errors"][0]
+    assert error["field"] == "page_size" and str(MAX_PAGE_SIZE) in error["message"]
 
 
 def test_validation_error_names_the_field(org, client):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
 from salesflow.core.money import MoneyField
+from salesflow.core.validators import validate_business_date
 from salesflow.org.access import OwnedQuerySet
 
 ACCOUNT_UNKNOWN = _("Account unknown")  # an opportunity without a customer, in lists, exports and the API
@@ -204,6 +206,13 @@ class Opportunity(AuditedModel, VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.TRACKING, self.Status.SUSPENDED)
+
+    def clean(self):
+        super().clean()
+        try:
+            validate_business_date(self.expected_close_date)
+        except ValidationError as exc:
+            raise ValidationError({"expected_close_date": exc.error_list}) from None
 
     def missing_key_actions(self) -> list[str]:
         return [a for a in self.stage.key_actions if a not in (self.completed_actions or [])]

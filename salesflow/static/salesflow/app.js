@@ -6,6 +6,12 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-expanded", String(open));
 });
 
+// <select data-autosubmit>: submit its form on change (no inline handlers: see the CSP).
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
+
 // Error pages: a "go back" button when there is somewhere to go back to.
 document.querySelectorAll("[data-history-back]").forEach((button) => {
   if (window.history.length < 2) return;
