@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from e2e.conftest import login, screenshot
 from salesflow.customers.models import Customer, OwnershipChange
@@ -100,8 +101,13 @@ class Visit:
     def check(self, step):
         """Save the step's screenshot and note every broken page rule (asserted at the end: see ``assert_clean``)."""
         page = self.page
-        screenshot(page, f"roles-{self.role}-{step}-{self.width}")
         where = f"{step} ({page.url.split('/', 3)[-1] or '/'})"
+        if page.locator(".chart").count():  # charts are drawn by script after load: check what they show
+            try:
+                page.wait_for_selector(".chart .main-svg", timeout=10000)
+            except PlaywrightTimeoutError:
+                self.problems.append(f"{where}: the chart is not drawn")
+        screenshot(page, f"roles-{self.role}-{step}-{self.width}")
         if self.width == 375:
             scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
             if scroll > inner:
