@@ -12,7 +12,7 @@ from .models import Role
 
 
 def sells(user) -> bool:
-    """Leads, the customer pool and the kanban are selling work: every role but finance."""
+    """Leads, the customer pool and the pipeline are selling work: every role but finance."""
     return user.is_superuser or user.role != Role.FINANCE
 
 

@@ -26,11 +26,12 @@ def test_finance_dashboard_has_no_stalled_deals_tile(org, client_for):
     assert "opportunities-stalled" not in labels and "customers-visible" in labels
 
 
-def test_finance_menu_shows_customers_but_not_pool_leads_or_kanban(org, client_for):
+def test_finance_menu_shows_customers_but_not_pool_leads_or_pipeline(org, client_for):
     response = client_for(org.finance).get("/")
     names = menu_urls(response, "nav_sections")
-    assert "customers:list" in names and "pipeline:list" in names
-    assert not {"customers:pool", "leads:list", "pipeline:kanban"} & set(names)
+    assert "customers:list" in names
+    assert not {"customers:pool", "leads:list", "pipeline:list", "pipeline:kanban", "analytics:funnel",
+                "analytics:forecast"} & set(names)
     assert menu_urls(response, "nav_admin") == []
     html = response.content.decode()
     assert 'href="/customers/pool/"' not in html and 'href="/opportunities/kanban/"' not in html
