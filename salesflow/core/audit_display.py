@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from salesflow.core.audit import CLI, SYSTEM
 from salesflow.core.templatetags.salesflow_tags import money
 
 MISSING = "—"
@@ -103,4 +104,14 @@ def describe(entries) -> list:
             else:
                 rows.append((_label(field, key), None, _plain_value(field, value, related)))
         entry.rows = rows
+        entry.note_display = _readable_note(entry.note)
     return entries
+
+
+def _readable_note(note: str) -> str:
+    """The origin a note starts with (``cli`` / ``system``, see audit.record) in the reader's language."""
+    origins = {CLI: _("command line"), SYSTEM: _("system")}
+    head, sep, rest = (note or "").partition(": ")
+    if head in origins:
+        return f"{origins[head]}{sep}{rest}"
+    return origins.get(note, note)

@@ -87,3 +87,18 @@ def test_audit_log_page_runs_one_query_per_related_model_not_per_row(org, client
     client.get("/audit/")
     with django_assert_max_num_queries(14):
         assert client.get("/audit/").status_code == 200
+
+
+def test_audit_note_of_a_job_or_command_reads_in_chinese(org, client_for):
+    from salesflow.core import audit
+    from salesflow.core.models import AuditEntry
+
+    with audit.acting_as(audit.SYSTEM):
+        audit.record(org.rep_a, "update", note="每日回收")
+    with audit.acting_as(audit.CLI):
+        audit.record(org.rep_b, "update")
+    notes = {e.note for e in AuditEntry.objects.filter(note__gt="")}
+    assert {"system: 每日回收", "cli"} <= notes  # stored as the origin code
+    html = client_for(org.admin).get("/audit/").content.decode()
+    assert "系统: 每日回收" in html and "命令行" in html
+    assert "system:" not in html
