@@ -191,21 +191,3 @@ def insert_rows(model, columns: list[str], rows, *, ctx: GenerateContext | None 
         ctx.log(f"  {label or model._meta.verbose_name_plural}: {count:,} in {time.monotonic() - started:.1f}s")
     return count
 
-
-def bulk_insert(model, objects, *, batch: int = BATCH, ctx: GenerateContext | None = None, label: str = ""):
-    """Insert an iterable of unsaved instances in batches; returns how many were written (small tables)."""
-    started = time.monotonic()
-    count = 0
-    chunk = []
-    for obj in objects:
-        chunk.append(obj)
-        if len(chunk) >= batch:
-            model.objects.bulk_create(chunk, batch_size=batch)
-            count += len(chunk)
-            chunk = []
-    if chunk:
-        model.objects.bulk_create(chunk, batch_size=batch)
-        count += len(chunk)
-    if ctx:
-        ctx.log(f"  {label or model.__name__}: {count:,} in {time.monotonic() - started:.1f}s")
-    return count
