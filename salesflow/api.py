@@ -227,6 +227,7 @@ def on_http_error(request, exc):
 
 
 def _mount_routers():
+    from salesflow.contracts.api import router as contracts_router
     from salesflow.customers.api import router as customers_router
     from salesflow.leads.api import router as leads_router
     from salesflow.org.api import router as org_router
@@ -238,6 +239,7 @@ def _mount_routers():
     api.add_router("/leads/", leads_router)
     api.add_router("/opportunities/", pipeline_router)
     api.add_router("/analytics/", analytics_router)
+    api.add_router("/contracts/", contracts_router)
 
 
 _mount_routers()

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "salesflow.leads",
     "salesflow.catalog",
     "salesflow.pipeline",
+    "salesflow.contracts",
     "salesflow.insights",
 ]
 

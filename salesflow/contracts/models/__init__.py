@@ -1,0 +1,13 @@
+"""Order to cash, split by concept: numbering, quotations, agreements (contracts and orders, their lines,
+attachments, deliveries and milestones) and receivables (payment plans, payments, invoices)."""
+
+from .agreements import Agreement, AgreementLine, AgreementStatusChange, Attachment, Delivery, DeliveryLine, Milestone
+from .numbering import NumberingRule, NumberSequence
+from .quotations import Quotation, QuotationLine
+from .receivables import Instalment, Invoice, Payment, PaymentAllocation
+
+__all__ = [
+    "Agreement", "AgreementLine", "AgreementStatusChange", "Attachment", "Delivery", "DeliveryLine", "Milestone",
+    "NumberingRule", "NumberSequence", "Quotation", "QuotationLine", "Instalment", "Invoice", "Payment",
+    "PaymentAllocation",
+]

@@ -1,0 +1,1 @@
+"""Quotations (报价): services, pages, API and the PDF."""

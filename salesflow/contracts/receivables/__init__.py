@@ -1,0 +1,1 @@
+"""Money: payment plans, payments, invoices, receivables ageing and collection statistics."""
