@@ -1,0 +1,154 @@
+"""``salesflow import contracts FILE``: contracts and orders, matched by their number.
+
+A new number creates the agreement through ``create_agreement`` (numbering, team and region from the owner,
+credit check, and — as the file carries no plan — one instalment of the full amount due on the signing date plus
+the payment terms); a number that exists updates that agreement through ``update_agreement`` (its version
+check and approval rules) and, if the status column differs, ``change_status``. An unchanged row writes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from salesflow.core.imports import Column, Importer, cached, register
+from salesflow.customers.imports import Problems, find_user, owner_name
+from salesflow.customers.models import Customer
+from salesflow.org import access
+
+from ..models import Agreement
+from .cells import find_agreement, parse_choice, parse_date, parse_int, parse_money
+
+COLUMNS = [
+    Column("number", "合同编号", "number", hint=gettext_lazy(
+        "Matches an existing contract or order on re-import (it is updated, not duplicated); leave it empty to "
+        "have a number given by the numbering rule.")),
+    Column("kind", "类型", "kind", required=True, aliases=("类型(合同|订单)",),
+           hint=gettext_lazy("contract or order (合同 / 订单).")),
+    Column("customer", "客户", "customer", required=True, aliases=("客户名称",),
+           hint=gettext_lazy("The customer's name or unified social credit code.")),
+    Column("owner", "负责人", "owner", hint=gettext_lazy("Login name (or display name); empty: you.")),
+    Column("signed_on", "签订日期", "signed_on", required=True, hint=gettext_lazy("YYYY-MM-DD")),
+    Column("start_on", "开始日期", "start_on", hint=gettext_lazy("YYYY-MM-DD")),
+    Column("end_on", "结束日期", "end_on", hint=gettext_lazy("YYYY-MM-DD")),
+    Column("amount", "金额", "amount", required=True, aliases=("合同金额",),
+           hint=gettext_lazy("In yuan, at most two decimal places.")),
+    Column("currency", "币种", "currency", hint=gettext_lazy("Three letters, e.g. CNY (the default).")),
+    Column("status", "状态", "status", hint=gettext_lazy(
+        "draft, pending, active, completed or terminated (草稿 / 审批中 / 生效 / 已完成 / 已终止); empty: draft.")),
+    Column("payment_terms", "付款期限(天)", "payment_terms", aliases=("付款期限", "账期(天)", "账期"),
+           hint=gettext_lazy("Days from signing until payment is due, e.g. 30 (the default).")),
+]
+KIND_SYNONYMS = {"合同": Agreement.Kind.CONTRACT, "订单": Agreement.Kind.ORDER}
+STATUS_SYNONYMS = {"草稿": "draft", "审批中": "pending", "待审批": "pending", "生效": "active", "执行中": "active",
+                   "已生效": "active", "完成": "completed", "已完成": "completed", "终止": "terminated",
+                   "已终止": "terminated"}
+COMPARED = ("kind", "customer", "owner", "signed_on", "start_on", "end_on", "amount", "currency",
+            "payment_terms_days")
+
+
+@dataclass
+class ContractRow:
+    agreement: Agreement | None  # the matched agreement; None for a new one
+    data: dict  # the fields for create_agreement, or the changed fields for update_agreement
+    status: str | None
+    number: str | None
+    changes: dict = field(default_factory=dict)
+
+
+def find_customer(raw: str, actor) -> Customer | None:
+    """A customer the actor may see, by exact name or by unified social credit code."""
+    def load(text):
+        customers = Customer.objects.all() if actor is None else Customer.objects.visible_to(actor)
+        return (customers.filter(name=text).first()
+                or customers.filter(credit_code=text.upper()).exclude(credit_code="").first())
+    return cached("o2c-customer", raw, load)
+
+
+def _check_owner(values, actor, agreement, problems) -> object:
+    owner = None
+    if values.get("owner"):
+        owner = find_user(values["owner"])
+        if owner is None:
+            problems.add("owner", _("No active user called “%(name)s”.") % {"name": values["owner"]})
+            return None
+    elif agreement is not None:
+        return agreement.owner
+    else:
+        owner = actor
+        if owner is None:
+            problems.add("owner", _("This value is required."))
+            return None
+    if actor is not None and owner != actor and (agreement is None or owner != agreement.owner) \
+            and not access.oversees(actor, owner):
+        problems.add("owner", _("You can only give contracts to yourself or to people in your own team or its "
+                                "sub-teams."))
+    return owner
+
+
+def prepare_contract(values: dict, actor, key):
+    problems = Problems()
+    number = values.get("number") or None
+    agreement = find_agreement(number) if number else None
+    if agreement is not None and actor is not None and not access.can_change(actor, agreement):
+        raise ValidationError({"number": _("This row matches the contract %(number)s, which you may not change; "
+                                           "ask its owner %(owner)s.")
+                               % {"number": number, "owner": owner_name(agreement.owner)}})
+    if agreement is None and actor is not None and not access.can_create_pipeline_records(actor):
+        raise ValidationError({"number": _("Your role cannot create contracts or orders.")})
+    data = {
+        "kind": parse_choice(values, "kind", problems, Agreement.Kind.choices, KIND_SYNONYMS),
+        "signed_on": parse_date(values, "signed_on", problems),
+        "start_on": parse_date(values, "start_on", problems),
+        "end_on": parse_date(values, "end_on", problems),
+        "amount": parse_money(values, "amount", problems, positive=False),
+        "currency": (values.get("currency") or "CNY").upper(),
+        "payment_terms_days": parse_int(values, "payment_terms", problems),
+    }
+    if values.get("customer"):
+        data["customer"] = find_customer(values["customer"], actor)
+        if data["customer"] is None:
+            problems.add("customer", _("No customer called “%(name)s” (or with that credit code) that you may see.")
+                         % {"name": values["customer"]})
+    data["owner"] = _check_owner(values, actor, agreement, problems)
+    if len(data["currency"]) != 3 or not data["currency"].isalpha():
+        problems.add("currency", _("A currency is three letters, e.g. CNY."))
+    if data["start_on"] and data["end_on"] and data["end_on"] < data["start_on"]:
+        problems.add("end_on", _("The end date is before the start date."))
+    status = parse_choice(values, "status", problems, Agreement.Status.choices, STATUS_SYNONYMS)
+    if agreement is not None and data["amount"] is not None and data["amount"] < agreement.collected_amount:
+        problems.add("amount", _("The amount is below what was already collected (%(collected)s).")
+                     % {"collected": agreement.collected_amount})
+    problems.raise_if_any()
+    if data["payment_terms_days"] is None:
+        del data["payment_terms_days"]  # the model's default (30) for a new one; unchanged for an existing one
+    if agreement is None:
+        return ContractRow(None, data, status, number), True
+    changes = {name: value for name, value in data.items()
+               if name in COMPARED and value is not None and getattr(agreement, name) != value}
+    return ContractRow(agreement, data, status if status != agreement.status else None, number, changes), False
+
+
+def save_contract(row: ContractRow, values, actor):
+    from ..agreements import services
+
+    if row.agreement is None:
+        data = {name: value for name, value in row.data.items() if value is not None}
+        agreement = services.create_agreement(actor=actor, data=data, number=row.number)
+        if row.status and row.status != agreement.status:
+            services.change_status(agreement, row.status, actor=actor, note=_("import"))
+        return agreement
+    agreement = Agreement.objects.get(pk=row.agreement.pk)  # fresh version: earlier rows may have changed it
+    if row.changes:
+        agreement = services.update_agreement(agreement, actor=actor, data=row.changes, version=agreement.version)
+    if row.status:
+        services.change_status(agreement, row.status, actor=actor, note=_("import"))
+    return agreement
+
+
+register(Importer(
+    name="contracts", label=gettext_lazy("Contracts and orders"), columns=COLUMNS,
+    keys={"number": gettext_lazy("Contract number")}, default_key="number",
+    prepare=prepare_contract, save=save_contract,
+))
