@@ -90,6 +90,10 @@ class Importer:
         missing = [f"{c.zh} / {c.en}" for c in self.columns if c.required and c.field not in mapping.values()]
         return mapping, missing
 
+    @property
+    def has_hints(self) -> bool:
+        return any(c.hint for c in self.columns)
+
     def template(self) -> bytes:
         workbook = Workbook()
         sheet = workbook.active
@@ -97,9 +101,9 @@ class Importer:
         columns = [c for c in self.columns if c.in_template]
         sheet.append([f"{c.zh}" for c in columns])
         sheet.append([f"{c.en}" + (" *" if c.required else "") for c in columns])
-        if any(c.hint for c in columns):
-            notes = workbook.create_sheet(_("Notes"))
-            notes.append([_("Column (Chinese)"), _("Column (English)"), _("Required"), _("Content")])
+        if self.has_hints:
+            notes = workbook.create_sheet(_("Notes on the columns"))
+            notes.append([_("Column (Chinese)"), _("Column (English)"), _("Required"), _("What to enter")])
             for c in columns:
                 notes.append([c.zh, c.en, _("yes") if c.required else "", str(c.hint)])
         buffer = io.BytesIO()

@@ -18,7 +18,7 @@ from salesflow.customers.models import Customer
 from salesflow.org import access
 
 from ..models import Agreement
-from .cells import find_agreement, parse_choice, parse_date, parse_int, parse_money
+from .cells import find_agreement, parse_choice, parse_date, parse_int, parse_money, require
 
 COLUMNS = [
     Column("number", "合同编号", "number", hint=gettext_lazy(
@@ -45,7 +45,7 @@ STATUS_SYNONYMS = {"草稿": "draft", "审批中": "pending", "待审批": "pend
                    "已生效": "active", "完成": "completed", "已完成": "completed", "终止": "terminated",
                    "已终止": "terminated"}
 COMPARED = ("kind", "customer", "owner", "signed_on", "start_on", "end_on", "amount", "currency",
-            "payment_terms_days")
+            "payment_terms_days")  # what a re-import may change (an unchanged row writes nothing)
 
 
 @dataclass
@@ -87,7 +87,39 @@ def _check_owner(values, actor, agreement, problems) -> object:
     return owner
 
 
+def _changes(agreement: Agreement, data: dict) -> dict:
+    def current(name):
+        return getattr(agreement, f"{name}_id") if name in ("customer", "owner") else getattr(agreement, name)
+
+    def wanted(name):
+        value = data[name]
+        return value.pk if name in ("customer", "owner") else value
+
+    return {name: data[name] for name in COMPARED if data.get(name) is not None and current(name) != wanted(name)}
+
+
+def _check_update(agreement: Agreement, changes: dict, status: str | None, problems: Problems) -> None:
+    """The rules of ``update_agreement`` and ``change_status``, asked before anything is written."""
+    from ..agreements.services import MANUAL_TRANSITIONS, MATERIAL_FIELDS
+
+    current = Agreement.Status(agreement.status)
+    if changes and current in (Agreement.Status.COMPLETED, Agreement.Status.TERMINATED):
+        problems.add("status", _("The contract %(number)s is %(status)s: it cannot be changed any more.")
+                     % {"number": agreement.number, "status": current.label})
+    elif current in (Agreement.Status.PENDING, Agreement.Status.ACTIVE):
+        for name in changes:
+            if name in MATERIAL_FIELDS:
+                problems.add("payment_terms" if name == "payment_terms_days" else name, _(
+                    "The contract %(number)s is %(status)s: this change needs a new approval; revise the contract "
+                    "on its page instead.") % {"number": agreement.number, "status": current.label})
+    if status and status != current and status not in MANUAL_TRANSITIONS[current]:
+        problems.add("status", _("A contract that is %(from)s cannot be set to %(to)s by an import.")
+                     % {"from": current.label, "to": Agreement.Status(status).label})
+
+
 def prepare_contract(values: dict, actor, key):
+    from ..agreements.services import may_create
+
     problems = Problems()
     number = values.get("number") or None
     agreement = find_agreement(number) if number else None
@@ -95,7 +127,7 @@ def prepare_contract(values: dict, actor, key):
         raise ValidationError({"number": _("This row matches the contract %(number)s, which you may not change; "
                                            "ask its owner %(owner)s.")
                                % {"number": number, "owner": owner_name(agreement.owner)}})
-    if agreement is None and actor is not None and not access.can_create_pipeline_records(actor):
+    if agreement is None and actor is not None and not may_create(actor):
         raise ValidationError({"number": _("Your role cannot create contracts or orders.")})
     data = {
         "kind": parse_choice(values, "kind", problems, Agreement.Kind.choices, KIND_SYNONYMS),
@@ -111,6 +143,7 @@ def prepare_contract(values: dict, actor, key):
         if data["customer"] is None:
             problems.add("customer", _("No customer called “%(name)s” (or with that credit code) that you may see.")
                          % {"name": values["customer"]})
+    require(values, ("kind", "customer", "signed_on", "amount"), problems)
     data["owner"] = _check_owner(values, actor, agreement, problems)
     if len(data["currency"]) != 3 or not data["currency"].isalpha():
         problems.add("currency", _("A currency is three letters, e.g. CNY."))
@@ -120,14 +153,16 @@ def prepare_contract(values: dict, actor, key):
     if agreement is not None and data["amount"] is not None and data["amount"] < agreement.collected_amount:
         problems.add("amount", _("The amount is below what was already collected (%(collected)s).")
                      % {"collected": agreement.collected_amount})
-    problems.raise_if_any()
-    if data["payment_terms_days"] is None:
-        del data["payment_terms_days"]  # the model's default (30) for a new one; unchanged for an existing one
     if agreement is None:
+        problems.raise_if_any()
+        if data["payment_terms_days"] is None:
+            del data["payment_terms_days"]  # the model's default (30 days)
         return ContractRow(None, data, status, number), True
-    changes = {name: value for name, value in data.items()
-               if name in COMPARED and value is not None and getattr(agreement, name) != value}
-    return ContractRow(agreement, data, status if status != agreement.status else None, number, changes), False
+    changes = _changes(agreement, data)
+    status = status if status != agreement.status else None
+    _check_update(agreement, changes, status, problems)
+    problems.raise_if_any()
+    return ContractRow(agreement, data, status, number, changes), False
 
 
 def save_contract(row: ContractRow, values, actor):
@@ -135,10 +170,9 @@ def save_contract(row: ContractRow, values, actor):
 
     if row.agreement is None:
         data = {name: value for name, value in row.data.items() if value is not None}
-        agreement = services.create_agreement(actor=actor, data=data, number=row.number)
-        if row.status and row.status != agreement.status:
-            services.change_status(agreement, row.status, actor=actor, note=_("import"))
-        return agreement
+        if row.status:  # signed history (active, completed…) is recorded in its status; pending is submitted
+            data["status"] = row.status
+        return services.create_agreement(actor=actor, data=data, number=row.number)
     agreement = Agreement.objects.get(pk=row.agreement.pk)  # fresh version: earlier rows may have changed it
     if row.changes:
         agreement = services.update_agreement(agreement, actor=actor, data=row.changes, version=agreement.version)

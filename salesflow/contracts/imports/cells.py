@@ -120,6 +120,13 @@ def parse_choice(values: dict, name: str, problems: Problems, choices, synonyms:
     return None
 
 
+def require(values: dict, names, problems: Problems) -> None:
+    """The required cells of a row (the same message the import framework gives, so it is reported once)."""
+    for name in names:
+        if not values.get(name):
+            problems.add(name, _("This value is required."))
+
+
 def find_agreement(number: str) -> Agreement | None:
     """The agreement with this number (any owner; the caller checks the actor's rights)."""
     return cached("agreement", number, lambda n: Agreement.objects.select_related("owner").filter(number=n).first())

@@ -17,8 +17,8 @@ from salesflow.core.money import format_money
 from salesflow.customers.imports import Problems, owner_name
 
 from ..models import Agreement, Invoice
-from .cells import find_agreement, parse_choice, parse_date, parse_money, parse_rate, running_total
-from .payments import may_record_payment
+from ..receivables import services
+from .cells import find_agreement, parse_choice, parse_date, parse_money, parse_rate, require, running_total
 
 COLUMNS = [
     Column("contract_number", "合同编号", "contract_number", required=True,
@@ -29,7 +29,8 @@ COLUMNS = [
         "special or normal (专票 / 普票, 增值税专用发票 / 普通发票); empty: normal.")),
     Column("amount", "金额", "amount", required=True, aliases=("开票金额", "价税合计"),
            hint=gettext_lazy("In yuan including tax, greater than zero.")),
-    Column("tax_rate", "税率", "tax_rate", hint=gettext_lazy("In percent: 13, 13% or 0.13; empty: 13.")),
+    Column("tax_rate", "税率", "tax_rate",
+           hint=gettext_lazy("In per cent: 13 (or 0.13, read as 13 per cent); empty: 13.")),
     Column("issued_on", "开票日期", "issued_on", required=True, hint=gettext_lazy("YYYY-MM-DD")),
 ]
 TYPE_SYNONYMS = {"专票": "special", "增值税专用发票": "special", "专用发票": "special", "普票": "normal",
@@ -51,10 +52,13 @@ def prepare_invoice(values: dict, actor, key):
     if contract_number and agreement is None:
         problems.add("contract_number", _("No contract or order numbered “%(number)s”.")
                      % {"number": contract_number})
-    elif agreement is not None and not may_record_payment(actor, agreement):
+    elif agreement is not None and actor is not None and not services.can_issue_invoice(actor, agreement):
         raise ValidationError({"contract_number": _(
-            "The contract %(number)s is not yours: you may not invoice it; ask its owner %(owner)s or finance.")
-            % {"number": contract_number, "owner": owner_name(agreement.owner)}})
+            "Only finance imports invoices (they are issued invoices); ask finance to import them for "
+            "%(number)s (owner: %(owner)s).") % {"number": contract_number, "owner": owner_name(agreement.owner)}})
+    elif agreement is not None and agreement.status not in services.INVOICEABLE:
+        problems.add("contract_number", _("Invoices can be requested only on an active or completed agreement "
+                                          "(this one is %(status)s).") % {"status": agreement.get_status_display()})
     number = values.get("number", "")
     invoice = cached("invoice", number, lambda n: Invoice.objects.filter(number=n).first()) if number else None
     if is_writing() and invoice is None and number:
@@ -65,6 +69,7 @@ def prepare_invoice(values: dict, actor, key):
         "tax_rate": parse_rate(values, "tax_rate", problems),
         "issued_on": parse_date(values, "issued_on", problems),
     }
+    require(values, ("contract_number", "number", "amount", "issued_on"), problems)
     if data["tax_rate"] is None:
         data["tax_rate"] = Decimal("13.00")
     if len(number) > 40:
@@ -92,8 +97,6 @@ def prepare_invoice(values: dict, actor, key):
 
 
 def save_invoice(row: InvoiceRow, values, actor):
-    from ..receivables import services
-
     if row.invoice is None:
         invoice = services.request_invoice(row.agreement, amount=row.data["amount"], type=row.data["type"],
                                            tax_rate=row.data["tax_rate"], actor=actor,

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from salesflow.core.imports import LINE, Column, Importer, cached, is_writing, register
 from salesflow.core.money import format_money
 from salesflow.customers.imports import Problems, owner_name
-from salesflow.org import access
 
 from ..models import Agreement, Payment
-from .cells import find_agreement, parse_choice, parse_date, parse_money, running_total
+from ..receivables import services
+from .cells import find_agreement, parse_choice, parse_date, parse_money, require, running_total
 
 COLUMNS = [
     Column("contract_number", "合同编号", "contract_number", required=True,
@@ -47,15 +47,6 @@ def payment_key(contract_number: str, received_on, amount: Decimal, reference: s
     return "import-" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def may_record_payment(actor, agreement: Agreement) -> bool:
-    """Finance records payments on every agreement it may see; sales on the agreements they may change."""
-    if actor is None:
-        return True
-    if access.is_finance(actor):
-        return access.can_view(actor, agreement)
-    return access.can_change(actor, agreement)
-
-
 @dataclass
 class PaymentRow:
     agreement: Agreement | None
@@ -69,7 +60,7 @@ def prepare_payment(values: dict, actor, key):
     agreement = find_agreement(number) if number else None
     if number and agreement is None:
         problems.add("contract_number", _("No contract or order numbered “%(number)s”.") % {"number": number})
-    elif agreement is not None and not may_record_payment(actor, agreement):
+    elif agreement is not None and actor is not None and not services.can_record_payment(actor, agreement):
         raise ValidationError({"contract_number": _(
             "The contract %(number)s is not yours: you may not record payments on it; ask its owner %(owner)s or "
             "finance.") % {"number": number, "owner": owner_name(agreement.owner)}})
@@ -80,8 +71,12 @@ def prepare_payment(values: dict, actor, key):
         or Payment.Method.BANK_TRANSFER,
         "reference": values.get("reference", ""),
     }
+    if agreement is not None and agreement.status not in services.PAYABLE:
+        problems.add("contract_number", _("Payments can be recorded only on an active agreement (this one is "
+                                          "%(status)s).") % {"status": agreement.get_status_display()})
     if len(data["reference"]) > 80:
         problems.add("reference", _("At most 80 characters."))
+    require(values, ("contract_number", "received_on", "amount"), problems)
     problems.raise_if_any()
     idempotency_key = payment_key(number, data["received_on"], data["amount"], data["reference"])
     if Payment.objects.filter(idempotency_key=idempotency_key).exists():
@@ -107,8 +102,6 @@ def prepare_payment(values: dict, actor, key):
 
 
 def save_payment(row: PaymentRow, values, actor):
-    from ..receivables import services
-
     if row.agreement is None:
         return None  # imported before
     return services.record_payment(Agreement.objects.get(pk=row.agreement.pk), actor=actor,
