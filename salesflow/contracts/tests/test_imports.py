@@ -348,3 +348,60 @@ def test_cli_imports_contracts_from_xlsx_with_english_headers_and_date_cells(org
     assert "1 created" in run_cli("contracts", path)
     contract = Agreement.objects.get(number="HT-X-1")
     assert (contract.kind, contract.signed_on, contract.amount) == ("order", D(2026, 1, 1), Decimal("10.00"))
+
+
+# --- updates that need the agreement's own rules ------------------------------------------------------------------
+
+def test_reimport_cannot_change_the_approved_terms_of_an_active_contract(org, contracts, tmp_path):
+    text = (FIXTURES / "contracts_en.csv").read_text(encoding="utf-8").replace('"120,000.00"', "130000")
+    out = cli_problems("contracts", csv_file(tmp_path, text))
+    (line,) = out.splitlines()
+    assert line.startswith("line 2: 金额 合同 HT-IMP-0001 为“")
+    assert line.endswith("”：这项修改需要重新审批，请在合同页面选择“修订”。")
+    contracts[0].refresh_from_db()
+    assert contracts[0].amount == Decimal("120000.00") and contracts[0].status == "active"
+
+
+def test_reimport_with_a_new_status_moves_the_contract_through_change_status(org, contracts, tmp_path):
+    text = (FIXTURES / "contracts_en.csv").read_text(encoding="utf-8").replace("CNY,active,30", "CNY,已完成,30")
+    assert "0 created, 2 updated" in run_cli("contracts", csv_file(tmp_path, text), "--user", "rep_a")
+    contract = Agreement.objects.get(number="HT-IMP-0001")
+    assert contract.status == "completed"
+    assert list(contract.status_changes.values_list("from_status", "to_status", "by"))[-1] == (
+        "active", "completed", org.rep_a.pk)
+    back = text.replace("CNY,已完成,30", "CNY,draft,30")
+    out = cli_problems("contracts", csv_file(tmp_path, back, "back.csv"), "--user", "rep_a")
+    assert "line 2: 状态 “" in out and "”的合同不能通过导入改为“" in out  # status labels: the model's catalogue
+
+
+def test_finance_cannot_import_contracts(org, customers, tmp_path):
+    path = csv_file(tmp_path, "number,kind,customer,owner,signed_on,amount\n"
+                              "HT-FIN-0001,contract,东方机械有限公司,rep_a,2026-01-05,100\n")
+    out = cli_problems("contracts", path, "--user", "finance")
+    assert out.splitlines() == ["line 2: 合同编号 你的角色不能创建合同或订单。"]
+    assert not Agreement.objects.exists()
+
+
+def test_payment_on_a_draft_contract_is_reported(org, customers, tmp_path):
+    path = csv_file(tmp_path, "number,kind,customer,owner,signed_on,amount\n"
+                              "HT-DRAFT-0001,contract,东方机械有限公司,rep_a,2026-01-05,100\n")
+    run_cli("contracts", path)
+    payments = csv_file(tmp_path, "合同编号,回款日期,金额\nHT-DRAFT-0001,2026-02-01,100\n", "p.csv")
+    out = cli_problems("payments", payments)
+    assert out.startswith("line 2: 合同编号 只有生效的合同才能登记回款（该合同为“") and len(out.splitlines()) == 1
+
+
+def test_reimported_invoice_may_not_take_the_invoiced_total_over_the_amount(org, contracts, tmp_path):
+    run_cli("invoices", FIXTURES / "invoices_en.csv", "--user", "finance")
+    text = (FIXTURES / "invoices_en.csv").read_text(encoding="utf-8").replace("5000.50,0.13", "5000.51,0.13")
+    out = cli_problems("invoices", csv_file(tmp_path, text), "--user", "finance")
+    assert out.splitlines() == ["line 3: 金额 开票总额将超过 DD-IMP-0001 的金额：还可开票 0.00。"]
+    assert Invoice.objects.get(number="04400002").amount == Decimal("5000.50")
+
+
+def test_import_page_explains_every_column_in_chinese(org, client_for):
+    page = client_for(org.finance).get("/import/payments/").content.decode()
+    assert "回款对应的合同或订单编号。" in page and "合同编号、回款日期、金额和流水号共同标识一笔回款" in page
+    assert 'data-testid="import-columns"' in page
+    form = client_for(org.rep_a).get("/import/contracts/").content.decode()
+    assert '<option value="number" selected>' in form and "(no key" not in form and "不匹配" not in form
