@@ -173,6 +173,8 @@ def save_contract(row: ContractRow, values, actor):
         if row.status:  # signed history (active, completed…) is recorded in its status; pending is submitted
             data["status"] = row.status
         return services.create_agreement(actor=actor, data=data, number=row.number)
+    if not row.changes and not row.status:
+        return row.agreement  # unchanged: nothing to write
     agreement = Agreement.objects.get(pk=row.agreement.pk)  # fresh version: earlier rows may have changed it
     if row.changes:
         agreement = services.update_agreement(agreement, actor=actor, data=row.changes, version=agreement.version)
