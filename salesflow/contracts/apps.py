@@ -8,3 +8,7 @@ class ContractsConfig(AppConfig):
     name = "salesflow.contracts"
     label = "contracts"
     verbose_name = _("Contracts and receivables")
+
+    def ready(self):
+        # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`
+        from .agreements import hooks, report  # noqa: F401
