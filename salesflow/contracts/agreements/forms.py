@@ -68,7 +68,8 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [f for f in EDITABLE_FIELDS if f not in ("opportunity", "quotation")]
-        widgets = {"signed_on": DATE, "start_on": DATE, "end_on": DATE, "breach_liability": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"signed_on": DATE, "start_on": DATE, "end_on": DATE,
+                   "breach_liability": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
