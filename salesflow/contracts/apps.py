@@ -8,3 +8,8 @@ class ContractsConfig(AppConfig):
     name = "salesflow.contracts"
     label = "contracts"
     verbose_name = _("Contracts and receivables")
+
+    def ready(self):
+        # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
+        # reports (salesflow report receivables|collections)
+        from .receivables import jobs, navigation, reports, sections  # noqa: F401

@@ -23,14 +23,19 @@ RECEIVABLE = (Agreement.Status.ACTIVE, Agreement.Status.COMPLETED)
 NOT_SIGNED = (Agreement.Status.DRAFT, Agreement.Status.PENDING)
 
 
-def _sum(expression):
+def _visible(model, user):
+    """The rows ``user`` may read; ``user=None`` (the CLI without --user, jobs) reads everything."""
+    return model.objects.all() if user is None else model.objects.visible_to(user)
+
+
+def money_sum(expression):
     return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def outstanding_for_customer(customer) -> Decimal:
     """What the customer still owes on its active and completed agreements (the credit check reads this)."""
     return (Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
-            .aggregate(total=_sum(F("amount") - F("collected_amount")))["total"])
+            .aggregate(total=money_sum(F("amount") - F("collected_amount")))["total"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -47,7 +52,7 @@ BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
 
 
 def visible_agreements(user):
-    return Agreement.objects.visible_to(user)
+    return _visible(Agreement, user)
 
 
 def receivable_agreements(user, as_of=None):
@@ -66,7 +71,7 @@ def _later_allocations(as_of):
 def open_instalments(user, as_of=None, today=None):
     """The instalments with money outstanding on ``as_of`` (default today), annotated with ``open_amount``."""
     today = today or timezone.localdate()
-    instalments = Instalment.objects.visible_to(user).filter(agreement__status__in=RECEIVABLE)
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
     if as_of is None or as_of >= today:
         # The running totals are today's truth; payments dated in the future are counted as received.
         return instalments.filter(collected_amount__lt=F("amount")).annotate(
@@ -80,7 +85,7 @@ def open_instalments(user, as_of=None, today=None):
             .filter(open_amount__gt=0))
 
 
-def _bucket_sums(as_of):
+def bucket_sums(as_of):
     days = {  # an instalment due on D is 0 days overdue on D, 1 day on D+1, …
         "not_due": Q(due_on__gte=as_of),
         "d1_30": Q(due_on__lt=as_of, due_on__gte=as_of - datetime.timedelta(days=30)),
@@ -88,10 +93,10 @@ def _bucket_sums(as_of):
         "d61_90": Q(due_on__lt=as_of - datetime.timedelta(days=60), due_on__gte=as_of - datetime.timedelta(days=90)),
         "d90_plus": Q(due_on__lt=as_of - datetime.timedelta(days=90)),
     }
-    sums = {name: _sum(Case(When(condition, then=F("open_amount")), default=Value(ZERO), output_field=MONEY))
+    sums = {name: money_sum(Case(When(condition, then=F("open_amount")), default=Value(ZERO), output_field=MONEY))
             for name, condition in days.items()}
-    sums["total"] = _sum("open_amount")
-    sums["overdue"] = _sum(Case(When(due_on__lt=as_of, then=F("open_amount")), default=Value(ZERO),
+    sums["total"] = money_sum("open_amount")
+    sums["overdue"] = money_sum(Case(When(due_on__lt=as_of, then=F("open_amount")), default=Value(ZERO),
                                 output_field=MONEY))
     return sums
 
@@ -103,7 +108,7 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     today = timezone.localdate()
     as_of = as_of or today
     instalments = open_instalments(user, as_of, today)
-    sums = _bucket_sums(as_of)
+    sums = bucket_sums(as_of)
     totals = instalments.aggregate(**sums)
     rows = []
     if group_by:
@@ -119,8 +124,8 @@ def outstanding(user, by="customer", *, limit=None) -> list[dict]:
     key, label = GROUPS[by]
     rows = (receivable_agreements(user).filter(collected_amount__lt=F("amount"))
             .values(key=F(key), label=F(label))
-            .annotate(outstanding=_sum(F("amount") - F("collected_amount")), signed=_sum("amount"),
-                      collected=_sum("collected_amount"))
+            .annotate(outstanding=money_sum(F("amount") - F("collected_amount")), signed=money_sum("amount"),
+                      collected=money_sum("collected_amount"))
             .order_by("-outstanding", "key"))
     return list(rows[:limit] if limit else rows)
 
@@ -128,7 +133,7 @@ def outstanding(user, by="customer", *, limit=None) -> list[dict]:
 def overdue_instalments(user, today=None):
     """Instalments past their due date with money outstanding (for lists, the customer page and reminders)."""
     today = today or timezone.localdate()
-    return (Instalment.objects.visible_to(user).filter(agreement__status__in=RECEIVABLE, due_on__lt=today,
+    return (_visible(Instalment, user).filter(agreement__status__in=RECEIVABLE, due_on__lt=today,
                                                        collected_amount__lt=F("amount")))
 
 
@@ -143,8 +148,8 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
     agreements = receivable_agreements(user, as_of)
     since = as_of - datetime.timedelta(days=days - 1)
     per_key = (agreements.values(key=F(key), label=F(label))
-               .annotate(receivable=_sum(F("amount") - F("collected_amount")),
-                         signed=_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
+               .annotate(receivable=money_sum(F("amount") - F("collected_amount")),
+                         signed=money_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
                                           output_field=MONEY)))
                .order_by("key"))
     later = dict(Payment.objects.filter(agreement__in=agreements, received_on__gt=as_of)
@@ -189,9 +194,9 @@ def collection_stats(user, period=None, by="month") -> dict:
     period = _period(period)
     agreements = visible_agreements(user).exclude(status__in=NOT_SIGNED)
     signed_qs = agreements.filter(signed_on__range=(period.start, period.end))
-    payments = Payment.objects.visible_to(user).filter(received_on__range=(period.start, period.end),
+    payments = _visible(Payment, user).filter(received_on__range=(period.start, period.end),
                                                        agreement__in=agreements)
-    invoices = (Invoice.objects.visible_to(user).filter(status=Invoice.Status.ISSUED, agreement__in=agreements,
+    invoices = (_visible(Invoice, user).filter(status=Invoice.Status.ISSUED, agreement__in=agreements,
                                                         issued_on__range=(period.start, period.end)))
     if by == "product":
         lines = AgreementLine.objects.filter(agreement__in=agreements)
@@ -199,26 +204,26 @@ def collection_stats(user, period=None, by="month") -> dict:
         def share(measure):
             return F(measure) * F("amount") * Value(Decimal("1.0")) / NullIf(F("agreement__amount"), Value(ZERO))
         signed = (lines.filter(agreement__signed_on__range=(period.start, period.end))
-                  .values(key=F("product_id"), label=F("product__name")).annotate(v=_sum("amount")))
+                  .values(key=F("product_id"), label=F("product__name")).annotate(v=money_sum("amount")))
         collected = (lines.filter(agreement__payments__received_on__range=(period.start, period.end))
                      .values(key=F("product_id"), label=F("product__name"))
-                     .annotate(v=_sum(share("agreement__payments__amount"))))
+                     .annotate(v=money_sum(share("agreement__payments__amount"))))
         invoiced = (lines.filter(agreement__invoices__status=Invoice.Status.ISSUED,
                                  agreement__invoices__issued_on__range=(period.start, period.end))
                     .values(key=F("product_id"), label=F("product__name"))
-                    .annotate(v=_sum(share("agreement__invoices__amount"))))
+                    .annotate(v=money_sum(share("agreement__invoices__amount"))))
     elif by in ("month", "quarter", "year"):
         trunc = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}[by]
-        signed = signed_qs.values(key=trunc("signed_on")).annotate(v=_sum("amount"))
-        collected = payments.values(key=trunc("received_on")).annotate(v=_sum("amount"))
-        invoiced = invoices.values(key=trunc("issued_on")).annotate(v=_sum("amount"))
+        signed = signed_qs.values(key=trunc("signed_on")).annotate(v=money_sum("amount"))
+        collected = payments.values(key=trunc("received_on")).annotate(v=money_sum("amount"))
+        invoiced = invoices.values(key=trunc("issued_on")).annotate(v=money_sum("amount"))
     else:
         key, label = GROUPS[by]
-        signed = signed_qs.values(key=F(key), label=F(label)).annotate(v=_sum("amount"))
+        signed = signed_qs.values(key=F(key), label=F(label)).annotate(v=money_sum("amount"))
         collected = payments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
-            v=_sum("amount"))
+            v=money_sum("amount"))
         invoiced = invoices.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
-            v=_sum("amount"))
+            v=money_sum("amount"))
     merged: dict = {}
     for measure, rows in (("signed", signed), ("collected", collected), ("invoiced", invoiced)):
         for row in rows.order_by():  # one row per group: a handful, merged here
@@ -232,9 +237,9 @@ def collection_stats(user, period=None, by="month") -> dict:
                                                   else -r["signed"], str(r["label"])))
     for row in rows:
         row["rate"] = _rate(row["collected"], row["signed"])
-    totals = {"signed": signed_qs.aggregate(v=_sum("amount"))["v"],
-              "collected": payments.aggregate(v=_sum("amount"))["v"],
-              "invoiced": invoices.aggregate(v=_sum("amount"))["v"]}
+    totals = {"signed": signed_qs.aggregate(v=money_sum("amount"))["v"],
+              "collected": payments.aggregate(v=money_sum("amount"))["v"],
+              "invoiced": invoices.aggregate(v=money_sum("amount"))["v"]}
     totals["rate"] = _rate(totals["collected"], totals["signed"])
     return {"period": period.label, "by": by, "rows": rows, "totals": totals}
 
@@ -264,12 +269,12 @@ def collection_forecast(user, months=3, today=None) -> dict:
         period = period_of("month", start)
         periods.append(period)
         start = period.end + datetime.timedelta(days=1)
-    instalments = Instalment.objects.visible_to(user).filter(agreement__status__in=RECEIVABLE)
-    sums = {f"p{i}": _sum(Case(When(due_on__range=(p.start, p.end), then=F("amount")), default=Value(ZERO),
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
+    sums = {f"p{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("amount")), default=Value(ZERO),
                                output_field=MONEY)) for i, p in enumerate(periods)}
-    sums.update({f"c{i}": _sum(Case(When(due_on__range=(p.start, p.end), then=F("collected_amount")),
+    sums.update({f"c{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("collected_amount")),
                                     default=Value(ZERO), output_field=MONEY)) for i, p in enumerate(periods)})
-    sums["overdue"] = _sum(Case(When(due_on__lt=first, then=F("amount") - F("collected_amount")),
+    sums["overdue"] = money_sum(Case(When(due_on__lt=first, then=F("amount") - F("collected_amount")),
                                 default=Value(ZERO), output_field=MONEY))
     figures = instalments.filter(Q(due_on__lt=first, collected_amount__lt=F("amount"))
                                  | Q(due_on__range=(first, periods[-1].end))).aggregate(**sums)
