@@ -28,14 +28,19 @@ def _visible(model, user):
     return model.objects.all() if user is None else model.objects.visible_to(user)
 
 
+def cents(row: dict) -> dict:
+    """Money values of a result row to two places (SQLite returns 0 or 1E+2 for a sum; JSON must read 0.00)."""
+    return {k: to_money(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
 def money_sum(expression):
     return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def outstanding_for_customer(customer) -> Decimal:
     """What the customer still owes on its active and completed agreements (the credit check reads this)."""
-    return (Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
-            .aggregate(total=money_sum(F("amount") - F("collected_amount")))["total"])
+    return to_money(Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
+                    .aggregate(total=money_sum(F("amount") - F("collected_amount")))["total"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -109,13 +114,13 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     as_of = as_of or today
     instalments = open_instalments(user, as_of, today)
     sums = bucket_sums(as_of)
-    totals = instalments.aggregate(**sums)
+    totals = cents(instalments.aggregate(**sums))
     rows = []
     if group_by:
         key, label = GROUPS[group_by]
         grouped = (instalments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}"))
                    .annotate(**sums).order_by("-total", "key"))
-        rows = list(grouped[:limit] if limit else grouped)
+        rows = [cents(row) for row in (grouped[:limit] if limit else grouped)]
     return {"as_of": as_of, "group_by": group_by, "totals": totals, "rows": rows}
 
 
@@ -127,7 +132,7 @@ def outstanding(user, by="customer", *, limit=None) -> list[dict]:
             .annotate(outstanding=money_sum(F("amount") - F("collected_amount")), signed=money_sum("amount"),
                       collected=money_sum("collected_amount"))
             .order_by("-outstanding", "key"))
-    return list(rows[:limit] if limit else rows)
+    return [cents(row) for row in (rows[:limit] if limit else rows)]
 
 
 def overdue_instalments(user, today=None):
@@ -156,9 +161,9 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
                  .values_list(f"agreement__{key}").annotate(s=Sum("amount")).values_list(f"agreement__{key}", "s"))
     rows, total_receivable, total_signed = [], ZERO, ZERO
     for row in per_key:  # one row per team/rep (a handful), not per agreement
-        receivable = row["receivable"] + (later.get(row["key"]) or ZERO)
+        receivable = to_money(row["receivable"] + (later.get(row["key"]) or ZERO))
         rows.append({"key": row["key"], "label": row["label"] or "—", "receivable": receivable,
-                     "signed": row["signed"], "dso": _days(receivable, row["signed"], days)})
+                     "signed": to_money(row["signed"]), "dso": _days(receivable, row["signed"], days)})
         total_receivable += receivable
         total_signed += row["signed"]
     rows.sort(key=lambda r: (r["dso"] is None, -(r["dso"] or 0)))
@@ -240,6 +245,7 @@ def collection_stats(user, period=None, by="month") -> dict:
     totals = {"signed": signed_qs.aggregate(v=money_sum("amount"))["v"],
               "collected": payments.aggregate(v=money_sum("amount"))["v"],
               "invoiced": invoices.aggregate(v=money_sum("amount"))["v"]}
+    totals = cents(totals)
     totals["rate"] = _rate(totals["collected"], totals["signed"])
     return {"period": period.label, "by": by, "rows": rows, "totals": totals}
 
@@ -278,6 +284,7 @@ def collection_forecast(user, months=3, today=None) -> dict:
                                 default=Value(ZERO), output_field=MONEY))
     figures = instalments.filter(Q(due_on__lt=first, collected_amount__lt=F("amount"))
                                  | Q(due_on__range=(first, periods[-1].end))).aggregate(**sums)
+    figures = cents(figures)
     rows = [{"month": p.label, "start": p.start, "end": p.end, "planned": figures[f"p{i}"],
              "collected": figures[f"c{i}"], "outstanding": figures[f"p{i}"] - figures[f"c{i}"]}
             for i, p in enumerate(periods)]
