@@ -241,3 +241,12 @@ def test_collections_report_by_rep(org, deal):
     result = report("collections", "--period", str(TODAY.year), "--by", "rep", "--user", "rep_b")
     assert {r["label"]: r["collected"] for r in result["rows"]} == {"rep_b": "0.00"}
     assert report("collections", "--period", str(TODAY.year))["totals"]["collected"] == "123.45"
+
+
+def test_money_pages_speak_chinese_first(org, deal, client_for):
+    client = client_for(org.finance)
+    page = client.get("/contracts/receivables/").content.decode()
+    assert "应收" in page and "账龄" in page and "逾期" in page
+    mine, _other = deal
+    response = payment_post(client, mine, amount="10000.01")
+    assert "超额回款" in response.content.decode()
