@@ -12,3 +12,6 @@ class ContractsConfig(AppConfig):
     def ready(self):
         # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`
         from .agreements import hooks, report  # noqa: F401
+        # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
+        # reports (salesflow report receivables|collections)
+        from .receivables import jobs, navigation, reports, sections  # noqa: F401
