@@ -97,8 +97,11 @@ class ApprovalRequestQuerySet(OwnedQuerySet):
         """What the owner's organisation sees (org.access), plus every request in which ``user`` is an approver."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        organisation = visibility_q(user, self.model)
+        if not organisation:  # scope "all": an empty Q would vanish from the OR below instead of matching all
+            return self.all()
         named = ApprovalStep.objects.filter(request=OuterRef("pk"), approver=user)
-        return self.filter(visibility_q(user, self.model) | Q(Exists(named)) | Q(submitted_by=user))
+        return self.filter(organisation | Q(Exists(named)) | Q(submitted_by=user))
 
 
 class ApprovalRequest(AuditedModel, VersionedModel):
