@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
@@ -35,7 +36,8 @@ D = ApprovalStep.Decision
 class DecisionConflict(StaleEditError):
     """The request is no longer waiting for this decision (decided, withdrawn, or moved on): HTTP 409."""
 
-    message = _("This approval was already decided or withdrawn by someone else. Reload it to see its state.")
+    message = gettext_lazy("This approval was already decided or withdrawn by someone else. Reload it to see its "
+                           "state.")
 
     def __str__(self):
         return str(self.message)
