@@ -27,7 +27,15 @@ from salesflow.core.notifications import notify
 from salesflow.org.models import Role, Team, User
 
 from . import registry
-from .models import POOL_ROLES, ApprovalRequest, ApprovalRule, ApprovalRuleStep, ApprovalStep, ApproverRole
+from .models import (
+    POOL_ROLES,
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalRuleStep,
+    ApprovalStep,
+    ApproverRole,
+    DocumentKind,
+)
 
 R = ApprovalRequest.Status
 D = ApprovalStep.Decision
@@ -108,6 +116,8 @@ def _document_url(document) -> str:
 @transaction.atomic
 def submit(document, *, kind: str, amount: Decimal, actor, flags=frozenset(), note: str = "") -> ApprovalRequest | None:
     """Start the approval that the rules require for ``kind`` at ``amount``; None when no rule applies."""
+    if kind not in DocumentKind.values:
+        raise ValueError(f"unknown approval kind {kind!r}: add it to approvals.models.DocumentKind")
     steps = required_steps(kind, amount, flags)
     if not steps:
         return None
