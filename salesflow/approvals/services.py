@@ -256,6 +256,13 @@ def latest_for(document) -> ApprovalRequest | None:
     return ApprovalRequest.objects.for_document(document).first()
 
 
+def is_approved(document) -> bool:
+    """Did the document's latest approval end in approval? An app that lets an approved document be edited submits
+    it again (``submit``) and treats it as not approved until that request is decided."""
+    latest = latest_for(document)
+    return latest is not None and latest.status == R.APPROVED
+
+
 # --- notifications (after commit) -----------------------------------------------------------------------------------
 
 def approvers_of(step: ApprovalStep):
