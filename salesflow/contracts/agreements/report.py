@@ -24,7 +24,8 @@ def contracts_report(user=None, period: str | None = None) -> dict:
         agreements = agreements.filter(signed_on__range=(chosen.start, chosen.end))
     rows = signed_by_month(agreements)
     return {"period": chosen.label if chosen else "", "user": user.username if user else "",
-            "count": sum(r["count"] for r in rows), "amount": to_money(sum((r["amount"] for r in rows), 0)), "rows": rows}
+            "count": sum(r["count"] for r in rows), "amount": to_money(sum((r["amount"] for r in rows), 0)),
+            "rows": rows}
 
 
 @reports.register("contracts", "contracts and orders signed per month and status: count and amount")
