@@ -15,11 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.approvals import services as approvals
 from salesflow.contracts.models import Agreement, AgreementLine, AgreementStatusChange, NumberingRule
+from salesflow.contracts.receivables import services as money
+from salesflow.contracts.receivables.selectors import RECEIVABLE, outstanding_for_customer
 from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.models import AuditEntry
@@ -78,18 +81,14 @@ def may_create(actor, customer=None) -> bool:
 
 
 def customer_outstanding(customer, *, exclude=None) -> Decimal:
-    """Receivables the customer still owes on its active agreements: the one place the credit check reads it."""
-    try:
-        from salesflow.contracts.receivables.selectors import outstanding_for_customer
-    except ImportError:  # stand-in until the receivables selectors are merged
-        outstanding_for_customer = None
-    if outstanding_for_customer is not None and exclude is None:
-        return Decimal(outstanding_for_customer(customer) or 0)
-    rows = Agreement.objects.filter(customer=customer, status=S.ACTIVE)
+    """Receivables the customer still owes (the receivables' selector), leaving out the agreement being checked."""
+    total = Decimal(outstanding_for_customer(customer) or 0)
     if exclude is not None and exclude.pk:
-        rows = rows.exclude(pk=exclude.pk)
-    total = rows.aggregate(total=Sum(F("amount") - F("collected_amount")))["total"]
-    return Decimal(total or 0)
+        own = (Agreement.objects.filter(pk=exclude.pk, status__in=RECEIVABLE)
+               .values_list("amount", "collected_amount").first())
+        if own:
+            total -= own[0] - own[1]
+    return total
 
 
 def over_credit_limit(agreement: Agreement) -> bool:
@@ -179,25 +178,14 @@ def _set_status(agreement: Agreement, to: str, *, actor, note: str = "") -> Agre
     return agreement
 
 
-def _approvals():
-    try:
-        from salesflow.approvals import services as approvals
-    except ImportError:  # stand-in until the approvals app is merged: no rule applies
-        return None
-    return approvals
-
-
 def _start_approval(agreement: Agreement, *, actor, note: str = "") -> Agreement:
     """Pending while the approval runs; active at once when no rule applies to the amount (and credit flag)."""
     agreement.credit_flagged = over_credit_limit(agreement)
     agreement.save(update_fields=["credit_flagged", "updated_at"])
     _set_status(agreement, S.PENDING, actor=actor, note=note)
-    approvals = _approvals()
-    request = None
-    if approvals is not None:
-        flags = {"credit"} if agreement.credit_flagged else set()
-        request = approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=actor, flags=flags,
-                                   note=note)
+    flags = {"credit"} if agreement.credit_flagged else set()
+    request = approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=actor, flags=flags,
+                               note=note)
     if request is None:
         _set_status(agreement, S.ACTIVE, actor=actor, note=_("No approval needed."))
     return agreement
@@ -240,6 +228,15 @@ def approve(agreement: Agreement, actor) -> Agreement:
 
 
 @transaction.atomic
+def withdrawn(agreement: Agreement, actor) -> Agreement:
+    """The approval hook: the submitter took the request back; the agreement is a draft again."""
+    agreement = _locked(agreement)
+    if agreement.status == S.PENDING:
+        _set_status(agreement, S.DRAFT, actor=actor, note=_("Approval withdrawn"))
+    return agreement
+
+
+@transaction.atomic
 def reject(agreement: Agreement, actor, comment: str = "") -> Agreement:
     """The approval hook: an approver rejected; the agreement goes back to draft for rework."""
     agreement = _locked(agreement)
@@ -278,22 +275,10 @@ def _validate(agreement: Agreement) -> None:
                                % {"c": agreement.collected_amount}})
 
 
-def _money():
-    try:
-        from salesflow.contracts.receivables import services as money
-    except ImportError:  # stand-in until the receivables services are merged: no plan is created
-        return None
-    return money if hasattr(money, "replace_plan") else None
-
-
-def _ensure_plan(agreement: Agreement, *, actor, amount_changed: bool = False) -> None:
-    """An agreement gets the default plan (one instalment) when it has none, or when its amount changed before
-    any money came in; the plan is the receivables' business, through their service."""
-    money = _money()
-    if money is None or agreement.amount <= 0:
-        return
-    has_plan = agreement.instalments.exists()
-    if has_plan and not (amount_changed and agreement.collected_amount == 0):
+def _ensure_plan(agreement: Agreement, *, actor) -> None:
+    """An agreement gets the default plan (one instalment) when it has none; the plan is the receivables'
+    business, made through their service."""
+    if agreement.amount <= 0 or agreement.instalments.exists():
         return
     money.replace_plan(agreement, money.default_plan(agreement), actor=actor)
 
@@ -366,15 +351,19 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
             agreement.amount = sum((row["amount"] for row in rows), Decimal(0))
     if agreement.owner_id != before["owner"]:
         _check_owner(actor, agreement)
+    drop_plan = False
+    if agreement.amount != before["amount"] and agreement.planned_amount:
+        if agreement.instalments.filter(allocations__isnull=False).exists():
+            if agreement.amount < agreement.planned_amount:
+                raise ValidationError({"amount": _("Payments were recorded against the payment plan: change the plan "
+                                                   "before lowering the amount.")})
+        else:  # nothing paid yet: the default plan follows the new amount
+            drop_plan, agreement.planned_amount = True, Decimal(0)
     _validate(agreement)
     changed = {name for name in EDITABLE_FIELDS
                if getattr(agreement, f"{name}_id" if name in ("customer", "opportunity", "quotation", "owner")
                           else name) != before[name]}
     material = bool(changed & set(MATERIAL_FIELDS)) or lines_changed
-    if material and agreement.amount != before["amount"] and agreement.collected_amount > 0 \
-            and agreement.instalments.exists() and agreement.amount < agreement.planned_amount:
-        raise ValidationError({"amount": _("Payments were recorded: change the payment plan before lowering the "
-                                           "amount.")})
     resubmit = material and agreement.status in (S.PENDING, S.ACTIVE)
     if resubmit and not revise:
         raise RevisionRequired(_("This agreement is %(status)s: changing the amount, lines, customer or terms needs "
@@ -386,9 +375,17 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
     agreement.save()
     if lines_changed:
         _write_lines(agreement, rows, actor=actor)
+    if drop_plan:
+        agreement.instalments.all().delete()
+        audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="plan",
+                     changes={"plan": "replaced: amount changed"})
     if agreement.amount != before["amount"]:
-        _ensure_plan(agreement, actor=actor, amount_changed=True)
+        _ensure_plan(agreement, actor=actor)
     if resubmit:
+        pending = approvals.pending_for(agreement)
+        if pending is not None:  # the running approval judged the old figures: take it back first
+            approvals.withdraw(pending, actor=actor, comment=_("Revised"))
+            agreement.refresh_from_db()
         _set_status(agreement, S.DRAFT, actor=actor, note=_("Revised"))
         _start_approval(agreement, actor=actor, note=_("Revised"))
     elif agreement.status == S.DRAFT:
@@ -408,7 +405,7 @@ def initial_from_opportunity(opportunity, kind: str = Agreement.Kind.CONTRACT) -
     """Form data pre-filled from a won opportunity and its accepted quotation (lines and terms) when it has one."""
     data = {"kind": kind, "customer": opportunity.customer, "opportunity": opportunity, "owner": opportunity.owner,
             "title": opportunity.subject, "amount": opportunity.amount,
-            "signed_on": getattr(opportunity, "closed_on", None) or timezone.localdate()}
+            "signed_on": timezone.localdate()}
     quotation = (opportunity.quotations.filter(status="accepted").order_by("-revision", "-id")
                  .prefetch_related("lines").first())
     if quotation is not None:

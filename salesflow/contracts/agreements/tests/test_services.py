@@ -159,3 +159,14 @@ def test_milestone_accepted_only_after_done(org):
     services.mark_milestone(milestone, actor=org.rep_a, step="accepted", on=datetime.date(2026, 12, 3))
     milestone.refresh_from_db()
     assert milestone.done_on and milestone.accepted_on == datetime.date(2026, 12, 3)
+
+
+def test_new_agreement_gets_the_default_plan_which_follows_an_amount_change_before_payments(org):
+    agreement = make_agreement(org.rep_a, amount=Decimal("1000"), payment_terms_days=30)
+    assert [(i.due_on, i.amount) for i in agreement.instalments.all()] == [(datetime.date(2026, 12, 2),
+                                                                            Decimal("1000"))]
+    agreement = services.update_agreement(agreement, actor=org.rep_a, data={"amount": Decimal("800")},
+                                          version=agreement.version)
+    assert [i.amount for i in agreement.instalments.all()] == [Decimal("800")]
+    agreement.refresh_from_db()
+    assert agreement.planned_amount == Decimal("800")
