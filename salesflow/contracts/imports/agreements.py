@@ -16,6 +16,7 @@ from salesflow.core.imports import Column, Importer, cached, register
 from salesflow.customers.imports import Problems, find_user, owner_name
 from salesflow.customers.models import Customer
 from salesflow.org import access
+from salesflow.org.models import Role
 
 from ..models import Agreement
 from .cells import find_agreement, parse_choice, parse_date, parse_int, parse_money, require
@@ -46,6 +47,15 @@ STATUS_SYNONYMS = {"草稿": "draft", "审批中": "pending", "待审批": "pend
                    "已终止": "terminated"}
 COMPARED = ("kind", "customer", "owner", "signed_on", "start_on", "end_on", "amount", "currency",
             "payment_terms_days")  # what a re-import may change (an unchanged row writes nothing)
+
+
+SIGNED_HISTORY = (Agreement.Status.ACTIVE, Agreement.Status.COMPLETED, Agreement.Status.TERMINATED)
+
+
+def may_import_signed_history(actor) -> bool:
+    """A new contract recorded as already active, completed or terminated skips approval: only the system (the
+    command line without --user) and administrators import such history."""
+    return actor is None or actor.is_superuser or actor.role == Role.ADMIN
 
 
 @dataclass
@@ -153,6 +163,10 @@ def prepare_contract(values: dict, actor, key):
     if agreement is not None and data["amount"] is not None and data["amount"] < agreement.collected_amount:
         problems.add("amount", _("The amount is below what was already collected (%(collected)s).")
                      % {"collected": agreement.collected_amount})
+    if agreement is None and status in SIGNED_HISTORY and not may_import_signed_history(actor):
+        problems.add("status", _("Only an administrator imports contracts that are already %(status)s (they skip "
+                                 "approval); leave the status empty for a draft, or write pending to submit it for "
+                                 "approval.") % {"status": Agreement.Status(status).label})
     if agreement is None:
         problems.raise_if_any()
         if data["payment_terms_days"] is None:

@@ -405,3 +405,30 @@ def test_import_page_explains_every_column_in_chinese(org, client_for):
     assert 'data-testid="import-columns"' in page
     form = client_for(org.rep_a).get("/import/contracts/").content.decode()
     assert '<option value="number" selected>' in form and "(no key" not in form and "不匹配" not in form
+
+
+def test_rep_cannot_import_a_contract_as_already_active_but_may_submit_it_for_approval(org, customers, client_for,
+                                                                                      web_import):
+    from salesflow.approvals.services import pending_for
+
+    client = client_for(org.rep_a)
+    rows = [["合同编号", "类型", "客户", "签订日期", "金额", "状态"],
+            ["HT-REP-0001", "合同", "东方机械有限公司", "2026-03-01", "200000", "生效"]]
+    job = web_import.upload(client, "contracts", xlsx(rows), key="number")
+    assert job.status == "invalid" and [e["column"] for e in job.errors] == ["状态"]
+    assert job.errors[0]["message"].startswith("只有管理员可以导入已经是“")
+    assert not Agreement.objects.exists()
+    rows[1][5] = "审批中"
+    rows.append(["HT-REP-0002", "合同", "东方机械有限公司", "2026-03-01", "5000", "pending"])
+    job = web_import.confirm(client, web_import.upload(client, "contracts", xlsx(rows), key="number"))
+    assert job.result == {"created": 2, "updated": 0}, job.errors
+    big, small = Agreement.objects.get(number="HT-REP-0001"), Agreement.objects.get(number="HT-REP-0002")
+    assert big.status == "pending" and pending_for(big) is not None  # 200,000 needs the manager
+    assert small.status == "active" and pending_for(small) is None  # no rule below 100,000
+
+
+def test_list_pages_offer_the_imports(org, client_for):
+    assert 'data-testid="import-agreements"' in client_for(org.rep_a).get("/contracts/agreements/").content.decode()
+    assert 'data-testid="import-payments"' in client_for(org.rep_a).get("/contracts/payments/").content.decode()
+    assert 'data-testid="import-invoices"' in client_for(org.finance).get("/contracts/invoices/").content.decode()
+    assert 'data-testid="import-invoices"' not in client_for(org.rep_a).get("/contracts/invoices/").content.decode()
