@@ -432,3 +432,14 @@ def test_list_pages_offer_the_imports(org, client_for):
     assert 'data-testid="import-payments"' in client_for(org.rep_a).get("/contracts/payments/").content.decode()
     assert 'data-testid="import-invoices"' in client_for(org.finance).get("/contracts/invoices/").content.decode()
     assert 'data-testid="import-invoices"' not in client_for(org.rep_a).get("/contracts/invoices/").content.decode()
+
+
+def test_cli_imports_a_gbk_csv_with_chinese_headers_and_values(org, customers):
+    assert "2 created" in run_cli("contracts", FIXTURES / "contracts_zh_gbk.csv")
+    contract = Agreement.objects.get(number="HT-ZH-0001")
+    assert (contract.kind, contract.signed_on, contract.amount, contract.status, contract.payment_terms_days) == (
+        "contract", D(2026, 4, 1), Decimal("88000.00"), "active", 15)
+    assert list(contract.instalments.values_list("due_on", flat=True)) == [D(2026, 4, 16)]
+    order = Agreement.objects.get(number="DD-ZH-0001")
+    assert (order.kind, order.customer, order.amount, order.currency, order.status) == (
+        "order", customers[1], Decimal("1200.00"), "CNY", "completed")
