@@ -343,6 +343,8 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
         lines_changed = _line_signature(rows) != _line_signature(_current_lines(agreement))
         if rows:
             agreement.amount = sum((row["amount"] for row in rows), Decimal(0))
+    elif agreement.amount != before["amount"] and agreement.lines.exists():
+        raise ValidationError({"amount": _("The amount is the sum of the lines: change the lines instead.")})
     if agreement.owner_id != before["owner"]:
         _check_owner(actor, agreement)
     drop_plan = False
