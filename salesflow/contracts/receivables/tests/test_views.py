@@ -250,3 +250,16 @@ def test_money_pages_speak_chinese_first(org, deal, client_for):
     mine, _other = deal
     response = payment_post(client, mine, amount="10000.01")
     assert "超额回款" in response.content.decode()
+
+
+def test_money_panel_is_registered_on_the_agreement_page(org, deal, rf):
+    from salesflow.core.registry import agreement_sections
+
+    mine, _other = deal
+    request = rf.get("/")
+    request.user = org.rep_a
+    html = agreement_sections.get("money").func(request, mine)
+    assert 'data-testid="money-panel"' in html and 'data-testid="record-payment"' in html
+    request.user = org.finance  # finance records payments but does not edit the plan
+    html = agreement_sections.get("money").func(request, mine)
+    assert 'data-testid="record-payment"' in html and 'data-testid="edit-plan"' not in html
