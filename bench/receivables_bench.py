@@ -31,7 +31,8 @@ SELECT a.id, s, a.signed_on + 30 * s, a.amount / 2, 0, '' FROM contracts_agreeme
 -- three in four instalments paid in full (the older ones), each by one payment with one allocation
 INSERT INTO contracts_payment (agreement_id, received_on, amount, method, reference, payer, note, reason,
   recorded_at, idempotency_key)
-SELECT i.agreement_id, i.due_on + (i.id %% 20)::int, i.amount, 'bank_transfer', 'I' || i.id, '', '', '', now(), 'b-' || i.id
+SELECT i.agreement_id, i.due_on + (i.id %% 20)::int, i.amount, 'bank_transfer', 'I' || i.id, '', '', '', now(),
+  'b-' || i.id
 FROM contracts_instalment i WHERE i.id %% 4 <> 0 AND i.due_on + (i.id %% 20)::int <= DATE '2026-11-20';
 INSERT INTO contracts_paymentallocation (payment_id, instalment_id, amount)
 SELECT p.id, substr(p.idempotency_key, 3)::bigint, p.amount FROM contracts_payment p;

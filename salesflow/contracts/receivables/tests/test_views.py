@@ -209,7 +209,8 @@ def test_api_reverse_and_invoice_flow(org, deal, client_for):
     assert api_post(rep, "invoices/", {"agreement_id": mine.pk, "amount": "0.01"}).status_code == 422
     assert api_post(rep, f"invoices/{invoice.json()['id']}/issue",
                     {"number": "X", "issued_on": TODAY.isoformat()}).status_code == 403
-    issued = api_post(finance, f"invoices/{invoice.json()['id']}/issue", {"number": "X", "issued_on": TODAY.isoformat()})
+    issued = api_post(finance, f"invoices/{invoice.json()['id']}/issue",
+                      {"number": "X", "issued_on": TODAY.isoformat()})
     assert issued.status_code == 200 and issued.json()["status"] == "issued"
     voided = api_post(finance, f"invoices/{invoice.json()['id']}/void", {"reason": "作废"})
     assert voided.json()["status"] == "void"
