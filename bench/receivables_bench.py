@@ -76,17 +76,17 @@ def main():
         hq = factories.make_team("HQ")
         director = factories.make_user("director", role=Role.DIRECTOR, team=hq)
         finance = factories.make_user("finance", role=Role.FINANCE, team=hq)
-        managers, reps = [], []
-        for t in range(20):
-            team = factories.make_team(f"T{t}", parent=hq)
-            managers.append(factories.make_user(f"m{t}", role=Role.MANAGER, team=team))
-            reps += [factories.make_user(f"r{t}-{r}", role=Role.REP, team=team) for r in range(50)]
+        teams = [factories.make_team(f"T{t}", parent=hq) for t in range(20)]
+        managers = [factories.make_user(f"m{t}", role=Role.MANAGER, team=team) for t, team in enumerate(teams)]
+        # reps last, so their ids are contiguous (the SQL below spreads agreements over them by id)
+        reps = [factories.make_user(f"r{t}-{r}", role=Role.REP, team=team)
+                for t, team in enumerate(teams) for r in range(50)]
         customers = Customer.objects.bulk_create(
             [Customer(name=f"客户{i}", owner=reps[i % len(reps)], team_id=reps[i % len(reps)].team_id)
              for i in range(20000)])
         started = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute(FILL, {"n": opts.agreements, "c0": customers[0].pk - 1, "nc": len(customers),
+            cursor.execute(FILL, {"n": opts.agreements, "c0": customers[0].pk, "nc": len(customers),
                                   "u0": reps[0].pk, "nu": len(reps)})
             cursor.execute("VACUUM ANALYZE")
             cursor.execute("SELECT count(*) FROM contracts_instalment WHERE collected_amount < amount")
