@@ -153,7 +153,7 @@ def _write_lines(agreement, rows, *, actor) -> None:
         raise ValidationError({"lines": _("Lines with recorded deliveries cannot be replaced.")})
     agreement.lines.all().delete()
     AgreementLine.objects.bulk_create([AgreementLine(agreement=agreement, **row) for row in rows])
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="lines",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Lines replaced"),
                  changes={"lines": [f"{row.get('product') or row.get('description')} × {row['quantity']} @ "
                                     f"{row['unit_price']} = {row['amount']}" for row in rows]})
 
@@ -349,6 +349,8 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
         lines_changed = _line_signature(rows) != _line_signature(_current_lines(agreement))
         if rows:
             agreement.amount = sum((row["amount"] for row in rows), Decimal(0))
+    elif agreement.amount != before["amount"] and agreement.lines.exists():
+        raise ValidationError({"amount": _("The amount is the sum of the lines: change the lines instead.")})
     if agreement.owner_id != before["owner"]:
         _check_owner(actor, agreement)
     drop_plan = False
@@ -377,7 +379,8 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
         _write_lines(agreement, rows, actor=actor)
     if drop_plan:
         agreement.instalments.all().delete()
-        audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="plan",
+        audit.record(agreement, AuditEntry.Action.ACTION, actor=actor,
+                     note=_("Payment plan replaced: the amount changed"),
                      changes={"plan": "replaced: amount changed"})
     if agreement.amount != before["amount"]:
         _ensure_plan(agreement, actor=actor)
@@ -457,7 +460,8 @@ def record_delivery(agreement: Agreement, *, actor, delivered_on: datetime.date,
     delivery = Delivery.objects.create(agreement=agreement, delivered_on=delivered_on, note=note, recorded_by=actor)
     DeliveryLine.objects.bulk_create([DeliveryLine(delivery=delivery, agreement_line=line, quantity=quantity)
                                       for line, quantity in wanted.items()])
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=f"delivery {delivered_on}",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor,
+                 note=_("Delivery of %(date)s") % {"date": delivered_on},
                  changes={"delivered": {str(line): str(q) for line, q in wanted.items()}})
     return delivery
 
@@ -481,7 +485,7 @@ def add_milestone(agreement: Agreement, *, actor, name: str, due_on: datetime.da
         raise ValidationError({"name": _("Enter the milestone's name.")})
     position = agreement.milestones.count()
     milestone = Milestone.objects.create(agreement=agreement, name=name.strip(), due_on=due_on, position=position)
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="milestone",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Milestone added"),
                  changes={"milestone": milestone.name, "due_on": due_on})
     return milestone
 
@@ -500,6 +504,7 @@ def mark_milestone(milestone, *, actor, step: str, on: datetime.date | None = No
     else:
         raise ValidationError({"step": _("Unknown step.")})
     milestone.save(update_fields=["done_on", "accepted_on"])
-    audit.record(milestone.agreement, AuditEntry.Action.ACTION, actor=actor, note=f"milestone {step}",
+    audit.record(milestone.agreement, AuditEntry.Action.ACTION, actor=actor,
+                 note=_("Milestone done") if step == "done" else _("Milestone accepted"),
                  changes={"milestone": milestone.name, step: on})
     return milestone

@@ -209,7 +209,8 @@ def test_api_reverse_and_invoice_flow(org, deal, client_for):
     assert api_post(rep, "invoices/", {"agreement_id": mine.pk, "amount": "0.01"}).status_code == 422
     assert api_post(rep, f"invoices/{invoice.json()['id']}/issue",
                     {"number": "X", "issued_on": TODAY.isoformat()}).status_code == 403
-    issued = api_post(finance, f"invoices/{invoice.json()['id']}/issue", {"number": "X", "issued_on": TODAY.isoformat()})
+    issued = api_post(finance, f"invoices/{invoice.json()['id']}/issue",
+                      {"number": "X", "issued_on": TODAY.isoformat()})
     assert issued.status_code == 200 and issued.json()["status"] == "issued"
     voided = api_post(finance, f"invoices/{invoice.json()['id']}/void", {"reason": "作废"})
     assert voided.json()["status"] == "void"
@@ -250,3 +251,16 @@ def test_money_pages_speak_chinese_first(org, deal, client_for):
     mine, _other = deal
     response = payment_post(client, mine, amount="10000.01")
     assert "超额回款" in response.content.decode()
+
+
+def test_money_panel_is_registered_on_the_agreement_page(org, deal, rf):
+    from salesflow.core.registry import agreement_sections
+
+    mine, _other = deal
+    request = rf.get("/")
+    request.user = org.rep_a
+    html = agreement_sections.get("money").func(request, mine)
+    assert 'data-testid="money-panel"' in html and 'data-testid="record-payment"' in html
+    request.user = org.finance  # finance records payments but does not edit the plan
+    html = agreement_sections.get("money").func(request, mine)
+    assert 'data-testid="record-payment"' in html and 'data-testid="edit-plan"' not in html
