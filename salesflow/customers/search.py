@@ -31,7 +31,7 @@ def candidates(text: str) -> RawSQL | None:
     found = grams(text)
     if not found:
         return None
-    # Spread the grams over the text: its first and last ones and some between.
+    # A sample of the (sorted) grams: each one only narrows the candidates, the LIKE check decides.
     step = max(1, len(found) // MOST_GRAMS)
     chosen = found[::step][:MOST_GRAMS]
     # Only constant SQL is joined; the text travels as parameters.
