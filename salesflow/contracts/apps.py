@@ -8,3 +8,6 @@ class ContractsConfig(AppConfig):
     name = "salesflow.contracts"
     label = "contracts"
     verbose_name = _("Contracts and receivables")
+
+    def ready(self):
+        from . import generate  # noqa: F401  (generator step)
