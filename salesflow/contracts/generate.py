@@ -258,7 +258,8 @@ def _heads(ctx: GenerateContext):
     """What each agreement is made from, in signing order, and the showcase's choices per rep."""
     rng, today = ctx.rng, ctx.day(ctx.now_ts)
     won = list(Opportunity.objects.filter(status="won", amount__gt=0).order_by("closed_at", "id").values_list(
-        "id", "customer_id", "owner_id", "team_id", "region_id", "amount", "closed_at", "subject", "customer__name", "customer__created_at"))
+        "id", "customer_id", "owner_id", "team_id", "region_id", "amount", "closed_at", "subject", "customer__name",
+        "customer__created_at"))
     reps = {rep_id for rep_id, _team, _region in ctx.shared.get("reps", ())}
     by_rep: dict[int, list[int]] = {}
     for index, row in enumerate(won):

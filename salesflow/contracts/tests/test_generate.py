@@ -1,0 +1,183 @@
+"""The generated order-to-cash data at scale 10,000: every money invariant holds, the dates are coherent, the overdue
+share falls in every ageing bucket and every rep has a showcase to try each flow with.
+
+Generated once for the module inside a transaction rolled back at the end (as core/tests/test_generator.py)."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from salesflow.contracts.models import (
+    Agreement,
+    AgreementLine,
+    Instalment,
+    Invoice,
+    NumberSequence,
+    Payment,
+    PaymentAllocation,
+)
+from salesflow.customers.models import Customer
+from salesflow.org.models import User
+from salesflow.pipeline.models import Opportunity
+
+SCALE = 10_000
+ZERO = 0
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            cache.clear()
+            call_command("generate", scale=SCALE, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
+            yield timezone.localdate()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            cache.clear()
+
+
+@pytest.fixture
+def today(generated, db):
+    return generated
+
+
+MONEY = Agreement._meta.get_field("amount")
+
+
+def sum_of(field):
+    return Coalesce(Sum(field), 0, output_field=MONEY)
+
+
+def test_one_agreement_per_scale_unit_each_won_deal_signed_on_its_close_date_for_its_amount(today):
+    assert Agreement.objects.count() == SCALE
+    from_deals = Agreement.objects.filter(opportunity__isnull=False)
+    assert from_deals.exclude(opportunity__status="won").count() == 0
+    assert from_deals.exclude(amount=F("opportunity__amount")).count() == 0
+    assert from_deals.values("opportunity").annotate(n=Count("id")).filter(n__gt=1).count() == 0
+    closes = {pk: timezone.localtime(closed).date()
+              for pk, closed in Opportunity.objects.filter(status="won").values_list("id", "closed_at")}
+    assert all(closes[opp] == signed for opp, signed in from_deals.values_list("opportunity_id", "signed_on"))
+    assert Agreement.objects.filter(opportunity__isnull=True, kind="order").count() == SCALE - from_deals.count()
+
+
+def test_plans_sum_exactly_to_the_amount_in_one_to_four_instalments(today):
+    plans = Agreement.objects.annotate(planned=sum_of("instalments__amount"), n=Count("instalments"))
+    assert plans.exclude(planned=F("amount")).count() == 0
+    assert plans.exclude(planned_amount=F("amount")).count() == 0
+    assert plans.filter(Q(n__lt=1) | Q(n__gt=4)).count() == 0
+    assert Instalment.objects.filter(due_on__lt=F("agreement__signed_on")).count() == 0
+
+
+def test_running_collected_totals_equal_the_allocations_and_the_payments(today):
+    instalments = Instalment.objects.annotate(allocated=sum_of("allocations__amount"))
+    assert instalments.exclude(collected_amount=F("allocated")).count() == 0
+    by_instalments = Agreement.objects.annotate(collected=sum_of("instalments__collected_amount"))
+    assert by_instalments.exclude(collected_amount=F("collected")).count() == 0
+    by_payments = Agreement.objects.annotate(paid=sum_of("payments__amount"))
+    assert by_payments.exclude(collected_amount=F("paid")).count() == 0
+    payments = Payment.objects.annotate(allocated=sum_of("allocations__amount"))
+    assert payments.exclude(amount=F("allocated")).count() == 0
+    assert PaymentAllocation.objects.exclude(instalment__agreement=F("payment__agreement")).count() == 0
+    assert Payment.objects.count() > SCALE // 2
+
+
+def test_reversals_mirror_the_payment_they_reverse(today):
+    reversals = Payment.objects.filter(reversal_of__isnull=False)
+    assert reversals.count() > 0
+    assert reversals.exclude(amount=-F("reversal_of__amount")).count() == 0
+    assert reversals.exclude(agreement=F("reversal_of__agreement")).count() == 0
+    assert reversals.filter(received_on__lt=F("reversal_of__received_on")).count() == 0
+    assert reversals.exclude(reason="").count() == reversals.count()
+
+
+def test_invoices_stay_within_the_amount_and_the_invoiced_total_counts_requested_and_issued(today):
+    totals = Agreement.objects.annotate(invoiced=Coalesce(
+        Sum("invoices__amount", filter=~Q(invoices__status="void")), 0, output_field=MONEY))
+    assert totals.exclude(invoiced_amount=F("invoiced")).count() == 0
+    assert Agreement.objects.filter(invoiced_amount__gt=F("amount")).count() == 0
+    issued = Invoice.objects.filter(status="issued")
+    assert issued.filter(Q(number__isnull=True) | Q(issued_on__isnull=True)).count() == 0
+    assert Invoice.objects.filter(status="requested", number__isnull=False).count() == 0
+    assert all(re.fullmatch(r"\d{20}", n) for n in Invoice.objects.filter(number__isnull=False)
+               .values_list("number", flat=True))
+    assert set(Invoice.objects.values_list("status", flat=True)) == {"requested", "issued", "void"}
+    taxes = Invoice.objects.values_list("amount", "tax_rate", "tax")
+    assert all(abs(tax - amount * rate / (100 + rate)) <= 0.005 for amount, rate, tax in taxes)
+
+
+def test_statuses_agree_with_the_money(today):
+    assert Agreement.objects.filter(status="completed").exclude(collected_amount=F("amount")).count() == 0
+    assert Agreement.objects.filter(status="active", collected_amount=F("amount")).count() == 0
+    quiet = Agreement.objects.filter(status__in=["draft", "pending"])
+    assert quiet.exclude(collected_amount=ZERO).count() == quiet.exclude(invoiced_amount=ZERO).count() == 0
+    counts = dict(Agreement.objects.values_list("status").annotate(n=Count("id")))
+    assert counts["active"] + counts["completed"] > 0.8 * SCALE
+    assert {"draft", "pending", "terminated"} <= set(counts)
+    first = Agreement.objects.filter(status="completed").values_list("status_changes__to_status", flat=True)
+    assert set(first) == {"draft", "pending", "active", "completed"}
+
+
+def test_no_date_is_in_the_future_and_no_payment_precedes_the_signing(today):
+    assert Agreement.objects.filter(signed_on__gt=today).count() == 0
+    assert Payment.objects.filter(received_on__gt=today).count() == 0
+    assert Payment.objects.filter(received_on__lt=F("agreement__signed_on")).count() == 0
+    assert Invoice.objects.filter(issued_on__gt=today).count() == 0
+    assert Invoice.objects.filter(issued_on__lt=F("agreement__signed_on")).count() == 0
+
+
+def test_overdue_receivables_fall_in_every_ageing_bucket(today):
+    unpaid = Instalment.objects.filter(agreement__status="active", collected_amount__lt=F("amount"))
+    buckets = [(1, 30), (31, 60), (61, 90), (91, 3650)]
+    counts = [unpaid.filter(due_on__lte=today - datetime.timedelta(days=low),
+                            due_on__gte=today - datetime.timedelta(days=high)).count() for low, high in buckets]
+    assert all(n > 20 for n in counts), counts
+    overdue = sum(counts)
+    assert 0.03 * Instalment.objects.count() < overdue < 0.3 * Instalment.objects.count()
+    assert unpaid.filter(due_on__gte=today).count() > 0
+
+
+def test_every_rep_has_a_showcase_for_each_flow(today):
+    for rep in User.objects.filter(role="rep"):
+        mine = Agreement.objects.filter(owner=rep)
+        assert Opportunity.objects.filter(owner=rep, status="won", agreements__isnull=True).exists(), rep
+        assert {"draft", "pending", "active"} <= set(mine.values_list("status", flat=True)), rep
+        assert mine.filter(status="active", collected_amount__gt=0, collected_amount__lt=F("amount")).exists()
+        unpaid = Instalment.objects.filter(agreement__owner=rep, agreement__status="active",
+                                           collected_amount__lt=F("amount"))
+        for low, high in [(1, 30), (31, 60), (61, 90), (91, 3650)]:
+            assert unpaid.filter(due_on__lte=today - datetime.timedelta(days=low),
+                                 due_on__gte=today - datetime.timedelta(days=high)).exists(), (rep, low)
+        assert Invoice.objects.filter(agreement__owner=rep, status="requested").count() >= 2
+
+
+def test_numbers_are_unique_per_kind_and_month_and_the_counters_continue_after_them(today):
+    numbers = list(Agreement.objects.values_list("number", "kind", "signed_on"))
+    for number, kind, signed in numbers:
+        assert re.fullmatch(rf"{'HT' if kind == 'contract' else 'DD'}-{signed:%Y%m}-\d{{4,}}", number), number
+    last = {(s.rule.kind, s.period): s.last for s in NumberSequence.objects.select_related("rule")}
+    for number, kind, signed in numbers:
+        assert int(number.rsplit("-", 1)[1]) <= last[kind, f"{signed:%Y%m}"]
+
+
+def test_every_reference_points_at_an_existing_row(today):
+    # PostgreSQL's bulk load skips the foreign-key triggers: the generated references must be right by themselves.
+    assert PaymentAllocation.objects.exclude(payment__in=Payment.objects.all()).count() == 0
+    assert PaymentAllocation.objects.exclude(instalment__in=Instalment.objects.all()).count() == 0
+    assert Instalment.objects.exclude(agreement__in=Agreement.objects.all()).count() == 0
+    assert Invoice.objects.exclude(agreement__in=Agreement.objects.all()).count() == 0
+    assert Agreement.objects.exclude(customer__in=Customer.objects.all()).count() == 0
+    assert Agreement.objects.exclude(owner__in=User.objects.all()).count() == 0
+    assert AgreementLine.objects.filter(agreement__opportunity__isnull=True).count() == 0
+    lines = AgreementLine.objects.values("agreement").annotate(total=Sum("amount")).filter(
+        agreement__amount=F("total"))
+    assert lines.count() == AgreementLine.objects.values("agreement").distinct().count()
