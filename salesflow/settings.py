@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "salesflow.customers",
     "salesflow.leads",
     "salesflow.catalog",
+    "salesflow.approvals",
     "salesflow.pipeline",
     "salesflow.contracts",
     "salesflow.insights",
@@ -250,6 +251,11 @@ Q_CLUSTER = {
     "poll": 1,
     "label": "Django Q",
 }
+
+# Uploaded files (agreement attachments) live under MEDIA_ROOT with generated names. There is no MEDIA_URL route:
+# every download goes through a view that checks the reader's permission.
+MEDIA_ROOT = Path(env_str("SALESFLOW_MEDIA_ROOT", str(VAR_DIR / "media")))
+AGREEMENT_ATTACHMENT_MAX_BYTES = env_int("SALESFLOW_AGREEMENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # Imports: bounds checked while a file is streamed, before anything is stored or parsed further.
 IMPORT_MAX_UPLOAD_BYTES = env_int("SALESFLOW_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

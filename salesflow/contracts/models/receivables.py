@@ -41,7 +41,12 @@ class Instalment(models.Model):
             models.CheckConstraint(condition=Q(collected_amount__gte=0) & Q(collected_amount__lte=F("amount")),
                                    name="instalment_collected_within_amount"),
         ]
-        indexes = [models.Index(fields=["due_on", "agreement"], name="instalment_due_idx")]
+        indexes = [
+            models.Index(fields=["due_on", "agreement"], name="instalment_due_idx"),
+            # Ageing, overdue lists and reminders read only the instalments still open (a small share of all).
+            models.Index(fields=["due_on"], name="instalment_open_idx", condition=Q(collected_amount__lt=F("amount")),
+                         include=["agreement", "amount", "collected_amount"]),
+        ]
 
     def __str__(self):
         return f"{self.agreement} #{self.sequence}"
@@ -143,6 +148,8 @@ class Invoice(models.Model):
                                   related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+    # A request sent twice (a retry, an API call with the same Idempotency-Key) is one invoice.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 
