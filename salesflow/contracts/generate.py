@@ -19,9 +19,12 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Ceil, Coalesce
 
 from salesflow.core.generator import GenerateContext, insert_rows, next_id
 from salesflow.core.registry import generator_steps
+from salesflow.customers.models import Customer
 from salesflow.org.models import User
 from salesflow.pipeline.models import Opportunity
 
@@ -46,6 +49,7 @@ SHARES = {1: [(1,)], 2: [(Decimal("0.5"), Decimal("0.5")), (Decimal("0.3"), Deci
           3: [(Decimal("0.3"), Decimal("0.6"), Decimal("0.1")), (Decimal("0.4"), Decimal("0.4"), Decimal("0.2"))],
           4: [(Decimal("0.25"),) * 4, (Decimal("0.3"), Decimal("0.3"), Decimal("0.3"), Decimal("0.1"))]}
 OVERDUE_DAYS = (12, 45, 75, 130)  # the showcase's overdue instalments: one per ageing bucket
+APPROVAL_RANGE = (Decimal(100_000), Decimal(1_000_000))  # the default rules: the team manager approves these
 METHODS = ["bank_transfer"] * 16 + ["acceptance_bill"] * 3 + ["cheque", "other"]
 REVERSAL_REASONS = ["银行退票", "付款账户有误，原路退回", "重复付款退回"]
 ORDER_TITLES = ["补货订单", "备件采购订单", "扩容采购订单", "续费订单", "耗材采购订单"]
@@ -111,8 +115,7 @@ class _Writer:
         age = (today - signed).days
         if status is None:
             r = rng.random()
-            status = ("draft" if age <= 20 and r < 0.08 else "pending" if age <= 20 and r < 0.16
-                      else "terminated" if age > 90 and r < 0.015 else "active")
+            status = ("draft" if age <= 20 and r < 0.12 else "terminated" if age > 90 and r < 0.015 else "active")
         terms = rng.choice((15, 30, 30, 30, 45, 60, 90))
         # the plan
         if overdue is not None:
@@ -269,9 +272,15 @@ def _heads(ctx: GenerateContext):
     for indexes in by_rep.values():
         latest = indexes[::-1]
         skip.add(latest[0])  # a won deal without an agreement: "create contract" can be tried
-        for index, status in zip(latest[1:3], ("draft", "pending"), strict=False):
-            forced[index] = (status, None, False)
-        older = [i for i in latest[3:] if (today - ctx.day(won[i][6].timestamp())).days > OVERDUE_DAYS[-1] + 40]
+        recent = latest[1:15]
+        waiting = [i for i in recent if APPROVAL_RANGE[0] <= won[i][5] < APPROVAL_RANGE[1]][:1]
+        drafts = [i for i in recent if i not in waiting][:1]
+        for index in drafts:
+            forced[index] = ("draft", None, False)
+        for index in waiting:  # the manager's approval is requested once the rows exist (see _request_approvals)
+            forced[index] = ("pending", None, False)
+        older = [i for i in latest[1:] if i not in forced
+                 and (today - ctx.day(won[i][6].timestamp())).days > OVERDUE_DAYS[-1] + 40]
         for n, (index, days) in enumerate(zip(older, OVERDUE_DAYS, strict=False)):
             forced[index] = ("active", days, n < 2)
     heads = []
@@ -310,6 +319,8 @@ def generate_contracts(ctx: GenerateContext) -> None:
         ctx.log(f"  agreements: {writer.counts['agreements']:,}")
     _lines(writer)
     _sequences(writer.sequences)
+    _credit_limits()
+    _request_approvals(ctx)
     ctx.log("  " + ", ".join(f"{n:,} {label}" for label, n in writer.counts.items()))
 
 
@@ -324,6 +335,41 @@ def _lines(writer: _Writer) -> None:
             f"SELECT a.id, 0, l.product_id, '', l.quantity, '', l.unit_price, 0, 0, l.amount "
             f"FROM {opportunity_line._meta.db_table} l JOIN {agreement} a ON a.opportunity_id = l.opportunity_id")
         writer.counts["lines"] = cursor.rowcount
+
+
+def _credit_limits() -> None:
+    """Customers with receivables get a credit limit above what they owe (rounded up to 50,000), so signing stays
+    possible; the customer of each draft gets one that its draft would exceed, so submitting it shows the credit
+    check (a director's approval)."""
+    owed = (Agreement.objects.filter(customer=OuterRef("pk"), status__in=["active", "completed"])
+            .values("customer").annotate(s=Sum(F("amount") - F("collected_amount"))).values("s"))
+    money = Agreement._meta.get_field("amount")
+    Customer.objects.filter(pk__in=Agreement.objects.filter(status="active").values("customer_id")).update(
+        credit_limit=Ceil((Coalesce(Subquery(owed, output_field=money), 0) + 200_000) / 50_000) * 50_000)
+    drafts = Agreement.objects.filter(status="draft", opportunity__isnull=False, amount__gte=20_000)
+    for customer_id, amount in drafts.values_list("customer_id", "amount"):
+        outstanding = Agreement.objects.filter(customer_id=customer_id, status__in=["active", "completed"]).aggregate(
+            s=Sum(F("amount") - F("collected_amount")))["s"] or ZERO
+        Customer.objects.filter(pk=customer_id).update(credit_limit=(outstanding + amount / 2).quantize(Decimal(1)))
+
+
+def _request_approvals(ctx: GenerateContext) -> None:
+    """Each pending agreement waits for the approval its rules require, started through the approvals service."""
+    try:
+        from salesflow.approvals import services as approvals
+    except ImportError:  # the approvals app is not installed
+        return
+    from .agreements.services import over_credit_limit
+
+    count = 0
+    for agreement in Agreement.objects.filter(status="pending").select_related("owner", "customer"):
+        flags = {"credit"} if over_credit_limit(agreement) else set()
+        if flags:
+            Agreement.objects.filter(pk=agreement.pk).update(credit_flagged=True)
+        if approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=agreement.owner,
+                            flags=flags, note="请审批") is not None:
+            count += 1
+    ctx.log(f"  {count:,} approval requests waiting")
 
 
 def _sequences(sequences: dict[tuple[str, str], int]) -> None:

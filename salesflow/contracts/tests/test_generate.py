@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -14,6 +15,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from salesflow.approvals.models import ApprovalRequest, ApprovalStep
+from salesflow.contracts.agreements.services import over_credit_limit
 from salesflow.contracts.models import (
     Agreement,
     AgreementLine,
@@ -158,6 +161,28 @@ def test_every_rep_has_a_showcase_for_each_flow(today):
             assert unpaid.filter(due_on__lte=today - datetime.timedelta(days=low),
                                  due_on__gte=today - datetime.timedelta(days=high)).exists(), (rep, low)
         assert Invoice.objects.filter(agreement__owner=rep, status="requested").count() >= 2
+
+
+def test_each_pending_agreement_waits_for_its_reps_manager(today):
+    agreements = ContentType.objects.get_for_model(Agreement)
+    pending = Agreement.objects.filter(status="pending").select_related("owner__team__manager")
+    assert pending.count() == User.objects.filter(role="rep").count()
+    for agreement in pending:
+        request = ApprovalRequest.objects.get(content_type=agreements, object_id=agreement.pk)
+        assert request.status == "pending" and request.amount == agreement.amount
+        waiting = ApprovalStep.objects.awaiting(agreement.owner.team.manager).filter(request=request)
+        assert waiting.exists() or agreement.credit_flagged, agreement
+
+
+def test_customers_owe_less_than_their_credit_limit_except_where_a_draft_would_cross_it(today):
+    owed = (Customer.objects.filter(agreements__status__in=["active", "completed"])
+            .annotate(owed=Sum(F("agreements__amount") - F("agreements__collected_amount"),
+                               filter=Q(agreements__status__in=["active", "completed"]))))
+    assert owed.filter(credit_limit__lt=F("owed")).count() == 0
+    assert owed.filter(credit_limit__gt=0).count() > 0
+    drafts = Agreement.objects.filter(status="draft", opportunity__isnull=False, amount__gte=20_000)
+    assert drafts.exists()
+    assert all(over_credit_limit(draft) for draft in drafts.select_related("customer"))
 
 
 def test_numbers_are_unique_per_kind_and_month_and_the_counters_continue_after_them(today):
