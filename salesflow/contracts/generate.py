@@ -26,7 +26,7 @@ from salesflow.core.generator import GenerateContext, insert_rows, next_id
 from salesflow.core.registry import generator_steps
 from salesflow.customers.models import Customer
 from salesflow.org.models import User
-from salesflow.pipeline.models import Opportunity
+from salesflow.pipeline.models import Opportunity, OpportunityLine
 
 from .models import (
     Agreement,
@@ -38,12 +38,15 @@ from .models import (
     NumberSequence,
     Payment,
     PaymentAllocation,
+    Quotation,
+    QuotationLine,
 )
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 CHUNK = 50_000
-PATTERNS = {"contract": "HT-{yyyy}{mm}-{seq:04}", "order": "DD-{yyyy}{mm}-{seq:04}"}
+PATTERNS = {"contract": "HT-{yyyy}{mm}-{seq:04}", "order": "DD-{yyyy}{mm}-{seq:04}",
+            "quotation": "BJ-{yyyy}{mm}-{seq:04}"}
 PREFIX = {"contract": "HT", "order": "DD"}
 SHARES = {1: [(1,)], 2: [(Decimal("0.5"), Decimal("0.5")), (Decimal("0.3"), Decimal("0.7"))],
           3: [(Decimal("0.3"), Decimal("0.6"), Decimal("0.1")), (Decimal("0.4"), Decimal("0.4"), Decimal("0.2"))],
@@ -283,6 +286,7 @@ def _heads(ctx: GenerateContext):
                  and (today - ctx.day(won[i][6].timestamp())).days > OVERDUE_DAYS[-1] + 40]
         for n, (index, days) in enumerate(zip(older, OVERDUE_DAYS, strict=False)):
             forced[index] = ("active", days, n < 2)
+    ctx.shared["won_without_agreement"] = [won[i][0] for i in sorted(skip)]
     heads = []
     for index, (opp, customer, owner, team, region, amount, closed_at, subject, name, _born) in enumerate(won):
         if index in skip:
@@ -321,6 +325,7 @@ def generate_contracts(ctx: GenerateContext) -> None:
     _sequences(writer.sequences)
     _credit_limits()
     _request_approvals(ctx)
+    _quotations(ctx, writer)
     ctx.log("  " + ", ".join(f"{n:,} {label}" for label, n in writer.counts.items()))
 
 
@@ -370,6 +375,52 @@ def _request_approvals(ctx: GenerateContext) -> None:
                             flags=flags, note="请审批") is not None:
             count += 1
     ctx.log(f"  {count:,} approval requests waiting")
+
+
+def _quotations(ctx: GenerateContext, writer: _Writer) -> None:
+    """Per rep: an accepted quotation on the won deal that has no agreement yet (make the contract from it) and a
+    sent one on their most advanced open deal. Totals as the quotation service computes them (lines to the cent)."""
+    rng, today = ctx.rng, writer.today
+    deals = list(Opportunity.objects.filter(pk__in=ctx.shared.get("won_without_agreement", ())).values_list(
+        "id", "customer_id", "owner_id", "team_id", "amount", "closed_at"))
+    for rep_id, _team, _region in ctx.shared.get("reps", ()):
+        open_deal = (Opportunity.objects.filter(owner_id=rep_id, status="tracking", amount__gt=0)
+                     .order_by("-stage__order", "-amount").values_list("id", "customer_id", "owner_id", "team_id",
+                                                                       "amount", "created_at").first())
+        if open_deal:
+            deals.append(open_deal)
+    quotation_id, rows, lines, sequences = next_id(Quotation), [], [], {}
+    prices = {}
+    for line in OpportunityLine.objects.filter(opportunity__in=[d[0] for d in deals]).values_list(
+            "opportunity_id", "product_id", "product__name", "quantity", "unit_price"):
+        prices.setdefault(line[0], []).append(line[1:])
+    for opp, customer, owner, team, amount, moment in deals:
+        accepted = moment is not None and opp in ctx.shared.get("won_without_agreement", ())
+        made = ctx.day(moment.timestamp()) - datetime.timedelta(days=10) if accepted else today - datetime.timedelta(
+            days=rng.randint(2, 8))
+        items = prices.get(opp) or [(None, "", Decimal(1), amount)]
+        subtotal = discount_total = tax_total = ZERO
+        for position, (product, name, quantity, unit_price) in enumerate(items, start=1):
+            discount = Decimal(0 if accepted else rng.choice((0, 0, 5, 10)))  # the deal was won at its lines
+            gross = (quantity * unit_price).quantize(CENT)
+            net = (gross * (100 - discount) / 100).quantize(CENT)
+            tax = (net * 13 / 100).quantize(CENT)
+            lines.append((quotation_id, position, product, name or "项目实施与服务", quantity, "套", unit_price,
+                          discount, Decimal(13), net, tax))
+            subtotal, discount_total, tax_total = subtotal + gross, discount_total + gross - net, tax_total + tax
+        period = f"{made:%Y%m}"
+        seq = sequences[period] = sequences.get(period, 0) + 1
+        rows.append((quotation_id, f"BJ-{period}-{seq:04}", opp, customer, owner, team,
+                     "accepted" if accepted else "sent", made + datetime.timedelta(days=30 if accepted else 25),
+                     "报价有效期 30 天；含税价，税率 13%；交付后 30 天内付款。", subtotal, discount_total, tax_total,
+                     subtotal - discount_total + tax_total, writer.moment(made, 10), writer.moment(made, 16)))
+        quotation_id += 1
+    insert_rows(Quotation, ["id", "number", "opportunity_id", "customer_id", "owner_id", "team_id", "status",
+                            "valid_until", "terms", "subtotal", "discount_total", "tax_total", "total", "created_at",
+                            "sent_at"], rows, ctx=ctx, label="quotations")
+    insert_rows(QuotationLine, ["quotation_id", "position", "product_id", "description", "quantity", "unit",
+                                "unit_price", "discount_rate", "tax_rate", "amount", "tax"], lines)
+    _sequences({("quotation", period): last for period, last in sequences.items()})
 
 
 def _sequences(sequences: dict[tuple[str, str], int]) -> None:

@@ -25,6 +25,7 @@ from salesflow.contracts.models import (
     NumberSequence,
     Payment,
     PaymentAllocation,
+    Quotation,
 )
 from salesflow.customers.models import Customer
 from salesflow.org.models import User
@@ -206,3 +207,21 @@ def test_every_reference_points_at_an_existing_row(today):
     lines = AgreementLine.objects.values("agreement").annotate(total=Sum("amount")).filter(
         agreement__amount=F("total"))
     assert lines.count() == AgreementLine.objects.values("agreement").distinct().count()
+
+
+def test_each_rep_has_an_accepted_quotation_for_the_deal_without_agreement_and_a_sent_one(today):
+    for rep in User.objects.filter(role="rep"):
+        accepted = Quotation.objects.filter(owner=rep, status="accepted")
+        assert accepted.filter(opportunity__status="won", opportunity__agreements__isnull=True).count() == 1
+        assert Quotation.objects.filter(owner=rep, status="sent", opportunity__status="tracking",
+                                        valid_until__gte=today).count() == 1
+    for quotation in Quotation.objects.prefetch_related("lines"):
+        lines = list(quotation.lines.all())
+        assert lines and sum(line.amount for line in lines) == quotation.subtotal - quotation.discount_total
+        assert sum(line.tax for line in lines) == quotation.tax_total
+        assert quotation.total == quotation.subtotal - quotation.discount_total + quotation.tax_total
+        assert re.fullmatch(r"BJ-\d{6}-\d{4}", quotation.number)
+    for quotation in Quotation.objects.filter(status="accepted").select_related("opportunity"):
+        assert quotation.subtotal - quotation.discount_total == quotation.opportunity.amount
+    last = {s.period: s.last for s in NumberSequence.objects.filter(rule__kind="quotation")}
+    assert all(int(q.number[-4:]) <= last[q.number[3:9]] for q in Quotation.objects.all())
