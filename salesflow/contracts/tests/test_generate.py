@@ -173,6 +173,7 @@ def test_each_pending_agreement_waits_for_its_reps_manager(today):
         assert request.status == "pending" and request.amount == agreement.amount
         waiting = ApprovalStep.objects.awaiting(agreement.owner.team.manager).filter(request=request)
         assert waiting.exists() or agreement.credit_flagged, agreement
+        assert agreement.credit_flagged == over_credit_limit(agreement)
 
 
 def test_customers_owe_less_than_their_credit_limit_except_where_a_draft_would_cross_it(today):
@@ -180,6 +181,8 @@ def test_customers_owe_less_than_their_credit_limit_except_where_a_draft_would_c
             .annotate(owed=Sum(F("agreements__amount") - F("agreements__collected_amount"),
                                filter=Q(agreements__status__in=["active", "completed"]))))
     assert owed.filter(credit_limit__lt=F("owed")).count() == 0
+    assert owed.exclude(pk__in=Agreement.objects.filter(status="draft").values("customer")).filter(
+        credit_limit__lt=F("owed") + 200_000).count() == 0
     assert owed.filter(credit_limit__gt=0).count() > 0
     drafts = Agreement.objects.filter(status="draft", opportunity__isnull=False, amount__gte=20_000)
     assert drafts.exists()
