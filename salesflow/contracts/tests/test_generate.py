@@ -228,3 +228,43 @@ def test_each_rep_has_an_accepted_quotation_for_the_deal_without_agreement_and_a
         assert quotation.subtotal - quotation.discount_total == quotation.opportunity.amount
     last = {s.period: s.last for s in NumberSequence.objects.filter(rule__kind="quotation")}
     assert all(int(q.number[-4:]) <= last[q.number[3:9]] for q in Quotation.objects.all())
+
+
+def test_the_demo_flows_work_on_the_generated_data(today):
+    from salesflow.approvals.services import decide
+    from salesflow.contracts.agreements.services import create_agreement, initial_from_opportunity, submit_for_approval
+    from salesflow.contracts.receivables.services import issue_invoice, record_payment, request_invoice
+
+    rep, finance = User.objects.get(username="rep"), User.objects.get(username="finance")
+    manager = rep.team.manager
+    # the won deal without an agreement becomes one, from its accepted quotation, numbered after the generated ones
+    deal = Opportunity.objects.get(owner=rep, status="won", agreements__isnull=True)
+    data, lines = initial_from_opportunity(deal)
+    assert data["quotation"].status == "accepted"
+    made = create_agreement(actor=rep, data=data, lines=lines)
+    assert made.status == "draft" and made.amount == data["quotation"].total
+    assert Agreement.objects.filter(number=made.number).count() == 1
+    # the pending agreement: the manager approves it
+    pending = Agreement.objects.get(owner=rep, status="pending")
+    request = ApprovalRequest.objects.get(object_id=pending.pk, status="pending")
+    decide(request, actor=manager, approve=True)
+    pending.refresh_from_db()
+    assert pending.status == "active"
+    # the draft: submitting it meets the credit check (its customer's limit is set below it)
+    draft = Agreement.objects.filter(owner=rep, status="draft", opportunity__isnull=False).exclude(pk=made.pk).get()
+    submitted = submit_for_approval(draft, actor=rep)
+    assert submitted.credit_flagged and submitted.status == "pending"
+    # an overdue instalment is paid in full; an invoice is requested and finance issues it
+    overdue = (Instalment.objects.filter(agreement__owner=rep, agreement__status="active", due_on__lt=today,
+                                         collected_amount__lt=F("amount")).select_related("agreement").first())
+    record_payment(overdue.agreement, amount=overdue.amount - overdue.collected_amount, received_on=today,
+                   actor=finance, allocate_to=[(overdue, overdue.amount - overdue.collected_amount)])
+    overdue.refresh_from_db()
+    assert overdue.collected_amount == overdue.amount
+    agreement = Agreement.objects.filter(owner=rep, status="active", invoiced_amount__lt=F("amount")).first()
+    invoice = request_invoice(agreement, amount=agreement.amount - agreement.invoiced_amount, type="special",
+                              tax_rate=13, actor=rep)
+    issued = issue_invoice(invoice, number="99990000000000000001", issued_on=today, actor=finance)
+    assert issued.status == "issued"
+    agreement.refresh_from_db()
+    assert agreement.invoiced_amount == agreement.amount
