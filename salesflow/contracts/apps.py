@@ -10,4 +10,8 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and receivables")
 
     def ready(self):
-        from . import generate  # noqa: F401  (generator step)
+        # generator step (contracts, plans, payments, invoices at scale; the demo's order-to-cash showcase)
+        from . import generate  # noqa: F401
+        # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
+        # reports (salesflow report receivables|collections)
+        from .receivables import jobs, navigation, reports, sections  # noqa: F401

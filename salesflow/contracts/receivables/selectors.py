@@ -23,14 +23,24 @@ RECEIVABLE = (Agreement.Status.ACTIVE, Agreement.Status.COMPLETED)
 NOT_SIGNED = (Agreement.Status.DRAFT, Agreement.Status.PENDING)
 
 
-def _sum(expression):
+def _visible(model, user):
+    """The rows ``user`` may read; ``user=None`` (the CLI without --user, jobs) reads everything."""
+    return model.objects.all() if user is None else model.objects.visible_to(user)
+
+
+def cents(row: dict) -> dict:
+    """Money values of a result row to two places (SQLite returns 0 or 1E+2 for a sum; JSON must read 0.00)."""
+    return {k: to_money(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
+def money_sum(expression):
     return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def outstanding_for_customer(customer) -> Decimal:
     """What the customer still owes on its active and completed agreements (the credit check reads this)."""
-    return (Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
-            .aggregate(total=_sum(F("amount") - F("collected_amount")))["total"])
+    return to_money(Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
+                    .aggregate(total=money_sum(F("amount") - F("collected_amount")))["total"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -47,7 +57,7 @@ BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
 
 
 def visible_agreements(user):
-    return Agreement.objects.visible_to(user)
+    return _visible(Agreement, user)
 
 
 def receivable_agreements(user, as_of=None):
@@ -66,7 +76,7 @@ def _later_allocations(as_of):
 def open_instalments(user, as_of=None, today=None):
     """The instalments with money outstanding on ``as_of`` (default today), annotated with ``open_amount``."""
     today = today or timezone.localdate()
-    instalments = Instalment.objects.visible_to(user).filter(agreement__status__in=RECEIVABLE)
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
     if as_of is None or as_of >= today:
         # The running totals are today's truth; payments dated in the future are counted as received.
         return instalments.filter(collected_amount__lt=F("amount")).annotate(
@@ -80,7 +90,7 @@ def open_instalments(user, as_of=None, today=None):
             .filter(open_amount__gt=0))
 
 
-def _bucket_sums(as_of):
+def bucket_sums(as_of):
     days = {  # an instalment due on D is 0 days overdue on D, 1 day on D+1, …
         "not_due": Q(due_on__gte=as_of),
         "d1_30": Q(due_on__lt=as_of, due_on__gte=as_of - datetime.timedelta(days=30)),
@@ -88,10 +98,10 @@ def _bucket_sums(as_of):
         "d61_90": Q(due_on__lt=as_of - datetime.timedelta(days=60), due_on__gte=as_of - datetime.timedelta(days=90)),
         "d90_plus": Q(due_on__lt=as_of - datetime.timedelta(days=90)),
     }
-    sums = {name: _sum(Case(When(condition, then=F("open_amount")), default=Value(ZERO), output_field=MONEY))
+    sums = {name: money_sum(Case(When(condition, then=F("open_amount")), default=Value(ZERO), output_field=MONEY))
             for name, condition in days.items()}
-    sums["total"] = _sum("open_amount")
-    sums["overdue"] = _sum(Case(When(due_on__lt=as_of, then=F("open_amount")), default=Value(ZERO),
+    sums["total"] = money_sum("open_amount")
+    sums["overdue"] = money_sum(Case(When(due_on__lt=as_of, then=F("open_amount")), default=Value(ZERO),
                                 output_field=MONEY))
     return sums
 
@@ -103,14 +113,14 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     today = timezone.localdate()
     as_of = as_of or today
     instalments = open_instalments(user, as_of, today)
-    sums = _bucket_sums(as_of)
-    totals = instalments.aggregate(**sums)
+    sums = bucket_sums(as_of)
+    totals = cents(instalments.aggregate(**sums))
     rows = []
     if group_by:
         key, label = GROUPS[group_by]
         grouped = (instalments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}"))
                    .annotate(**sums).order_by("-total", "key"))
-        rows = list(grouped[:limit] if limit else grouped)
+        rows = [cents(row) for row in (grouped[:limit] if limit else grouped)]
     return {"as_of": as_of, "group_by": group_by, "totals": totals, "rows": rows}
 
 
@@ -119,16 +129,16 @@ def outstanding(user, by="customer", *, limit=None) -> list[dict]:
     key, label = GROUPS[by]
     rows = (receivable_agreements(user).filter(collected_amount__lt=F("amount"))
             .values(key=F(key), label=F(label))
-            .annotate(outstanding=_sum(F("amount") - F("collected_amount")), signed=_sum("amount"),
-                      collected=_sum("collected_amount"))
+            .annotate(outstanding=money_sum(F("amount") - F("collected_amount")), signed=money_sum("amount"),
+                      collected=money_sum("collected_amount"))
             .order_by("-outstanding", "key"))
-    return list(rows[:limit] if limit else rows)
+    return [cents(row) for row in (rows[:limit] if limit else rows)]
 
 
 def overdue_instalments(user, today=None):
     """Instalments past their due date with money outstanding (for lists, the customer page and reminders)."""
     today = today or timezone.localdate()
-    return (Instalment.objects.visible_to(user).filter(agreement__status__in=RECEIVABLE, due_on__lt=today,
+    return (_visible(Instalment, user).filter(agreement__status__in=RECEIVABLE, due_on__lt=today,
                                                        collected_amount__lt=F("amount")))
 
 
@@ -143,17 +153,17 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
     agreements = receivable_agreements(user, as_of)
     since = as_of - datetime.timedelta(days=days - 1)
     per_key = (agreements.values(key=F(key), label=F(label))
-               .annotate(receivable=_sum(F("amount") - F("collected_amount")),
-                         signed=_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
+               .annotate(receivable=money_sum(F("amount") - F("collected_amount")),
+                         signed=money_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
                                           output_field=MONEY)))
                .order_by("key"))
     later = dict(Payment.objects.filter(agreement__in=agreements, received_on__gt=as_of)
                  .values_list(f"agreement__{key}").annotate(s=Sum("amount")).values_list(f"agreement__{key}", "s"))
     rows, total_receivable, total_signed = [], ZERO, ZERO
     for row in per_key:  # one row per team/rep (a handful), not per agreement
-        receivable = row["receivable"] + (later.get(row["key"]) or ZERO)
+        receivable = to_money(row["receivable"] + (later.get(row["key"]) or ZERO))
         rows.append({"key": row["key"], "label": row["label"] or "—", "receivable": receivable,
-                     "signed": row["signed"], "dso": _days(receivable, row["signed"], days)})
+                     "signed": to_money(row["signed"]), "dso": _days(receivable, row["signed"], days)})
         total_receivable += receivable
         total_signed += row["signed"]
     rows.sort(key=lambda r: (r["dso"] is None, -(r["dso"] or 0)))
@@ -189,9 +199,9 @@ def collection_stats(user, period=None, by="month") -> dict:
     period = _period(period)
     agreements = visible_agreements(user).exclude(status__in=NOT_SIGNED)
     signed_qs = agreements.filter(signed_on__range=(period.start, period.end))
-    payments = Payment.objects.visible_to(user).filter(received_on__range=(period.start, period.end),
+    payments = _visible(Payment, user).filter(received_on__range=(period.start, period.end),
                                                        agreement__in=agreements)
-    invoices = (Invoice.objects.visible_to(user).filter(status=Invoice.Status.ISSUED, agreement__in=agreements,
+    invoices = (_visible(Invoice, user).filter(status=Invoice.Status.ISSUED, agreement__in=agreements,
                                                         issued_on__range=(period.start, period.end)))
     if by == "product":
         lines = AgreementLine.objects.filter(agreement__in=agreements)
@@ -199,26 +209,26 @@ def collection_stats(user, period=None, by="month") -> dict:
         def share(measure):
             return F(measure) * F("amount") * Value(Decimal("1.0")) / NullIf(F("agreement__amount"), Value(ZERO))
         signed = (lines.filter(agreement__signed_on__range=(period.start, period.end))
-                  .values(key=F("product_id"), label=F("product__name")).annotate(v=_sum("amount")))
+                  .values(key=F("product_id"), label=F("product__name")).annotate(v=money_sum("amount")))
         collected = (lines.filter(agreement__payments__received_on__range=(period.start, period.end))
                      .values(key=F("product_id"), label=F("product__name"))
-                     .annotate(v=_sum(share("agreement__payments__amount"))))
+                     .annotate(v=money_sum(share("agreement__payments__amount"))))
         invoiced = (lines.filter(agreement__invoices__status=Invoice.Status.ISSUED,
                                  agreement__invoices__issued_on__range=(period.start, period.end))
                     .values(key=F("product_id"), label=F("product__name"))
-                    .annotate(v=_sum(share("agreement__invoices__amount"))))
+                    .annotate(v=money_sum(share("agreement__invoices__amount"))))
     elif by in ("month", "quarter", "year"):
         trunc = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}[by]
-        signed = signed_qs.values(key=trunc("signed_on")).annotate(v=_sum("amount"))
-        collected = payments.values(key=trunc("received_on")).annotate(v=_sum("amount"))
-        invoiced = invoices.values(key=trunc("issued_on")).annotate(v=_sum("amount"))
+        signed = signed_qs.values(key=trunc("signed_on")).annotate(v=money_sum("amount"))
+        collected = payments.values(key=trunc("received_on")).annotate(v=money_sum("amount"))
+        invoiced = invoices.values(key=trunc("issued_on")).annotate(v=money_sum("amount"))
     else:
         key, label = GROUPS[by]
-        signed = signed_qs.values(key=F(key), label=F(label)).annotate(v=_sum("amount"))
+        signed = signed_qs.values(key=F(key), label=F(label)).annotate(v=money_sum("amount"))
         collected = payments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
-            v=_sum("amount"))
+            v=money_sum("amount"))
         invoiced = invoices.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
-            v=_sum("amount"))
+            v=money_sum("amount"))
     merged: dict = {}
     for measure, rows in (("signed", signed), ("collected", collected), ("invoiced", invoiced)):
         for row in rows.order_by():  # one row per group: a handful, merged here
@@ -232,9 +242,10 @@ def collection_stats(user, period=None, by="month") -> dict:
                                                   else -r["signed"], str(r["label"])))
     for row in rows:
         row["rate"] = _rate(row["collected"], row["signed"])
-    totals = {"signed": signed_qs.aggregate(v=_sum("amount"))["v"],
-              "collected": payments.aggregate(v=_sum("amount"))["v"],
-              "invoiced": invoices.aggregate(v=_sum("amount"))["v"]}
+    totals = {"signed": signed_qs.aggregate(v=money_sum("amount"))["v"],
+              "collected": payments.aggregate(v=money_sum("amount"))["v"],
+              "invoiced": invoices.aggregate(v=money_sum("amount"))["v"]}
+    totals = cents(totals)
     totals["rate"] = _rate(totals["collected"], totals["signed"])
     return {"period": period.label, "by": by, "rows": rows, "totals": totals}
 
@@ -264,15 +275,16 @@ def collection_forecast(user, months=3, today=None) -> dict:
         period = period_of("month", start)
         periods.append(period)
         start = period.end + datetime.timedelta(days=1)
-    instalments = Instalment.objects.visible_to(user).filter(agreement__status__in=RECEIVABLE)
-    sums = {f"p{i}": _sum(Case(When(due_on__range=(p.start, p.end), then=F("amount")), default=Value(ZERO),
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
+    sums = {f"p{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("amount")), default=Value(ZERO),
                                output_field=MONEY)) for i, p in enumerate(periods)}
-    sums.update({f"c{i}": _sum(Case(When(due_on__range=(p.start, p.end), then=F("collected_amount")),
+    sums.update({f"c{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("collected_amount")),
                                     default=Value(ZERO), output_field=MONEY)) for i, p in enumerate(periods)})
-    sums["overdue"] = _sum(Case(When(due_on__lt=first, then=F("amount") - F("collected_amount")),
+    sums["overdue"] = money_sum(Case(When(due_on__lt=first, then=F("amount") - F("collected_amount")),
                                 default=Value(ZERO), output_field=MONEY))
     figures = instalments.filter(Q(due_on__lt=first, collected_amount__lt=F("amount"))
                                  | Q(due_on__range=(first, periods[-1].end))).aggregate(**sums)
+    figures = cents(figures)
     rows = [{"month": p.label, "start": p.start, "end": p.end, "planned": figures[f"p{i}"],
              "collected": figures[f"c{i}"], "outstanding": figures[f"p{i}"] - figures[f"c{i}"]}
             for i, p in enumerate(periods)]

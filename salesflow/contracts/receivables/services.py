@@ -247,6 +247,8 @@ def record_payment(agreement, *, amount, received_on, method=Payment.Method.BANK
     """Record money received against an active agreement, allocated to its instalments (oldest due first unless
     ``allocate_to`` names them). Refuses more than is outstanding. The same ``idempotency_key`` twice returns the
     first payment and records nothing."""
+    if actor is not None:
+        _require(can_record_payment(actor, agreement), _("You may not record payments on this agreement."))
     idempotency_key = (idempotency_key or "").strip()[:80] or None
     if idempotency_key:
         existing = _same_key(Payment, idempotency_key, agreement)
@@ -267,8 +269,6 @@ def record_payment(agreement, *, amount, received_on, method=Payment.Method.BANK
 
 def _record_payment(agreement, *, amount, received_on, method, reference, payer, note, actor, idempotency_key,
                     allocate_to) -> Payment:
-    if actor is not None:
-        _require(can_record_payment(actor, agreement), _("You may not record payments on this agreement."))
     amount = _money(amount, "amount")
     if amount <= 0:
         raise ValidationError({"amount": _("The amount received must be more than zero.")})
@@ -345,6 +345,8 @@ def tax_included(amount: Decimal, tax_rate: Decimal) -> Decimal:
 def request_invoice(agreement, *, amount, type=Invoice.Type.NORMAL, tax_rate=Decimal(13), actor,  # noqa: A002
                     idempotency_key=None) -> Invoice:
     """Ask finance to invoice ``amount`` (tax included). Requested plus issued invoices never exceed the amount."""
+    if actor is not None:
+        _require(can_request_invoice(actor, agreement), _("You may not request invoices on this agreement."))
     idempotency_key = (idempotency_key or "").strip()[:80] or None
     if idempotency_key:
         existing = _same_key(Invoice, idempotency_key, agreement)
@@ -363,8 +365,6 @@ def request_invoice(agreement, *, amount, type=Invoice.Type.NORMAL, tax_rate=Dec
 
 
 def _request_invoice(agreement, *, amount, type, tax_rate, actor, idempotency_key) -> Invoice:  # noqa: A002
-    if actor is not None:
-        _require(can_request_invoice(actor, agreement), _("You may not request invoices on this agreement."))
     amount = _money(amount, "amount")
     if amount <= 0:
         raise ValidationError({"amount": _("The invoice amount must be more than zero.")})
