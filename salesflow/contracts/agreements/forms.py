@@ -68,14 +68,12 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [f for f in EDITABLE_FIELDS if f not in ("opportunity", "quotation")]
-        widgets = {"signed_on": DATE, "start_on": DATE, "end_on": DATE, "customer": forms.HiddenInput,
+        widgets = {"signed_on": DATE, "start_on": DATE, "end_on": DATE,
                    "breach_liability": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesflow.customers.models import Customer
-
-        self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        del self.fields["customer"]  # chosen before the form (?customer= or ?opportunity=), checked by the view
         self.fields["owner"].queryset = access.users_in_scope(user).order_by("username")
         self.fields["owner"].required = False
         self.fields["amount"].required = False
@@ -83,7 +81,6 @@ class AgreementForm(forms.ModelForm):
         self.fields["amount"].validators.append(MinValueValidator(0))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-            del self.fields["customer"]
             if self.instance.status not in (Agreement.Status.ACTIVE, Agreement.Status.PENDING):
                 del self.fields["revise"]
         else:

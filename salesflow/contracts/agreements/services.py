@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.approvals import services as approvals
 from salesflow.contracts.models import Agreement, AgreementLine, AgreementStatusChange, NumberingRule
 from salesflow.contracts.receivables import services as money
 from salesflow.contracts.receivables.selectors import RECEIVABLE, outstanding_for_customer
@@ -174,25 +175,14 @@ def _set_status(agreement: Agreement, to: str, *, actor, note: str = "") -> Agre
     return agreement
 
 
-def _approvals():
-    try:
-        from salesflow.approvals import services as approvals
-    except ImportError:  # stand-in until the approvals app is merged: no rule applies
-        return None
-    return approvals
-
-
 def _start_approval(agreement: Agreement, *, actor, note: str = "") -> Agreement:
     """Pending while the approval runs; active at once when no rule applies to the amount (and credit flag)."""
     agreement.credit_flagged = over_credit_limit(agreement)
     agreement.save(update_fields=["credit_flagged", "updated_at"])
     _set_status(agreement, S.PENDING, actor=actor, note=note)
-    approvals = _approvals()
-    request = None
-    if approvals is not None:
-        flags = {"credit"} if agreement.credit_flagged else set()
-        request = approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=actor, flags=flags,
-                                   note=note)
+    flags = {"credit"} if agreement.credit_flagged else set()
+    request = approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=actor, flags=flags,
+                               note=note)
     if request is None:
         _set_status(agreement, S.ACTIVE, actor=actor, note=_("No approval needed."))
     return agreement
@@ -230,6 +220,15 @@ def approve(agreement: Agreement, actor) -> Agreement:
     agreement = _locked(agreement)
     if agreement.status == S.PENDING:
         _set_status(agreement, S.ACTIVE, actor=actor, note=_("Approved"))
+    return agreement
+
+
+@transaction.atomic
+def withdrawn(agreement: Agreement, actor) -> Agreement:
+    """The approval hook: the submitter took the request back; the agreement is a draft again."""
+    agreement = _locked(agreement)
+    if agreement.status == S.PENDING:
+        _set_status(agreement, S.DRAFT, actor=actor, note=_("Approval withdrawn"))
     return agreement
 
 
@@ -377,6 +376,10 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
     if agreement.amount != before["amount"]:
         _ensure_plan(agreement, actor=actor)
     if resubmit:
+        pending = approvals.pending_for(agreement)
+        if pending is not None:  # the running approval judged the old figures: take it back first
+            approvals.withdraw(pending, actor=actor, comment=_("Revised"))
+            agreement.refresh_from_db()
         _set_status(agreement, S.DRAFT, actor=actor, note=_("Revised"))
         _start_approval(agreement, actor=actor, note=_("Revised"))
     elif agreement.status == S.DRAFT:
@@ -396,7 +399,7 @@ def initial_from_opportunity(opportunity, kind: str = Agreement.Kind.CONTRACT) -
     """Form data pre-filled from a won opportunity and its accepted quotation (lines and terms) when it has one."""
     data = {"kind": kind, "customer": opportunity.customer, "opportunity": opportunity, "owner": opportunity.owner,
             "title": opportunity.subject, "amount": opportunity.amount,
-            "signed_on": getattr(opportunity, "closed_on", None) or timezone.localdate()}
+            "signed_on": timezone.localdate()}
     quotation = (opportunity.quotations.filter(status="accepted").order_by("-revision", "-id")
                  .prefetch_related("lines").first())
     if quotation is not None:

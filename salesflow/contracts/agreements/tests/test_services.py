@@ -170,3 +170,20 @@ def test_new_agreement_gets_the_default_plan_which_follows_an_amount_change_befo
     assert [i.amount for i in agreement.instalments.all()] == [Decimal("800")]
     agreement.refresh_from_db()
     assert agreement.planned_amount == Decimal("800")
+
+
+def test_prefill_from_won_opportunity_takes_the_accepted_quotations_lines_and_terms(org):
+    from salesflow.contracts.models import Quotation
+    from salesflow.pipeline import services as pipeline_services
+
+    customer = make_customer(org.rep_a)
+    opportunity = pipeline_services.open_opportunity(actor=org.rep_a, customer=customer, subject="报价商机",
+                                                     amount=Decimal("999"))
+    quotation = Quotation.objects.create(number="BJ-1", opportunity=opportunity, customer=customer, owner=org.rep_a,
+                                         status="accepted", valid_until=datetime.date(2026, 12, 31),
+                                         terms="预付30%", total=Decimal("226"))
+    quotation.lines.create(description="服务", quantity=2, unit_price=100, tax_rate=13, amount=200, tax=26)
+    data, lines = services.initial_from_opportunity(opportunity, "contract")
+    assert data["quotation"] == quotation and data["amount"] == Decimal("226") and data["payment_terms"] == "预付30%"
+    agreement = services.create_agreement(actor=org.rep_a, data=data, lines=lines)
+    assert agreement.amount == Decimal("226.00") and agreement.opportunity == opportunity
