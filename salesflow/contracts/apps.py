@@ -10,10 +10,9 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and receivables")
 
     def ready(self):
-        # generator step (contracts, plans, payments, invoices at scale; the demo's order-to-cash showcase)
-        from . import generate  # noqa: F401
         # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`;
         # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
-        # reports (salesflow report receivables|collections)
+        # reports (salesflow report receivables|collections); generate: the order-to-cash generator step
+        from . import generate  # noqa: F401
         from .agreements import hooks, report  # noqa: F401
         from .receivables import jobs, navigation, reports, sections  # noqa: F401

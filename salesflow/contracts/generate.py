@@ -91,6 +91,7 @@ class _Writer:
         self.sequences: dict[tuple[str, str], int] = {}
         self.owed: dict[int, Decimal] = {}  # per customer: outstanding on active and completed agreements
         self.drafts: list[tuple[int, Decimal]] = []  # (customer, amount) of drafts made from deals
+        self.pending: list[tuple[int, Decimal]] = []  # (customer, amount) of agreements waiting for approval
         self.counts = dict.fromkeys(("agreements", "instalments", "payments", "allocations", "invoices",
                                      "status changes", "lines"), 0)
         self.reset()
@@ -159,6 +160,8 @@ class _Writer:
             self.owed[customer] = self.owed.get(customer, ZERO) + amount - agreement_collected
         elif status == "draft" and opportunity and amount >= 20_000:
             self.drafts.append((customer, amount))
+        elif status == "pending":
+            self.pending.append((customer, amount))
         created = self.moment(signed - datetime.timedelta(days=rng.randint(1, 6)), 9)
         self.agreements.append((
             aid, self.number(kind, signed), kind, title, customer, opportunity, owner, team, region, signed, signed,
@@ -348,9 +351,12 @@ def _lines(writer: _Writer) -> None:
 
 def _credit_limits(writer: _Writer) -> dict[int, Decimal]:
     """Customers with receivables get a credit limit 200,000-250,000 above what they owe (a multiple of 50,000), so
-    signing stays possible; the customer of each draft gets one that its draft would exceed, so submitting it shows
-    the credit check (a director's approval). Computed from the generated rows (the bulk load has no indexes)."""
+    signing stays possible (pending agreements included); the customer of each draft gets one that its draft would
+    exceed, so submitting it shows the credit check (a director's approval). Computed from the generated rows (the
+    bulk load has no indexes)."""
     limits = {customer: (owed + 250_000) // 50_000 * 50_000 for customer, owed in writer.owed.items()}
+    for customer, amount in writer.pending:  # within the limit: the team manager's approval alone is needed
+        limits[customer] = (writer.owed.get(customer, ZERO) + amount + 250_000) // 50_000 * 50_000
     for customer, amount in writer.drafts:
         limits[customer] = (writer.owed.get(customer, ZERO) + amount / 2).quantize(Decimal(1))
     customers = [Customer(pk=pk, credit_limit=limit) for pk, limit in limits.items()]
