@@ -13,6 +13,8 @@ reversals) and invoices, written with :func:`insert_rows` (COPY on PostgreSQL), 
   ("create contract"), a draft, one pending approval, and four active agreements with a partly paid plan whose
   unpaid instalment is overdue by 1-30, 31-60, 61-90 and over 90 days, two of them with an invoice requested.
 - The numbering counters continue after the generated numbers (HT-/DD-yyyymm-seq).
+- The overdue reminder job is taken to have run today already (a reminder row per instalment overdue before
+  yesterday), so the demo's first worker run reminds only what fell due yesterday instead of every overdue one.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from .models import (
     AgreementLine,
     AgreementStatusChange,
     Instalment,
+    InstalmentReminder,
     Invoice,
     NumberingRule,
     NumberSequence,
@@ -93,12 +96,12 @@ class _Writer:
         self.drafts: list[tuple[int, Decimal]] = []  # (customer, amount) of drafts made from deals
         self.pending: list[tuple[int, Decimal]] = []  # (customer, amount) of agreements waiting for approval
         self.counts = dict.fromkeys(("agreements", "instalments", "payments", "allocations", "invoices",
-                                     "status changes", "lines"), 0)
+                                     "status changes", "reminders", "lines"), 0)
         self.reset()
 
     def reset(self):
         self.agreements, self.instalments, self.payments, self.allocations = [], [], [], []
-        self.invoices, self.changes, self.lines = [], [], []
+        self.invoices, self.changes, self.lines, self.reminders = [], [], [], []
 
     def moment(self, day: datetime.date, hours: float = 10.0) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC) + datetime.timedelta(hours=hours)
@@ -135,7 +138,7 @@ class _Writer:
                 dues.append(due)
                 due += datetime.timedelta(days=rng.randint(30, 120) if k < len(parts) - 2 else 365
                                           if len(parts) > 2 else rng.randint(30, 150))
-        agreement_collected, agreement_invoiced, last_paid = ZERO, ZERO, None
+        agreement_collected, agreement_invoiced, last_paid, overdue_ids = ZERO, ZERO, None, []
         for seq, (part, due) in enumerate(zip(parts, dues, strict=True), start=1):
             iid = self.instalment_id
             self.instalment_id += 1
@@ -153,9 +156,13 @@ class _Writer:
                 agreement_invoiced += self.invoice(aid, part, due, signed, kind, collected,
                                                    request=request_invoice and seq == len(parts))
             self.instalments.append((iid, aid, seq, due, part, collected))
+            if collected < part and due < today - datetime.timedelta(days=1):
+                overdue_ids.append(iid)
             agreement_collected += collected
         if status == "active" and agreement_collected == amount and amount > 0:
             status = "completed"
+        if status == "active":  # the worker already reminded these today; those due yesterday are still to remind
+            self.reminders += [(iid, today) for iid in overdue_ids]
         if status in ("active", "completed"):
             self.owed[customer] = self.owed.get(customer, ZERO) + amount - agreement_collected
         elif status == "draft" and opportunity and amount >= 20_000:
@@ -262,6 +269,7 @@ class _Writer:
         c["invoices"] += insert_rows(Invoice, [
             "agreement_id", "number", "type", "amount", "tax_rate", "tax", "status", "issued_on", "requested_by_id",
             "issued_by_id", "requested_at", "void_reason"], self.invoices)
+        c["reminders"] += insert_rows(InstalmentReminder, ["instalment_id", "sent_on"], self.reminders)
         c["status changes"] += insert_rows(AgreementStatusChange, ["agreement_id", "from_status", "to_status", "at",
                                                                    "by_id", "note"], self.changes)
         self.reset()

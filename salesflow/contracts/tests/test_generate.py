@@ -269,3 +269,14 @@ def test_the_demo_flows_work_on_the_generated_data(today):
     assert issued.status == "issued"
     agreement.refresh_from_db()
     assert agreement.invoiced_amount == agreement.amount
+
+
+def test_the_overdue_reminders_count_as_sent_today_except_for_what_fell_due_yesterday(today):
+    from salesflow.contracts.models import InstalmentReminder
+    from salesflow.contracts.receivables.jobs import remind_overdue
+
+    overdue = Instalment.objects.filter(agreement__status="active", collected_amount__lt=F("amount"))
+    older = overdue.filter(due_on__lt=today - datetime.timedelta(days=1))
+    assert older.count() > 100
+    assert InstalmentReminder.objects.filter(sent_on=today).count() == older.count()
+    assert remind_overdue(today) == overdue.filter(due_on=today - datetime.timedelta(days=1)).count()
