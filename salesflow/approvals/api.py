@@ -68,6 +68,12 @@ def inbox(request):
             .prefetch_related("steps").order_by(F("submitted_at").asc(), "id"))
 
 
+@router.get("/{approval_id}", response=RequestOut, summary="One approval request with its steps (the history)")
+def detail(request, approval_id: PathId):
+    return get_object_or_404(ApprovalRequest.objects.visible_to(request.user).select_related("content_type")
+                             .prefetch_related("steps"), pk=approval_id)
+
+
 @router.post("/{approval_id}/decide", response=RequestOut, summary="Approve or reject the current step")
 def decide(request, approval_id: PathId, payload: DecideIn):
     approval = get_object_or_404(ApprovalRequest.objects.visible_to(request.user), pk=approval_id)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,9 +108,11 @@ def _resolved(steps, owner):
 # --- actions ------------------------------------------------------------------------------------------------------
 
 def _document_url(document) -> str:
+    """The document's page, if it has one (a document without a page is still approvable)."""
+    url = getattr(document, "get_absolute_url", None)
     try:
-        return document.get_absolute_url()
-    except (AttributeError, Exception):  # noqa: BLE001  (a document without a page is still approvable)
+        return url() if url else ""
+    except NoReverseMatch:
         return ""
 
 

@@ -12,7 +12,9 @@ class ContractsConfig(AppConfig):
     def ready(self):
         # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`;
         # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
-        # reports (salesflow report receivables|collections); generate: the order-to-cash generator step
-        from . import generate  # noqa: F401
+        # reports (salesflow report receivables|collections)
+        # imports: salesflow import contracts|payments|invoices and the same on /import/
+        # generate: the order-to-cash generator step (agreements, plans, payments, invoices; the demo's showcase)
+        from . import generate, imports  # noqa: F401
         from .agreements import hooks, report  # noqa: F401
         from .receivables import jobs, navigation, reports, sections  # noqa: F401

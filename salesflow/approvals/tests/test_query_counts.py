@@ -54,3 +54,8 @@ def test_rules_page_runs_a_fixed_number_of_queries(org, client_for):
             rule.steps.create(position=1, role="user", user=org.director)
             rule.steps.create(position=2, role="director")
     assert_pinned(client_for(org.admin), "/approvals/rules/", grow, 6)
+
+
+def test_api_request_detail_runs_a_fixed_number_of_queries(org, hooks, client_for):
+    request = services.submit(make_customer(org.rep_a), kind="agreement", amount=Decimal("1200000"), actor=org.rep_a)
+    assert queries_of_get(client_for(org.rep_a), f"/api/v1/approvals/{request.pk}") == 4

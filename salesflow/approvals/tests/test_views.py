@@ -193,3 +193,10 @@ def test_history_include_renders_the_documents_steps(org, big, document):
     services.decide(big, actor=org.manager_east, approve=True, comment="同意签")
     html = Template("{% load approvals_tags %}{% approval_history doc %}").render(Context({"doc": document}))
     assert "同意签" in html and str(org.manager_east) in html
+
+
+def test_api_detail_shows_the_steps_to_those_who_may_see_it(org, big, client_for):
+    body = client_for(org.rep_a).get(f"/api/v1/approvals/{big.pk}").json()
+    assert [(s["position"], s["role"], s["approver_id"]) for s in body["steps"]] == [
+        (1, "manager", org.manager_east.pk), (2, "director", None)]
+    assert client_for(org.rep_b).get(f"/api/v1/approvals/{big.pk}").status_code == 404

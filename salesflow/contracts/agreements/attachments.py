@@ -78,7 +78,7 @@ def add_attachment(agreement: Agreement, *, actor, upload) -> Attachment:
                             uploaded_by=actor)
     attachment.file.save("upload", upload, save=False)  # upload_to generates the stored name
     attachment.save()
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="attachment",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Attachment added"),
                  changes={"attachment": name, "size": upload.size})
     return attachment
 
@@ -89,5 +89,5 @@ def remove_attachment(attachment: Attachment, *, actor) -> None:
     name, storage, path = attachment.name, attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(path))
-    audit.record(attachment.agreement, AuditEntry.Action.ACTION, actor=actor, note="attachment removed",
+    audit.record(attachment.agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Attachment removed"),
                  changes={"attachment": name})

@@ -20,8 +20,9 @@ if hasattr(registry, "agreement_sections"):  # added by the agreements app
 def receivables_section(request, customer):
     today = timezone.localdate()
     open_rows = selectors.open_instalments(request.user, today=today).filter(agreement__customer=customer)
-    totals = open_rows.aggregate(**{k: v for k, v in selectors.bucket_sums(today).items()
-                                    if k in ("total", "overdue")})
+    rows, amount = selectors.open_rows(request.user, today, today)
+    totals = rows.filter(agreement__customer=customer).aggregate(
+        **{k: v for k, v in selectors.bucket_sums(today, amount).items() if k in ("total", "overdue")})
     instalments = open_rows.select_related("agreement").order_by("due_on", "id")[:SECTION_ROWS]
     return render_to_string("contracts/receivable_customer_section.html", {
         "instalments": instalments, "totals": totals, "today": today, "customer": customer}, request=request)

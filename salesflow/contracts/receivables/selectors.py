@@ -73,24 +73,30 @@ def _later_allocations(as_of):
             .values("instalment").annotate(s=Sum("amount")).values("s"))
 
 
-def open_instalments(user, as_of=None, today=None):
-    """The instalments with money outstanding on ``as_of`` (default today), annotated with ``open_amount``."""
-    today = today or timezone.localdate()
+def open_rows(user, as_of, today):
+    """(the instalments that may have money outstanding on ``as_of``, the expression of that amount)."""
     instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
     if as_of is None or as_of >= today:
         # The running totals are today's truth; payments dated in the future are counted as received.
-        return instalments.filter(collected_amount__lt=F("amount")).annotate(
-            open_amount=ExpressionWrapper(F("amount") - F("collected_amount"), output_field=MONEY))
+        return instalments.filter(collected_amount__lt=F("amount")), F("amount") - F("collected_amount")
     later = Coalesce(Subquery(_later_allocations(as_of), output_field=MONEY), Value(ZERO), output_field=MONEY)
     recent = PaymentAllocation.objects.filter(payment__received_on__gt=as_of).values("instalment_id")
     return (instalments.filter(agreement__signed_on__lte=as_of)
-            .filter(Q(collected_amount__lt=F("amount")) | Q(pk__in=recent))
-            .annotate(open_amount=ExpressionWrapper(F("amount") - F("collected_amount") + later,
-                                                    output_field=MONEY))
+            .filter(Q(collected_amount__lt=F("amount")) | Q(pk__in=recent)),
+            F("amount") - F("collected_amount") + later)
+
+
+def open_instalments(user, as_of=None, today=None):
+    """The instalments with money outstanding on ``as_of`` (default today), annotated with ``open_amount``."""
+    today = today or timezone.localdate()
+    instalments, amount = open_rows(user, as_of, today)
+    return (instalments.annotate(open_amount=ExpressionWrapper(amount, output_field=MONEY))
             .filter(open_amount__gt=0))
 
 
-def bucket_sums(as_of):
+def bucket_sums(as_of, amount=None):
+    """Sums per ageing bucket of ``amount`` (default the ``open_amount`` annotation) over instalments."""
+    amount = F("open_amount") if amount is None else amount
     days = {  # an instalment due on D is 0 days overdue on D, 1 day on D+1, …
         "not_due": Q(due_on__gte=as_of),
         "d1_30": Q(due_on__lt=as_of, due_on__gte=as_of - datetime.timedelta(days=30)),
@@ -98,11 +104,10 @@ def bucket_sums(as_of):
         "d61_90": Q(due_on__lt=as_of - datetime.timedelta(days=60), due_on__gte=as_of - datetime.timedelta(days=90)),
         "d90_plus": Q(due_on__lt=as_of - datetime.timedelta(days=90)),
     }
-    sums = {name: money_sum(Case(When(condition, then=F("open_amount")), default=Value(ZERO), output_field=MONEY))
+    sums = {name: money_sum(Case(When(condition, then=amount), default=Value(ZERO), output_field=MONEY))
             for name, condition in days.items()}
-    sums["total"] = money_sum("open_amount")
-    sums["overdue"] = money_sum(Case(When(due_on__lt=as_of, then=F("open_amount")), default=Value(ZERO),
-                                output_field=MONEY))
+    sums["total"] = money_sum(amount)
+    sums["overdue"] = money_sum(Case(When(due_on__lt=as_of, then=amount), default=Value(ZERO), output_field=MONEY))
     return sums
 
 
@@ -112,8 +117,9 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     when ``group_by`` is one of agreement, customer, rep, team, region (largest total first)."""
     today = timezone.localdate()
     as_of = as_of or today
-    instalments = open_instalments(user, as_of, today)
-    sums = bucket_sums(as_of)
+    # Aggregated straight over the instalments (no annotated subquery): rows with nothing open add zero.
+    instalments, amount = open_rows(user, as_of, today)
+    sums = bucket_sums(as_of, amount)
     totals = cents(instalments.aggregate(**sums))
     rows = []
     if group_by:
