@@ -14,6 +14,7 @@ class ContractsConfig(AppConfig):
         # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
         # reports (salesflow report receivables|collections)
         # imports: salesflow import contracts|payments|invoices and the same on /import/
-        from . import imports  # noqa: F401  (registers the contracts, payments and invoices importers)
+        # generate: the order-to-cash generator step (agreements, plans, payments, invoices; the demo's showcase)
+        from . import generate, imports  # noqa: F401
         from .agreements import hooks, report  # noqa: F401
         from .receivables import jobs, navigation, reports, sections  # noqa: F401
