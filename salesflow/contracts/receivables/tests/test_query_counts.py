@@ -61,4 +61,4 @@ def test_customer_360_money_sections_query_count_is_pinned(org, client_for):
     def grow(n):
         for _i in range(n):
             services.record_payment(agreement, amount="10", received_on=TODAY, actor=org.finance)
-    assert_pinned(client_for(org.rep_a), agreement.customer.get_absolute_url(), grow, 18)
+    assert_pinned(client_for(org.rep_a), agreement.customer.get_absolute_url(), grow, 16)
