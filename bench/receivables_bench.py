@@ -96,9 +96,9 @@ def main():
         print(f"filled {opts.agreements:,} agreements, {2 * opts.agreements:,} instalments ({open_count:,} open), "
               f"{payments:,} payments in {time.monotonic() - started:.0f}s", flush=True)
 
-        from salesflow.contracts.receivables import selectors
-
         from django.utils import timezone
+
+        from salesflow.contracts.receivables import selectors
 
         today = timezone.localdate()  # "today" takes the running-totals path only on the real today
         past = today - datetime.timedelta(days=60)
