@@ -10,6 +10,10 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and receivables")
 
     def ready(self):
+        # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`;
         # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
         # reports (salesflow report receivables|collections)
+        # imports: salesflow import contracts|payments|invoices and the same on /import/
+        from . import imports  # noqa: F401  (registers the contracts, payments and invoices importers)
+        from .agreements import hooks, report  # noqa: F401
         from .receivables import jobs, navigation, reports, sections  # noqa: F401
