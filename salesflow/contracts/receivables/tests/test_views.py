@@ -264,3 +264,11 @@ def test_money_panel_is_registered_on_the_agreement_page(org, deal, rf):
     request.user = org.finance  # finance records payments but does not edit the plan
     html = agreement_sections.get("money").func(request, mine)
     assert 'data-testid="record-payment"' in html and 'data-testid="edit-plan"' not in html
+
+
+def test_audit_log_shows_money_entries(org, deal, client_for):
+    mine, _other = deal
+    services.record_payment(mine, amount="100", received_on=TODAY, actor=org.finance)
+    services.request_invoice(mine, amount="100", type="normal", tax_rate=13, actor=org.rep_a)
+    response = client_for(org.admin).get("/audit/")
+    assert response.status_code == 200 and mine.number in response.content.decode()
