@@ -101,6 +101,11 @@ class Agreement(AuditedModel, VersionedModel):
             models.Index(fields=["team", "-signed_on"], name="agreement_team_idx"),
             models.Index(fields=["customer", "status"], name="agreement_customer_idx"),
             models.Index(fields=["signed_on", "status", "owner", "team", "amount"], name="agreement_signed_idx"),
+            # Receivables (ageing, overdue, DSO, forecast) join only active and completed agreements: read from
+            # this narrow index instead of the whole table (PostgreSQL reads it index-only; SQLite ignores include).
+            models.Index(fields=["team", "owner"], name="agreement_receivable_idx",
+                         include=["id", "amount", "collected_amount", "signed_on", "region"],
+                         condition=Q(status__in=["active", "completed"])),
         ]
 
     def __str__(self):

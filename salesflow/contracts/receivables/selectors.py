@@ -230,10 +230,11 @@ def collection_stats(user, period=None, by="month") -> dict:
     period = _period(period)
     agreements = visible_agreements(user).exclude(status__in=NOT_SIGNED)
     signed_qs = agreements.filter(signed_on__range=(period.start, period.end))
-    payments = _visible(Payment, user).filter(received_on__range=(period.start, period.end),
-                                                       agreement__in=agreements)
-    invoices = (_visible(Invoice, user).filter(status=Invoice.Status.ISSUED, agreement__in=agreements,
-                                                        issued_on__range=(period.start, period.end)))
+    # Payments and invoices exist only on signed agreements (the services refuse them on a draft or pending one,
+    # and a signed agreement never goes back): visibility is their only filter, no join over every agreement.
+    payments = _visible(Payment, user).filter(received_on__range=(period.start, period.end))
+    invoices = _visible(Invoice, user).filter(status=Invoice.Status.ISSUED,
+                                              issued_on__range=(period.start, period.end))
     if by == "product":
         lines = AgreementLine.objects.filter(agreement__in=agreements)
         # Multiply before dividing (SQLite divides whole-number decimals as integers); 1.0 keeps it fractional.
@@ -273,10 +274,12 @@ def collection_stats(user, period=None, by="month") -> dict:
                                                   else -r["signed"], str(r["label"])))
     for row in rows:
         row["rate"] = _rate(row["collected"], row["signed"])
-    totals = {"signed": signed_qs.aggregate(v=money_sum("amount"))["v"],
-              "collected": payments.aggregate(v=money_sum("amount"))["v"],
-              "invoiced": invoices.aggregate(v=money_sum("amount"))["v"]}
-    totals = cents(totals)
+    if by == "product":  # a line's share of a payment is rounded per product: the totals are the documents'
+        totals = cents({"signed": signed_qs.aggregate(v=money_sum("amount"))["v"],
+                        "collected": payments.aggregate(v=money_sum("amount"))["v"],
+                        "invoiced": invoices.aggregate(v=money_sum("amount"))["v"]})
+    else:  # every document falls in exactly one group: the totals are the sums of the grouped rows
+        totals = {m: to_money(sum((r[m] for r in rows), ZERO)) for m in ("signed", "collected", "invoiced")}
     totals["rate"] = _rate(totals["collected"], totals["signed"])
     return {"period": period.label, "by": by, "rows": rows, "totals": totals}
 

@@ -138,3 +138,26 @@ def test_collection_forecast_next_three_months(org):
         ("2026-06", D("300.00"), D("0.00"), D("300.00")),
         ("2026-07", D("150.00"), D("0.00"), D("150.00")),
     ]
+
+
+@pytest.mark.parametrize("status", [Agreement.Status.DRAFT, Agreement.Status.PENDING])
+def test_unsigned_agreements_take_no_payment_and_no_invoice_so_statistics_need_not_join_them(org, status):
+    # collection_stats counts payments and invoices by visibility alone, without re-checking the agreement's status
+    from django.core.exceptions import ValidationError
+
+    unsigned = make_agreement(org.rep_a, amount="1000", status=status)
+    with pytest.raises(ValidationError):
+        services.record_payment(unsigned, amount="100", received_on=datetime.date(2026, 2, 1), actor=org.finance)
+    with pytest.raises(ValidationError):
+        services.request_invoice(unsigned, amount="100", type="normal", tax_rate=13, actor=org.rep_a)
+    assert not unsigned.payments.exists() and not unsigned.invoices.exists()
+
+
+def test_collection_stats_count_payments_of_an_agreement_terminated_since(org):
+    a = make_agreement(org.rep_a, amount="1000", signed_on=datetime.date(2026, 1, 15))
+    services.record_payment(a, amount="400", received_on=datetime.date(2026, 2, 1), actor=org.finance)
+    Agreement.objects.filter(pk=a.pk).update(status=Agreement.Status.TERMINATED)
+    stats = selectors.collection_stats(org.director, "2026", by="team")
+    assert stats["totals"]["collected"] == D("400.00")
+    assert sum(r["collected"] for r in stats["rows"]) == D("400.00")
+    assert selectors.collection_stats(org.rep_b, "2026", by="month")["totals"]["collected"] == D("0.00")
