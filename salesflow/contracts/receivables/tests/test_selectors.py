@@ -161,3 +161,34 @@ def test_collection_stats_count_payments_of_an_agreement_terminated_since(org):
     assert stats["totals"]["collected"] == D("400.00")
     assert sum(r["collected"] for r in stats["rows"]) == D("400.00")
     assert selectors.collection_stats(org.rep_b, "2026", by="month")["totals"]["collected"] == D("0.00")
+
+
+def test_ageing_totals_are_the_same_grouped_ungrouped_and_with_groups_cut_off(org):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def ago(n):
+        return today - datetime.timedelta(days=n)
+
+    make_agreement(org.rep_a, amount="1000", signed_on=ago(200), plan=[(ago(10), "400"), (ago(-5), "600")])
+    make_agreement(org.rep_b, amount="2000", signed_on=ago(200), plan=[(ago(45), "2000")])
+    make_agreement(org.manager_east, amount="300.03", signed_on=ago(200), plan=[(ago(100), "300.03")])
+    plain = selectors.ageing(org.director)["totals"]
+    assert plain["total"] == D("3300.03") and plain["overdue"] == D("2700.03") and plain["d31_60"] == D("2000.00")
+    for group_by in ("rep", "team", "customer", "agreement"):
+        assert selectors.ageing(org.director, group_by=group_by)["totals"] == plain
+        cut = selectors.ageing(org.director, group_by=group_by, limit=1)
+        assert cut["totals"] == plain and [r["total"] for r in cut["rows"]] == [D("2000.00")]
+    assert selectors.ageing(org.rep_b, group_by="rep", limit=5)["totals"]["total"] == D("2000.00")
+
+
+@pytest.mark.parametrize("status", [Agreement.Status.DRAFT, Agreement.Status.PENDING,
+                                    Agreement.Status.TERMINATED])
+def test_ageing_and_forecast_leave_out_instalments_of_agreements_not_receivable(org, status):
+    make_agreement(org.rep_a, amount="1000", plan=[(days_before(10), "1000")])
+    make_agreement(org.rep_a, amount="5000", plan=[(days_before(10), "5000")], status=status)
+    for user in (org.director, org.rep_a):
+        assert selectors.ageing(user)["totals"]["total"] == D("1000.00")
+        assert selectors.ageing(user, group_by="rep")["totals"]["total"] == D("1000.00")
+        assert selectors.collection_forecast(user)["overdue_before"] == D("1000.00")
