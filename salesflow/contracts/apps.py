@@ -8,3 +8,6 @@ class ContractsConfig(AppConfig):
     name = "salesflow.contracts"
     label = "contracts"
     verbose_name = _("Contracts and receivables")
+
+    def ready(self):
+        from .quotations import jobs, navigation  # noqa: F401  (quotation expiry job; menu entry)
