@@ -3,7 +3,7 @@
 * importers for ``salesflow import KIND PATH``
 * reports for ``salesflow report NAME [--json]``
 * generator steps for ``salesflow generate --scale N`` (run in registration order)
-* sections for the customer 360 page
+* sections for the customer 360 page, the opportunity page and the agreement page
 * scheduled jobs run by ``salesflow worker`` (``order`` is the interval in seconds)
 * steps of ``salesflow import maven-crm DIR`` (run in order, in one transaction)
 * ``navigation``: the side menu's entries (main sections and administration), each with a ``visible(user)`` rule
@@ -53,6 +53,10 @@ importers = Registry("importer")
 reports = Registry("report")
 generator_steps = Registry("generator step")
 customer_sections = Registry("customer section")
+# Panels of other pages, each ``func(request, obj) -> html``: the opportunity page (contracts plugs in its
+# agreements) and the agreement page (receivables plugs in plan, payments, invoices), so no app imports one above.
+opportunity_sections = Registry("opportunity section")
+agreement_sections = Registry("agreement section")
 scheduled_jobs = Registry("scheduled job")
 maven_steps = Registry("maven-crm import step")
 

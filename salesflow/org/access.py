@@ -143,6 +143,24 @@ def can_change(user, obj) -> bool:
     return can_view(user, obj)
 
 
+def can_add(user, model, parent) -> bool:
+    """May ``user`` create a ``model`` row that belongs to ``parent`` (e.g. a payment on an agreement)?
+
+    Finance: when ``model`` is marked ``FINANCE_EDITS`` and it may read the parent; everyone else: when they may
+    change the parent (so nobody adds to another rep's records unless they oversee them)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if is_finance(user):
+        return bool(getattr(model, "FINANCE_EDITS", False)) and can_view(user, parent)
+    return can_change(user, parent)
+
+
+def is_finance_or_admin(user) -> bool:
+    """Finance's own acts (issuing invoices), which an administrator may stand in for."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role in (Role.FINANCE, Role.ADMIN)))
+
+
 def require_change(user, obj) -> None:
     if not can_change(user, obj):
         raise PermissionDenied(_("You may not change this record."))

@@ -143,6 +143,8 @@ class Invoice(models.Model):
                                   related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+    # A request sent twice (a retry, an API call with the same Idempotency-Key) is one invoice.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
 
     objects = OwnedQuerySet.as_manager()
 
