@@ -195,7 +195,7 @@ def on_too_big(request, exc):
 
 @api.exception_handler(StaleEditError)
 def on_stale_edit(request, exc):
-    return _error(request, 409, StaleEditError.message)
+    return _error(request, 409, exc.message)
 
 
 @api.exception_handler(PermissionDenied)
@@ -227,6 +227,7 @@ def on_http_error(request, exc):
 
 
 def _mount_routers():
+    from salesflow.approvals.api import router as approvals_router
     from salesflow.contracts.api import router as contracts_router
     from salesflow.customers.api import router as customers_router
     from salesflow.leads.api import router as leads_router
@@ -240,6 +241,7 @@ def _mount_routers():
     api.add_router("/opportunities/", pipeline_router)
     api.add_router("/analytics/", analytics_router)
     api.add_router("/contracts/", contracts_router)
+    api.add_router("/approvals/", approvals_router)
 
 
 _mount_routers()

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "salesflow.customers",
     "salesflow.leads",
     "salesflow.catalog",
+    "salesflow.approvals",
     "salesflow.pipeline",
     "salesflow.contracts",
     "salesflow.insights",

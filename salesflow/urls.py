@@ -33,6 +33,7 @@ urlpatterns = [
     path("analytics/", include("salesflow.pipeline.analytics_urls")),
     path("catalog/", include("salesflow.catalog.urls")),
     path("contracts/", include("salesflow.contracts.urls")),
+    path("approvals/", include("salesflow.approvals.urls")),
     path("import/", include("salesflow.core.import_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -31,7 +31,7 @@ class StaleEditMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, StaleEditError):
-            body = render_to_string("core/conflict.html", {"message": StaleEditError.message}, request=request)
+            body = render_to_string("core/conflict.html", {"message": exception.message}, request=request)
             return HttpResponse(body, status=409)
         if isinstance(exception, IntegrityError):
             # Last resort: a constraint violation names its field in the user's language, never the constraint.
