@@ -152,6 +152,14 @@ def send(request, quotation_id: PathId, payload: ActionIn):
     return _action(request, quotation_id, payload, services.send_quotation)
 
 
+@router.post("/{quotation_id}/request-approval", response=QuotationDetailOut,
+             summary="Submit a discount beyond the owner's role maximum for approval (kind \"discount\")")
+def request_approval(request, quotation_id: PathId, payload: ActionIn):
+    quotation = access.get_visible_or_404(Quotation, request.user, pk=quotation_id)
+    services.request_discount_approval(quotation, actor=request.user, version=payload.version)
+    return Quotation.objects.get(pk=quotation.pk)
+
+
 @router.post("/{quotation_id}/accept", response=QuotationDetailOut, summary="Sent → accepted (one per opportunity)")
 def accept(request, quotation_id: PathId, payload: ActionIn):
     return _action(request, quotation_id, payload, services.accept_quotation)

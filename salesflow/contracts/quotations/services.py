@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.approvals import services as approvals
 from salesflow.catalog.models import DEFAULT_TAX_RATE, PriceList, Product, RoleDiscountLimit, price_for
 from salesflow.contracts.agreements.numbering import next_number
 from salesflow.contracts.models import Quotation, QuotationLine
@@ -186,6 +187,8 @@ def update_quotation(quotation: Quotation, *, actor, version: int | None, lines,
     _require_live(quotation)
     if quotation.status != S.DRAFT:
         raise ValidationError({"status": _("Only a draft quotation can be edited; revise it instead.")})
+    if approvals.pending_for(quotation) is not None:
+        raise ValidationError({"status": _("The quotation is waiting for discount approval and cannot be edited.")})
     _check_valid_until(valid_until)
     _write_lines(quotation, _line_rows(lines, price_list))
     quotation.valid_until, quotation.terms, quotation.price_list = valid_until, terms, price_list
@@ -221,9 +224,20 @@ class DiscountNeedsApproval(ValidationError):
     """Sending was refused: a line's discount is beyond the owner's role maximum and not yet approved."""
 
 
+def _discount_refusal(quotation: Quotation) -> DiscountNeedsApproval:
+    limit = max_discount_for(quotation.owner).normalize()
+    if approvals.pending_for(quotation) is not None:
+        message = _("A line's discount is above the %(limit)s%% the owner's role may give and its approval is still "
+                    "pending: the quotation can be sent once it is approved.")
+    else:
+        message = _("A line's discount is above the %(limit)s%% the owner's role may give: request approval before "
+                    "sending the quotation.")
+    return DiscountNeedsApproval({"discount_rate": message % {"limit": f"{limit:f}"}})
+
+
 @transaction.atomic
 def send_quotation(quotation: Quotation, *, actor, version: int | None = None) -> Quotation:
-    """Draft → sent. Refused while a discount beyond the owner's role maximum waits for approval."""
+    """Draft → sent. Refused while a discount beyond the owner's role maximum is not approved."""
     access.require_change(actor, quotation)
     quotation = _locked(quotation, version)
     _require_live(quotation)
@@ -232,19 +246,37 @@ def send_quotation(quotation: Quotation, *, actor, version: int | None = None) -
     if quotation.valid_until < timezone.localdate():
         raise ValidationError({"valid_until": _("The validity date has passed: revise the quotation first.")})
     if needs_discount_approval(quotation):
-        raise DiscountNeedsApproval({"discount_rate": _(
-            "A line's discount is above the %(limit)s%% your role may give: it needs approval before the quotation "
-            "can be sent.") % {"limit": max_discount_for(quotation.owner).normalize()}})
+        raise _discount_refusal(quotation)
     quotation.status, quotation.sent_at = S.SENT, timezone.now()
     quotation.save()
     return quotation
 
 
 @transaction.atomic
-def approve_discount(quotation: Quotation, *, actor=None) -> Quotation:
-    """The discount was approved: the quotation may now be sent (an approval hook calls this)."""
-    Quotation.objects.filter(pk=quotation.pk).update(discount_approved=True)
-    audit.record(quotation, "update", changes={"discount_approved": [False, True]}, actor=actor)
+def request_discount_approval(quotation: Quotation, *, actor, version: int | None = None):
+    """Submit a draft whose discount is beyond the owner's role maximum for approval (kind "discount", at its
+    total). Returns the approval request, or None when no rule applies (the discount then counts as approved)."""
+    access.require_change(actor, quotation)
+    quotation = _locked(quotation, version)
+    _require_live(quotation)
+    if quotation.status != S.DRAFT:
+        raise ValidationError({"status": _("Only a draft quotation can be submitted for approval.")})
+    if not needs_discount_approval(quotation):
+        raise ValidationError({"discount_rate": _("No line's discount needs approval.")})
+    request = approvals.submit(quotation, kind="discount", amount=quotation.total, actor=actor,
+                               note=_("Largest discount %(rate)s%%, the owner's role may give %(limit)s%%.") % {
+                                   "rate": f"{max(line.discount_rate for line in quotation.lines.all()):f}",
+                                   "limit": f"{max_discount_for(quotation.owner):f}"})
+    if request is None:
+        approve_discount(quotation, actor=actor)
+    return request
+
+
+def approve_discount(quotation: Quotation, actor=None) -> Quotation:
+    """The discount was approved: the quotation may now be sent (the approvals hook ``on_approved``)."""
+    with transaction.atomic():
+        Quotation.objects.filter(pk=quotation.pk).update(discount_approved=True)
+        audit.record(quotation, "update", changes={"discount_approved": [False, True]}, actor=actor)
     quotation.discount_approved = True
     return quotation
 

@@ -12,4 +12,6 @@ urlpatterns = [
     path("quotations/<int:pk>/accept/", views.quotation_action, {"action": "accept"}, name="quotation-accept"),
     path("quotations/<int:pk>/reject/", views.quotation_action, {"action": "reject"}, name="quotation-reject"),
     path("quotations/<int:pk>/revise/", views.quotation_action, {"action": "revise"}, name="quotation-revise"),
+    path("quotations/<int:pk>/request-approval/", views.quotation_action, {"action": "request-approval"},
+         name="quotation-request-approval"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from salesflow.approvals import services as approvals
 from salesflow.contracts.models import Quotation
 from salesflow.core.audit import record
 from salesflow.core.concurrency import StaleEditError
@@ -135,6 +136,7 @@ def quotation_detail(request, pk):
         "q": quotation, "lines": quotation.lines.select_related("product"), "revisions": revisions,
         "superseded": superseded, "can_change": can_change and not superseded,
         "needs_approval": quotation.status == Quotation.Status.DRAFT and services.needs_discount_approval(quotation),
+        "approvals": approvals.history(quotation),
         "max_discount": services.max_discount_for(quotation.owner),
         "history": AuditEntry.for_object(quotation)[:20],
     })
@@ -145,6 +147,8 @@ ACTIONS = {
     "accept": (services.accept_quotation, gettext_lazy("Quotation accepted.")),
     "reject": (services.reject_quotation, gettext_lazy("Quotation rejected.")),
     "revise": (services.revise_quotation, gettext_lazy("Revision created: edit it and send it again.")),
+    "request-approval": (services.request_discount_approval,
+                         gettext_lazy("Discount submitted for approval: the quotation can be sent once approved.")),
 }
 
 
@@ -156,6 +160,7 @@ def quotation_action(request, pk, action):
     version = request.POST.get("version", "")
     try:
         changed = run(quotation, actor=request.user, version=int(version) if version.isdigit() else None)
+        changed = changed if isinstance(changed, Quotation) else quotation
     except StaleEditError:
         messages.error(request, StaleEditError.message)
     except ValidationError as exc:

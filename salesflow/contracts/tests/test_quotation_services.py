@@ -5,6 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from salesflow.approvals import services as approvals
+from salesflow.approvals.models import ApprovalRule
 from salesflow.catalog.models import PriceList, PriceListItem, RoleDiscountLimit
 from salesflow.contracts.models import Quotation
 from salesflow.contracts.quotations import services
@@ -92,7 +94,30 @@ def test_discount_beyond_the_owners_role_maximum_blocks_sending_until_approved(o
         services.send_quotation(quotation, actor=org.rep_a)
     quotation.refresh_from_db()
     assert quotation.status == S.DRAFT
-    services.approve_discount(quotation, actor=org.manager_east)
+    request = services.request_discount_approval(quotation, actor=org.rep_a)
+    assert (request.kind, request.amount) == ("discount", quotation.total)
+    with pytest.raises(services.DiscountNeedsApproval, match="pending"):
+        services.send_quotation(quotation, actor=org.rep_a)
+    approvals.decide(request, actor=org.manager_east, approve=True)  # the team's manager approves: the hook runs
+    quotation.refresh_from_db()
+    assert quotation.discount_approved
+    assert services.send_quotation(quotation, actor=org.rep_a).status == S.SENT
+
+
+def test_rejected_discount_approval_keeps_the_quotation_unsendable(org):
+    quotation = make_quotation(org.rep_a, lines=[{"product": make_product(), "quantity": D(1),
+                                                  "discount_rate": D("30")}])
+    request = services.request_discount_approval(quotation, actor=org.rep_a)
+    approvals.decide(request, actor=org.manager_east, approve=False, comment="折扣太大")
+    with pytest.raises(services.DiscountNeedsApproval):
+        services.send_quotation(quotation, actor=org.rep_a)
+
+
+def test_discount_counts_as_approved_when_no_approval_rule_applies(org):
+    ApprovalRule.objects.filter(kind="discount").delete()
+    quotation = make_quotation(org.rep_a, lines=[{"product": make_product(), "quantity": D(1),
+                                                  "discount_rate": D("30")}])
+    assert services.request_discount_approval(quotation, actor=org.rep_a) is None
     assert services.send_quotation(quotation, actor=org.rep_a).status == S.SENT
 
 
