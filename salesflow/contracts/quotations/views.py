@@ -55,6 +55,15 @@ def quotation_list(request):
                   {"page": page, "form": form, "query_string": params.urlencode()})
 
 
+def _show_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: under the field it names, else above the form (lines, status...)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _lines_or_error(formset):
     if not formset.is_valid():
         raise ValidationError({"lines": _("Check the lines: each needs a product or a description, and a "
@@ -81,7 +90,7 @@ def quotation_new(request, opportunity_pk):
                 valid_until=form.cleaned_data["valid_until"], terms=form.cleaned_data["terms"],
                 price_list=form.cleaned_data["price_list"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _show_errors(form, exc)
         else:
             messages.success(request, _("Quotation %(number)s created.") % {"number": quotation.number})
             return redirect(quotation)
@@ -113,7 +122,7 @@ def quotation_edit(request, pk):
             form.add_error(None, StaleEditError.message)
             status = 409
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _show_errors(form, exc)
         else:
             messages.success(request, _("Quotation saved."))
             return redirect(quotation)

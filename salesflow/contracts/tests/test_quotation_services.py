@@ -78,7 +78,7 @@ def test_revision_creates_a_new_row_and_keeps_the_old_one_unchanged(org):
     assert old.status == S.SENT and list(old.lines.values_list("description", "quantity", "unit_price",
                                                                 "discount_rate", "amount")) == old_lines
     for action in (services.revise_quotation, services.accept_quotation, services.reject_quotation):
-        with pytest.raises(ValidationError, match="revised"):
+        with pytest.raises(ValidationError, match="已修订"):
             action(old, actor=org.rep_a)
     with pytest.raises(ValidationError):
         services.update_quotation(old, actor=org.rep_a, version=None, lines=[{"description": "x", "quantity": 1,
@@ -96,7 +96,7 @@ def test_discount_beyond_the_owners_role_maximum_blocks_sending_until_approved(o
     assert quotation.status == S.DRAFT
     request = services.request_discount_approval(quotation, actor=org.rep_a)
     assert (request.kind, request.amount) == ("discount", quotation.total)
-    with pytest.raises(services.DiscountNeedsApproval, match="pending"):
+    with pytest.raises(services.DiscountNeedsApproval, match="审批仍在进行中"):
         services.send_quotation(quotation, actor=org.rep_a)
     approvals.decide(request, actor=org.manager_east, approve=True)  # the team's manager approves: the hook runs
     quotation.refresh_from_db()
@@ -151,7 +151,7 @@ def test_only_one_quotation_of_an_opportunity_can_be_accepted(org):
     first = services.send_quotation(make_quotation(org.rep_a, opportunity), actor=org.rep_a)
     second = services.send_quotation(make_quotation(org.rep_a, opportunity), actor=org.rep_a)
     assert services.accept_quotation(first, actor=org.rep_a).status == S.ACCEPTED
-    with pytest.raises(ValidationError, match="already accepted"):
+    with pytest.raises(ValidationError, match="已有另一份报价单被接受"):
         services.accept_quotation(second, actor=org.rep_a)
     second.refresh_from_db()
     assert second.status == S.SENT  # nothing else is rejected automatically
@@ -193,7 +193,7 @@ def test_expiry_job_expires_open_quotations_past_their_validity(org):
 def test_expired_quotation_cannot_be_accepted(org):
     quotation = services.send_quotation(make_quotation(org.rep_a), actor=org.rep_a)
     Quotation.objects.filter(pk=quotation.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
-    with pytest.raises(ValidationError, match="expired"):
+    with pytest.raises(ValidationError, match="已过期"):
         services.accept_quotation(quotation, actor=org.rep_a)
 
 
