@@ -10,4 +10,4 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and receivables")
 
     def ready(self):
-        from .quotations import hooks, jobs, navigation  # noqa: F401  (discount approval hook, expiry job, menu)
+        from .quotations import hooks, jobs, navigation, sections  # noqa: F401  (approval hook, expiry job, menu, panel)

@@ -15,6 +15,7 @@ from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
 from salesflow.core.paging import CappedPaginator
+from salesflow.core.registry import opportunity_sections
 from salesflow.customers.models import Customer, SavedView
 from salesflow.org import access
 from salesflow.org.models import User
@@ -116,6 +117,8 @@ def opportunity_detail(request, pk):
         "history": AuditEntry.for_object(opportunity)[:20],
         "reasons": Reason.objects.filter(active=True),
         "can_change": access.can_change(request.user, opportunity),
+        # apps above pipeline plug their panels in (contracts: quotations, agreements)
+        "sections": [{"name": e.name, "html": e.func(request, opportunity)} for e in opportunity_sections.all()],
     }
     return render(request, "pipeline/opportunity_detail.html", context)
 
