@@ -7,7 +7,7 @@ import pytest
 from salesflow.contracts.quotations import services
 from salesflow.testing.queries import assert_pinned
 
-from .quotation_factories import make_opportunity, make_product, make_quotation
+from .quotation_factories import make_product, make_quotation
 
 
 def quotations_of(owner):
