@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
 from salesflow.catalog.models import PriceList, Product
 from salesflow.contracts.models import Quotation, QuotationLine
@@ -31,8 +32,14 @@ from .forms import QuotationFilterForm
 
 router = Router(tags=["quotations"])
 
-Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+# JSON Schema cannot bound a decimal's places: a pattern says it (as core.api_schemas.Money does).
+Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2),
+                 WithJsonSchema({"type": "string", "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$",
+                                 "description": "A percentage from 0 to 100 with up to 2 decimals."})]
+QUANTITY_PATTERN = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"  # above 0
+Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2),
+                     WithJsonSchema({"type": "string", "pattern": QUANTITY_PATTERN,
+                                     "description": "Above 0, up to 12 digits and 2 decimals."})]
 
 
 class LineOut(Schema):

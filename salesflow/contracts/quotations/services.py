@@ -26,6 +26,7 @@ from salesflow.pipeline.models import Opportunity
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+MAX_AMOUNT = Decimal(10) ** 15  # a line or a total must fit the money columns (18 digits, 2 decimals) with room
 S = Quotation.Status
 DEFAULT_VALIDITY_DAYS = 30
 
@@ -133,6 +134,8 @@ def _line_rows(lines, price_list: PriceList | None) -> list[dict]:
                      "unit_price": Decimal(unit_price), "discount_rate": discount, "tax_rate": Decimal(tax_rate)})
     if not rows:
         raise ValidationError({"lines": _("A quotation needs at least one line.")})
+    if sum(row["quantity"] * row["unit_price"] for row in rows) >= MAX_AMOUNT:
+        raise ValidationError({"lines": _("The quotation's amount is too large.")})
     return rows
 
 
