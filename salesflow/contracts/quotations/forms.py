@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.catalog.models import PriceList, Product
@@ -39,7 +40,7 @@ class QuotationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["price_list"].queryset = PriceList.objects.filter(active=True)
+        self.fields["price_list"].queryset = PriceList.objects.valid_on(timezone.localdate())
 
 
 class LineForm(forms.Form):

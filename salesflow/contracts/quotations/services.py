@@ -101,6 +101,12 @@ def _check_valid_until(valid_until) -> None:
         raise ValidationError({"valid_until": _("The validity date cannot be in the past.")})
 
 
+def _check_price_list(price_list: PriceList | None) -> None:
+    today = timezone.localdate()
+    if price_list is not None and not PriceList.objects.valid_on(today).filter(pk=price_list.pk).exists():
+        raise ValidationError({"price_list": _("This price list is not active or not valid today.")})
+
+
 def _line_rows(lines, price_list: PriceList | None) -> list[dict]:
     """Validate the submitted lines and fill in what the catalogue knows (price, unit, tax rate, description)."""
     rows = []
@@ -169,6 +175,7 @@ def create_quotation(*, actor, opportunity: Opportunity, lines, valid_until: dat
     check_can_quote(actor, opportunity)
     valid_until = valid_until or default_valid_until()
     _check_valid_until(valid_until)
+    _check_price_list(price_list)
     rows = _line_rows(lines, price_list)
     owner = opportunity.owner
     quotation = Quotation(
@@ -193,6 +200,8 @@ def update_quotation(quotation: Quotation, *, actor, version: int | None, lines,
     if approvals.pending_for(quotation) is not None:
         raise ValidationError({"status": _("The quotation is waiting for discount approval and cannot be edited.")})
     _check_valid_until(valid_until)
+    if price_list is not None and price_list.pk != quotation.price_list_id:
+        _check_price_list(price_list)
     _write_lines(quotation, _line_rows(lines, price_list))
     quotation.valid_until, quotation.terms, quotation.price_list = valid_until, terms, price_list
     quotation.discount_approved = False

@@ -61,6 +61,15 @@ def test_price_comes_from_the_chosen_price_list_else_the_list_price(org):
     assert [line.unit_price for line in quotation.lines.all()] == [D("880"), D("500")]
 
 
+def test_an_inactive_or_expired_price_list_is_refused(org):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for price_list in (PriceList.objects.create(name="停用", active=False),
+                       PriceList.objects.create(name="过期", valid_to=yesterday)):
+        with pytest.raises(ValidationError) as refused:
+            make_quotation(org.rep_a, price_list=price_list)
+        assert "price_list" in refused.value.message_dict
+
+
 def test_each_quotation_gets_the_next_number(org):
     first, second = make_quotation(org.rep_a), make_quotation(org.rep_a)
     assert int(second.number[-4:]) == int(first.number[-4:]) + 1
