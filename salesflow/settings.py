@@ -181,7 +181,11 @@ LOGIN_THROTTLE_WINDOW = env_int("SALESFLOW_LOGIN_THROTTLE_WINDOW", 900)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
+# The contracts concepts built in parallel keep their own catalogues (salesflow/contracts/<concept>/locale), so they
+# don't all edit one .po; the apps' own catalogues (salesflow/<app>/locale) are found by Django itself.
+LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale", BASE_DIR / "salesflow" / "contracts" / "receivables" / "locale",
+                BASE_DIR / "salesflow" / "contracts" / "agreements" / "locale",
+                BASE_DIR / "salesflow" / "contracts" / "imports" / "locale"]
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -253,6 +257,11 @@ Q_CLUSTER = {
     "poll": 1,
     "label": "Django Q",
 }
+
+# Uploaded files (agreement attachments) live under MEDIA_ROOT with generated names. There is no MEDIA_URL route:
+# every download goes through a view that checks the reader's permission.
+MEDIA_ROOT = Path(env_str("SALESFLOW_MEDIA_ROOT", str(VAR_DIR / "media")))
+AGREEMENT_ATTACHMENT_MAX_BYTES = env_int("SALESFLOW_AGREEMENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # Imports: bounds checked while a file is streamed, before anything is stored or parsed further.
 IMPORT_MAX_UPLOAD_BYTES = env_int("SALESFLOW_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from salesflow.core.api_schemas import InputSchema, Page, PathId, Version
-from salesflow.org import access
 
 from . import services
 from .models import ApprovalRequest, ApprovalStep
@@ -68,10 +68,15 @@ def inbox(request):
             .prefetch_related("steps").order_by(F("submitted_at").asc(), "id"))
 
 
+@router.get("/{approval_id}", response=RequestOut, summary="One approval request with its steps (the history)")
+def detail(request, approval_id: PathId):
+    return get_object_or_404(ApprovalRequest.objects.visible_to(request.user).select_related("content_type")
+                             .prefetch_related("steps"), pk=approval_id)
+
+
 @router.post("/{approval_id}/decide", response=RequestOut, summary="Approve or reject the current step")
 def decide(request, approval_id: PathId, payload: DecideIn):
-    approval = access.get_visible_or_404(ApprovalRequest.objects.visible_to(request.user), request.user,
-                                         pk=approval_id)
+    approval = get_object_or_404(ApprovalRequest.objects.visible_to(request.user), pk=approval_id)
     if approval.is_pending and not services.can_decide(request.user, approval):
         raise PermissionDenied(_("You are not the approver of this step."))
     services.decide(approval, actor=request.user, approve=payload.approve, comment=payload.comment,

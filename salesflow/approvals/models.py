@@ -30,6 +30,21 @@ class ApproverRole(models.TextChoices):
     USER = "user", _("Named user")
 
 
+class DocumentKind(models.TextChoices):
+    """What is approved. A new kind of document adds its code here (a choices-only migration)."""
+
+    AGREEMENT = "agreement", _("Contract / order")
+    DISCOUNT = "discount", _("Discount")
+    QUOTATION = "quotation", _("Quotation")
+
+
+class Flag(models.TextChoices):
+    """Conditions the submitting app raises; a rule with a flag applies only to documents that carry it."""
+
+    CREDIT = "credit", _("Over the credit limit")
+    DISCOUNT = "discount", _("Discount above the allowed maximum")
+
+
 # Which user role may decide a step addressed to an approver role (for roles answered by anyone holding them).
 POOL_ROLES = {ApproverRole.DIRECTOR: Role.DIRECTOR, ApproverRole.FINANCE: Role.FINANCE,
               ApproverRole.ADMIN: Role.ADMIN}
@@ -48,12 +63,11 @@ class ApprovalRuleQuerySet(models.QuerySet):
 
 
 class ApprovalRule(AuditedModel, VersionedModel):
-    kind = models.CharField(_("document kind"), max_length=40,
-                            help_text=_("For example agreement or discount."))
+    kind = models.CharField(_("document kind"), max_length=40, choices=DocumentKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
     min_amount = MoneyField(_("from amount"), default=0)
-    flag = models.CharField(_("only when flagged"), max_length=40, blank=True,
-                            help_text=_("Leave empty for every document; credit = over the customer's credit limit."))
+    flag = models.CharField(_("only when flagged"), max_length=40, blank=True, choices=Flag.choices,
+                            help_text=_("Leave empty for every document of the kind."))
     active = models.BooleanField(_("active"), default=True)
 
     objects = ApprovalRuleQuerySet.as_manager()
@@ -65,7 +79,7 @@ class ApprovalRule(AuditedModel, VersionedModel):
         constraints = [models.CheckConstraint(condition=Q(min_amount__gte=0), name="approval_rule_amount_not_negative")]
 
     def __str__(self):
-        return self.name or f"{self.kind} ≥ {self.min_amount}"
+        return self.name or f"{self.get_kind_display()} ≥ {self.min_amount}"
 
 
 class ApprovalRuleStep(models.Model):
@@ -97,8 +111,11 @@ class ApprovalRequestQuerySet(OwnedQuerySet):
         """What the owner's organisation sees (org.access), plus every request in which ``user`` is an approver."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        organisation = visibility_q(user, self.model)
+        if not organisation:  # scope "all": an empty Q would vanish from the OR below instead of matching all
+            return self.all()
         named = ApprovalStep.objects.filter(request=OuterRef("pk"), approver=user)
-        return self.filter(visibility_q(user, self.model) | Q(Exists(named)) | Q(submitted_by=user))
+        return self.filter(organisation | Q(Exists(named)) | Q(submitted_by=user))
 
 
 class ApprovalRequest(AuditedModel, VersionedModel):
@@ -117,7 +134,7 @@ class ApprovalRequest(AuditedModel, VersionedModel):
     document = GenericForeignKey("content_type", "object_id")
     document_repr = models.CharField(_("document"), max_length=200)
     document_url = models.CharField(max_length=300, blank=True)
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=DocumentKind.choices)
     amount = MoneyField(_("amount"))
     flags = models.JSONField(_("flags"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)

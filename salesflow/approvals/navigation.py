@@ -16,4 +16,4 @@ def submits_only(user) -> bool:
 
 navigation.register("approvals:inbox", _("Approvals"), "✓", order=95, visible=approves)
 navigation.register("approvals:mine", _("My submissions"), "✓", order=95, visible=submits_only)
-navigation.register("approvals:rules", _("Approval rules"), "✓", order=70, visible=administers, admin=True)
+navigation.register("approvals:rules", _("Approval rules"), "✓", order=80, visible=administers, admin=True)

@@ -15,8 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
@@ -26,7 +28,15 @@ from salesflow.core.notifications import notify
 from salesflow.org.models import Role, Team, User
 
 from . import registry
-from .models import POOL_ROLES, ApprovalRequest, ApprovalRule, ApprovalRuleStep, ApprovalStep, ApproverRole
+from .models import (
+    POOL_ROLES,
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalRuleStep,
+    ApprovalStep,
+    ApproverRole,
+    DocumentKind,
+)
 
 R = ApprovalRequest.Status
 D = ApprovalStep.Decision
@@ -35,7 +45,8 @@ D = ApprovalStep.Decision
 class DecisionConflict(StaleEditError):
     """The request is no longer waiting for this decision (decided, withdrawn, or moved on): HTTP 409."""
 
-    message = _("This approval was already decided or withdrawn by someone else. Reload it to see its state.")
+    message = gettext_lazy("This approval was already decided or withdrawn by someone else. Reload it to see its "
+                           "state.")
 
     def __str__(self):
         return str(self.message)
@@ -97,15 +108,19 @@ def _resolved(steps, owner):
 # --- actions ------------------------------------------------------------------------------------------------------
 
 def _document_url(document) -> str:
+    """The document's page, if it has one (a document without a page is still approvable)."""
+    url = getattr(document, "get_absolute_url", None)
     try:
-        return document.get_absolute_url()
-    except (AttributeError, Exception):  # noqa: BLE001  (a document without a page is still approvable)
+        return url() if url else ""
+    except NoReverseMatch:
         return ""
 
 
 @transaction.atomic
 def submit(document, *, kind: str, amount: Decimal, actor, flags=frozenset(), note: str = "") -> ApprovalRequest | None:
     """Start the approval that the rules require for ``kind`` at ``amount``; None when no rule applies."""
+    if kind not in DocumentKind.values:
+        raise ValueError(f"unknown approval kind {kind!r}: add it to approvals.models.DocumentKind")
     steps = required_steps(kind, amount, flags)
     if not steps:
         return None
@@ -242,6 +257,13 @@ def history(document) -> list[ApprovalRequest]:
 
 def latest_for(document) -> ApprovalRequest | None:
     return ApprovalRequest.objects.for_document(document).first()
+
+
+def is_approved(document) -> bool:
+    """Did the document's latest approval end in approval? An app that lets an approved document be edited submits
+    it again (``submit``) and treats it as not approved until that request is decided."""
+    latest = latest_for(document)
+    return latest is not None and latest.status == R.APPROVED
 
 
 # --- notifications (after commit) -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ app_name = "approvals"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("mine/", views.mine, name="mine"),
+    path("mine/", views.inbox, {"tab": "mine"}, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -5,13 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from salesflow.core.paging import CappedPaginator
-from salesflow.org import access
 
 from . import services
 from .models import ApprovalRequest, ApprovalStep
@@ -32,9 +31,9 @@ def _page(request, queryset):
 
 
 @login_required
-def inbox(request):
-    """Tabs: waiting for me (default), my submissions, decided by me."""
-    tab = request.GET.get("tab", "waiting")
+def inbox(request, tab=None):
+    """Tabs: waiting for me (default), my submissions (the reps' menu entry opens this one), decided by me."""
+    tab = tab or request.GET.get("tab", "waiting")
     user = request.user
     if tab == "mine":
         page = _page(request, ApprovalRequest.objects.filter(submitted_by=user).order_by("-submitted_at", "-id"))
@@ -48,16 +47,9 @@ def inbox(request):
     return render(request, "approvals/inbox.html", {"tab": tab, "page": page, "query_string": f"tab={tab}"})
 
 
-@login_required
-def mine(request):
-    request.GET = request.GET.copy()
-    request.GET["tab"] = "mine"
-    return inbox(request)
-
-
 def _visible(request, pk) -> ApprovalRequest:
-    return access.get_visible_or_404(
-        ApprovalRequest.objects.visible_to(request.user).select_related("submitted_by"), request.user, pk=pk)
+    # visible_to = the owner's organisation (org.access) plus the request's own approvers and submitter
+    return get_object_or_404(ApprovalRequest.objects.visible_to(request.user).select_related("submitted_by"), pk=pk)
 
 
 @login_required

@@ -10,4 +10,15 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and receivables")
 
     def ready(self):
-        from .quotations import hooks, jobs, navigation, sections  # noqa: F401  (approval hook, expiry job, menu, panel)
+        # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`;
+        # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
+        # reports (salesflow report receivables|collections)
+        # imports: salesflow import contracts|payments|invoices and the same on /import/
+        # quotations: the discount approval hook, the expiry job, the menu entry, the opportunity page panel
+        from . import imports  # noqa: F401  (registers the contracts, payments and invoices importers)
+        from .agreements import hooks, report  # noqa: F401
+        from .quotations import hooks as quotation_hooks  # noqa: F401
+        from .quotations import jobs as quotation_jobs  # noqa: F401
+        from .quotations import navigation as quotation_navigation  # noqa: F401
+        from .quotations import sections as quotation_sections  # noqa: F401
+        from .receivables import jobs, navigation, reports, sections  # noqa: F401

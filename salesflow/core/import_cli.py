@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from .imports import ImportFileError, lookup_cache, read_table, rows_as_values, validate_rows, write_rows
@@ -43,6 +44,9 @@ def run_file_import(importer, path, *, stdout=None, key=None, dry_run=False, act
     if dry_run:
         (stdout or sys.stdout).write(f"{len(values)} rows are valid (dry run: nothing written)")
         return {"created": 0, "updated": 0}
-    result = write_rows(importer, values, actor=actor, key=key)
+    try:
+        result = write_rows(importer, values, actor=actor, key=key)
+    except ValidationError as exc:  # the data changed since the check, or a service refused a row: all rolled back
+        raise CommandError(f"{' '.join(exc.messages)} — nothing was imported") from None
     (stdout or sys.stdout).write(f"imported {file.name}: {result['created']} created, {result['updated']} updated")
     return result

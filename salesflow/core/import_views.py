@@ -22,6 +22,9 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.importer = importer
         self.fields["key"].choices = [("", KEY_NONE), *importer.keys.items()]
+        if importer.default_key:  # always matched by its number: no "always create" choice
+            self.fields["key"].choices = list(importer.keys.items())
+            self.fields["key"].initial = importer.default_key
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -44,6 +44,8 @@ class Column:
     en: str
     required: bool = False
     in_template: bool = True  # False: columns an export carries (ID, created) that a new file leaves out
+    aliases: tuple[str, ...] = ()  # other headers read as this column (e.g. 方式 for 回款方式)
+    hint: object = ""  # what the column holds (the import page and the template's notes sheet show it)
 
 
 @dataclass
@@ -71,12 +73,14 @@ class Importer:
     unique_in_file: tuple[str, ...] = ()  # fields two rows of one file may not share (besides the key)
     # save_new(list of prepared new rows, actor): writes many new rows at once through a batch service
     save_new: Callable | None = None
+    # The key used when none is chosen: records with a natural number (contracts, invoices) always match by it
+    default_key: str | None = None
 
     def header_map(self, headers: list[str]) -> tuple[dict[int, str], list[str]]:
         """Column index -> field, and the names of required columns that are missing."""
         lookup = {}
         for column in self.columns:
-            for name in (column.zh, column.en, column.field):
+            for name in (column.zh, column.en, column.field, *column.aliases):
                 lookup[name.strip().lower()] = column.field
         mapping = {}
         for i, h in enumerate(headers):
@@ -86,6 +90,10 @@ class Importer:
         missing = [f"{c.zh} / {c.en}" for c in self.columns if c.required and c.field not in mapping.values()]
         return mapping, missing
 
+    @property
+    def has_hints(self) -> bool:
+        return any(c.hint for c in self.columns)
+
     def template(self) -> bytes:
         workbook = Workbook()
         sheet = workbook.active
@@ -93,6 +101,11 @@ class Importer:
         columns = [c for c in self.columns if c.in_template]
         sheet.append([f"{c.zh}" for c in columns])
         sheet.append([f"{c.en}" + (" *" if c.required else "") for c in columns])
+        if self.has_hints:
+            notes = workbook.create_sheet(_("Notes on the columns"))
+            notes.append([_("Column (Chinese)"), _("Column (English)"), _("Required"), _("What to enter")])
+            for c in columns:
+                notes.append([c.zh, c.en, _("yes") if c.required else "", str(c.hint)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
@@ -450,6 +463,7 @@ def validate_rows(importer, values_list, *, actor, key, start=0, stop=None, seen
     """Check rows [start, stop) and return every problem of every row. ``seen`` carries keys across chunks."""
     errors: list[RowError] = []
     seen = {} if seen is None else seen
+    key = key or importer.default_key
     with lookup_cache():
         for index in range(start, min(len(values_list) if stop is None else stop, len(values_list))):
             values = values_list[index]
@@ -492,6 +506,7 @@ def write_rows(importer, values_list, *, actor, key) -> dict:
     """Write every row, or nothing: any ValidationError rolls the whole import back."""
     counts = {"created": 0, "updated": 0}
     batch: list = []
+    key = key or importer.default_key
 
     def flush():
         if batch:

@@ -155,6 +155,12 @@ def can_add(user, model, parent) -> bool:
     return can_change(user, parent)
 
 
+def require_change_with(allowed: bool) -> None:
+    """Refuse (403) unless a permission rule (e.g. ``can_add``, or a service's ``can_*`` built on it) allowed it."""
+    if not allowed:
+        raise PermissionDenied(_("You may not change this record."))
+
+
 def is_finance_or_admin(user) -> bool:
     """Finance's own acts (issuing invoices), which an administrator may stand in for."""
     return bool(user is not None and user.is_authenticated and user.is_active

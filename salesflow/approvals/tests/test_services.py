@@ -194,3 +194,13 @@ def test_inbox_lists_only_current_steps_of_the_approver(org, document):
     assert not ApprovalStep.objects.awaiting(org.manager_east).exists()
     assert list(ApprovalStep.objects.awaiting(org.director).values_list("request", flat=True)) == [request.pk]
     assert not ApprovalStep.objects.awaiting(org.rep_a).exists()
+
+
+def test_an_approved_document_is_submitted_again_after_an_edit(org, document, hooks):
+    first = submit(document, "100000", org.rep_a)
+    assert not services.is_approved(document)
+    services.decide(first, actor=org.manager_east, approve=True)
+    assert services.is_approved(document)
+    again = submit(document, "1500000", org.rep_a, note="金额变更")
+    assert not services.is_approved(document) and services.pending_for(document) == again
+    assert [r.pk for r in services.history(document)] == [again.pk, first.pk]

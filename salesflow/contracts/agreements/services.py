@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.approvals import services as approvals
 from salesflow.contracts.models import Agreement, AgreementLine, AgreementStatusChange, NumberingRule
 from salesflow.contracts.receivables import services as money
 from salesflow.contracts.receivables.selectors import RECEIVABLE, outstanding_for_customer
@@ -62,7 +63,10 @@ class RevisionRequired(ValidationError):
 # --- checks -------------------------------------------------------------------------------------------------------
 
 def check_can_create(actor, customer=None) -> None:
-    """May ``actor`` create an agreement (on ``customer``)? The one check every door (page, API, import) asks."""
+    """May ``actor`` create an agreement (on ``customer``)? The one check every door (page, API, import) asks.
+    ``actor`` None is the system (the command line without --user), as in the receivables services."""
+    if actor is None:
+        return
     access.require_can_create(actor)
     if customer is not None and not access.can_view(actor, customer):
         raise PermissionDenied(_("You may not create an agreement for this customer."))
@@ -149,7 +153,7 @@ def _write_lines(agreement, rows, *, actor) -> None:
         raise ValidationError({"lines": _("Lines with recorded deliveries cannot be replaced.")})
     agreement.lines.all().delete()
     AgreementLine.objects.bulk_create([AgreementLine(agreement=agreement, **row) for row in rows])
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="lines",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Lines replaced"),
                  changes={"lines": [f"{row.get('product') or row.get('description')} × {row['quantity']} @ "
                                     f"{row['unit_price']} = {row['amount']}" for row in rows]})
 
@@ -174,25 +178,14 @@ def _set_status(agreement: Agreement, to: str, *, actor, note: str = "") -> Agre
     return agreement
 
 
-def _approvals():
-    try:
-        from salesflow.approvals import services as approvals
-    except ImportError:  # stand-in until the approvals app is merged: no rule applies
-        return None
-    return approvals
-
-
 def _start_approval(agreement: Agreement, *, actor, note: str = "") -> Agreement:
     """Pending while the approval runs; active at once when no rule applies to the amount (and credit flag)."""
     agreement.credit_flagged = over_credit_limit(agreement)
     agreement.save(update_fields=["credit_flagged", "updated_at"])
     _set_status(agreement, S.PENDING, actor=actor, note=note)
-    approvals = _approvals()
-    request = None
-    if approvals is not None:
-        flags = {"credit"} if agreement.credit_flagged else set()
-        request = approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=actor, flags=flags,
-                                   note=note)
+    flags = {"credit"} if agreement.credit_flagged else set()
+    request = approvals.submit(agreement, kind="agreement", amount=agreement.amount, actor=actor, flags=flags,
+                               note=note)
     if request is None:
         _set_status(agreement, S.ACTIVE, actor=actor, note=_("No approval needed."))
     return agreement
@@ -213,7 +206,8 @@ def submit_for_approval(agreement: Agreement, *, actor, note: str = "") -> Agree
 def change_status(agreement: Agreement, to: str, *, actor, note: str = "") -> Agreement:
     """A person completes or terminates an agreement (a draft may be cancelled as terminated). Terminating needs
     a note saying why."""
-    access.require_change(actor, agreement)
+    if actor is not None:
+        access.require_change(actor, agreement)
     agreement = _locked(agreement)
     to = S(to)
     if to not in MANUAL_TRANSITIONS[S(agreement.status)]:
@@ -230,6 +224,15 @@ def approve(agreement: Agreement, actor) -> Agreement:
     agreement = _locked(agreement)
     if agreement.status == S.PENDING:
         _set_status(agreement, S.ACTIVE, actor=actor, note=_("Approved"))
+    return agreement
+
+
+@transaction.atomic
+def withdrawn(agreement: Agreement, actor) -> Agreement:
+    """The approval hook: the submitter took the request back; the agreement is a draft again."""
+    agreement = _locked(agreement)
+    if agreement.status == S.PENDING:
+        _set_status(agreement, S.DRAFT, actor=actor, note=_("Approval withdrawn"))
     return agreement
 
 
@@ -254,7 +257,8 @@ def _apply(agreement: Agreement, data: dict) -> None:
 
 
 def _check_owner(actor, agreement) -> None:
-    if agreement.owner_id and agreement.owner_id != actor.pk and not access.oversees(actor, agreement.owner):
+    if actor is not None and agreement.owner_id and agreement.owner_id != actor.pk \
+            and not access.oversees(actor, agreement.owner):
         raise ValidationError({"owner": _("You may only assign agreements to people you manage.")})
     agreement.team_id = agreement.owner.team_id
     agreement.region_id = agreement.owner.region_id or agreement.customer.region_id
@@ -329,7 +333,8 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
     """Edit an agreement. ``lines`` None leaves the lines alone; a list replaces them (amount = their sum).
     On a pending or active agreement a change of a material field is refused (:class:`RevisionRequired`) unless
     ``revise``: then the agreement goes back through approval. Completed or terminated agreements are read-only."""
-    access.require_change(actor, agreement)
+    if actor is not None:
+        access.require_change(actor, agreement)
     agreement = _locked(agreement, version)
     if agreement.status in (S.COMPLETED, S.TERMINATED):
         raise ValidationError(_("A completed or terminated agreement cannot be edited."))
@@ -344,6 +349,8 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
         lines_changed = _line_signature(rows) != _line_signature(_current_lines(agreement))
         if rows:
             agreement.amount = sum((row["amount"] for row in rows), Decimal(0))
+    elif agreement.amount != before["amount"] and agreement.lines.exists():
+        raise ValidationError({"amount": _("The amount is the sum of the lines: change the lines instead.")})
     if agreement.owner_id != before["owner"]:
         _check_owner(actor, agreement)
     drop_plan = False
@@ -372,11 +379,16 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
         _write_lines(agreement, rows, actor=actor)
     if drop_plan:
         agreement.instalments.all().delete()
-        audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="plan",
+        audit.record(agreement, AuditEntry.Action.ACTION, actor=actor,
+                     note=_("Payment plan replaced: the amount changed"),
                      changes={"plan": "replaced: amount changed"})
     if agreement.amount != before["amount"]:
         _ensure_plan(agreement, actor=actor)
     if resubmit:
+        pending = approvals.pending_for(agreement)
+        if pending is not None:  # the running approval judged the old figures: take it back first
+            approvals.withdraw(pending, actor=actor, comment=_("Revised"))
+            agreement.refresh_from_db()
         _set_status(agreement, S.DRAFT, actor=actor, note=_("Revised"))
         _start_approval(agreement, actor=actor, note=_("Revised"))
     elif agreement.status == S.DRAFT:
@@ -386,7 +398,7 @@ def update_agreement(agreement: Agreement, *, actor, data: dict, version: int | 
 
 
 def _check_customer(actor, agreement) -> None:
-    if not access.can_view(actor, agreement.customer):
+    if actor is not None and not access.can_view(actor, agreement.customer):
         raise ValidationError({"customer": _("You may not create an agreement for this customer.")})
 
 
@@ -396,7 +408,7 @@ def initial_from_opportunity(opportunity, kind: str = Agreement.Kind.CONTRACT) -
     """Form data pre-filled from a won opportunity and its accepted quotation (lines and terms) when it has one."""
     data = {"kind": kind, "customer": opportunity.customer, "opportunity": opportunity, "owner": opportunity.owner,
             "title": opportunity.subject, "amount": opportunity.amount,
-            "signed_on": getattr(opportunity, "closed_on", None) or timezone.localdate()}
+            "signed_on": timezone.localdate()}
     quotation = (opportunity.quotations.filter(status="accepted").order_by("-revision", "-id")
                  .prefetch_related("lines").first())
     if quotation is not None:
@@ -448,7 +460,8 @@ def record_delivery(agreement: Agreement, *, actor, delivered_on: datetime.date,
     delivery = Delivery.objects.create(agreement=agreement, delivered_on=delivered_on, note=note, recorded_by=actor)
     DeliveryLine.objects.bulk_create([DeliveryLine(delivery=delivery, agreement_line=line, quantity=quantity)
                                       for line, quantity in wanted.items()])
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=f"delivery {delivered_on}",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor,
+                 note=_("Delivery of %(date)s") % {"date": delivered_on},
                  changes={"delivered": {str(line): str(q) for line, q in wanted.items()}})
     return delivery
 
@@ -472,7 +485,7 @@ def add_milestone(agreement: Agreement, *, actor, name: str, due_on: datetime.da
         raise ValidationError({"name": _("Enter the milestone's name.")})
     position = agreement.milestones.count()
     milestone = Milestone.objects.create(agreement=agreement, name=name.strip(), due_on=due_on, position=position)
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note="milestone",
+    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Milestone added"),
                  changes={"milestone": milestone.name, "due_on": due_on})
     return milestone
 
@@ -491,6 +504,7 @@ def mark_milestone(milestone, *, actor, step: str, on: datetime.date | None = No
     else:
         raise ValidationError({"step": _("Unknown step.")})
     milestone.save(update_fields=["done_on", "accepted_on"])
-    audit.record(milestone.agreement, AuditEntry.Action.ACTION, actor=actor, note=f"milestone {step}",
+    audit.record(milestone.agreement, AuditEntry.Action.ACTION, actor=actor,
+                 note=_("Milestone done") if step == "done" else _("Milestone accepted"),
                  changes={"milestone": milestone.name, step: on})
     return milestone

@@ -4,10 +4,11 @@ attachments, deliveries and milestones) and receivables (payment plans, payments
 from .agreements import Agreement, AgreementLine, AgreementStatusChange, Attachment, Delivery, DeliveryLine, Milestone
 from .numbering import NumberingRule, NumberSequence
 from .quotations import Quotation, QuotationLine
-from .receivables import Instalment, Invoice, Payment, PaymentAllocation
+from .receivables import Instalment, InstalmentReminder, Invoice, Payment, PaymentAllocation
 
 __all__ = [
     "Agreement", "AgreementLine", "AgreementStatusChange", "Attachment", "Delivery", "DeliveryLine", "Milestone",
-    "NumberingRule", "NumberSequence", "Quotation", "QuotationLine", "Instalment", "Invoice", "Payment",
+    "NumberingRule", "NumberSequence", "Quotation", "QuotationLine", "Instalment", "InstalmentReminder", "Invoice",
+    "Payment",
     "PaymentAllocation",
 ]

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
@@ -31,8 +32,8 @@ class Agreement(AuditedModel, VersionedModel):
     FINANCE_READS = True  # finance records payments and issues invoices for every agreement it may see
 
     class Kind(models.TextChoices):
-        CONTRACT = "contract", _("Contract")
-        ORDER = "order", _("Order")
+        CONTRACT = "contract", pgettext_lazy("agreement kind", "Contract")
+        ORDER = "order", pgettext_lazy("agreement kind", "Order")  # 订单, not the "order" (顺序) of a list
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

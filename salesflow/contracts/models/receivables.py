@@ -41,7 +41,12 @@ class Instalment(models.Model):
             models.CheckConstraint(condition=Q(collected_amount__gte=0) & Q(collected_amount__lte=F("amount")),
                                    name="instalment_collected_within_amount"),
         ]
-        indexes = [models.Index(fields=["due_on", "agreement"], name="instalment_due_idx")]
+        indexes = [
+            models.Index(fields=["due_on", "agreement"], name="instalment_due_idx"),
+            # Ageing, overdue lists and reminders read only the instalments still open (a small share of all).
+            models.Index(fields=["due_on"], name="instalment_open_idx", condition=Q(collected_amount__lt=F("amount")),
+                         include=["agreement", "amount", "collected_amount"]),
+        ]
 
     def __str__(self):
         return f"{self.agreement} #{self.sequence}"
@@ -162,3 +167,17 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number or f"{self.agreement} {self.amount}"
+
+
+class InstalmentReminder(models.Model):
+    """One overdue reminder sent to the owner for an instalment on a day: the job's memory, so that it reminds
+    once per instalment per day however often (and on however many hosts) it runs."""
+
+    instalment = models.ForeignKey(Instalment, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["instalment", "sent_on"], name="instalment_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"{self.instalment_id} {self.sent_on}"

@@ -6,23 +6,292 @@ running totals kept by the services (``Instalment.collected_amount``, ``Agreemen
 date, which touches only the (few, recent) payments since then instead of the whole history.
 """
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
+from django.utils import timezone
 
-from salesflow.contracts.models import Agreement
+from salesflow.contracts.models import Agreement, AgreementLine, Instalment, Invoice, Payment, PaymentAllocation
+from salesflow.core.money import to_money
+from salesflow.core.periods import parse_period, period_of
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 RECEIVABLE = (Agreement.Status.ACTIVE, Agreement.Status.COMPLETED)
+NOT_SIGNED = (Agreement.Status.DRAFT, Agreement.Status.PENDING)
 
 
-def _sum(expression):
+def _visible(model, user):
+    """The rows ``user`` may read; ``user=None`` (the CLI without --user, jobs) reads everything."""
+    return model.objects.all() if user is None else model.objects.visible_to(user)
+
+
+def cents(row: dict) -> dict:
+    """Money values of a result row to two places (SQLite returns 0 or 1E+2 for a sum; JSON must read 0.00)."""
+    return {k: to_money(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
+def money_sum(expression):
     return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def outstanding_for_customer(customer) -> Decimal:
     """What the customer still owes on its active and completed agreements (the credit check reads this)."""
-    return (Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
-            .aggregate(total=_sum(F("amount") - F("collected_amount")))["total"])
+    return to_money(Agreement.objects.filter(customer=customer, status__in=RECEIVABLE)
+                    .aggregate(total=money_sum(F("amount") - F("collected_amount")))["total"])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Outstanding and ageing
+
+GROUPS = {  # group_by -> (path from Agreement, path of the label)
+    "agreement": ("id", "number"),
+    "customer": ("customer_id", "customer__name"),
+    "rep": ("owner_id", "owner__username"),
+    "team": ("team_id", "team__name"),
+    "region": ("region_id", "region__name"),
+}
+BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
+
+
+def visible_agreements(user):
+    return _visible(Agreement, user)
+
+
+def receivable_agreements(user, as_of=None):
+    agreements = visible_agreements(user).filter(status__in=RECEIVABLE)
+    if as_of is not None:
+        agreements = agreements.filter(signed_on__lte=as_of)
+    return agreements
+
+
+def _later_allocations(as_of):
+    """Per instalment: what payments received after ``as_of`` allocated to it (net of reversals)."""
+    return (PaymentAllocation.objects.filter(instalment=OuterRef("pk"), payment__received_on__gt=as_of)
+            .values("instalment").annotate(s=Sum("amount")).values("s"))
+
+
+def open_rows(user, as_of, today):
+    """(the instalments that may have money outstanding on ``as_of``, the expression of that amount)."""
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
+    if as_of is None or as_of >= today:
+        # The running totals are today's truth; payments dated in the future are counted as received.
+        return instalments.filter(collected_amount__lt=F("amount")), F("amount") - F("collected_amount")
+    later = Coalesce(Subquery(_later_allocations(as_of), output_field=MONEY), Value(ZERO), output_field=MONEY)
+    recent = PaymentAllocation.objects.filter(payment__received_on__gt=as_of).values("instalment_id")
+    return (instalments.filter(agreement__signed_on__lte=as_of)
+            .filter(Q(collected_amount__lt=F("amount")) | Q(pk__in=recent)),
+            F("amount") - F("collected_amount") + later)
+
+
+def open_instalments(user, as_of=None, today=None):
+    """The instalments with money outstanding on ``as_of`` (default today), annotated with ``open_amount``."""
+    today = today or timezone.localdate()
+    instalments, amount = open_rows(user, as_of, today)
+    return (instalments.annotate(open_amount=ExpressionWrapper(amount, output_field=MONEY))
+            .filter(open_amount__gt=0))
+
+
+def bucket_sums(as_of, amount=None):
+    """Sums per ageing bucket of ``amount`` (default the ``open_amount`` annotation) over instalments."""
+    amount = F("open_amount") if amount is None else amount
+    days = {  # an instalment due on D is 0 days overdue on D, 1 day on D+1, …
+        "not_due": Q(due_on__gte=as_of),
+        "d1_30": Q(due_on__lt=as_of, due_on__gte=as_of - datetime.timedelta(days=30)),
+        "d31_60": Q(due_on__lt=as_of - datetime.timedelta(days=30), due_on__gte=as_of - datetime.timedelta(days=60)),
+        "d61_90": Q(due_on__lt=as_of - datetime.timedelta(days=60), due_on__gte=as_of - datetime.timedelta(days=90)),
+        "d90_plus": Q(due_on__lt=as_of - datetime.timedelta(days=90)),
+    }
+    sums = {name: money_sum(Case(When(condition, then=amount), default=Value(ZERO), output_field=MONEY))
+            for name, condition in days.items()}
+    sums["total"] = money_sum(amount)
+    sums["overdue"] = money_sum(Case(When(due_on__lt=as_of, then=amount), default=Value(ZERO), output_field=MONEY))
+    return sums
+
+
+def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
+    """Outstanding money in ageing buckets (not yet due, 1–30, 31–60, 61–90, over 90 days overdue) on ``as_of``:
+    ``{"as_of", "totals": {bucket: amount, "total", "overdue"}, "rows": [{"key", "label", buckets…}]}``; rows only
+    when ``group_by`` is one of agreement, customer, rep, team, region (largest total first)."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    # Aggregated straight over the instalments (no annotated subquery): rows with nothing open add zero.
+    instalments, amount = open_rows(user, as_of, today)
+    sums = bucket_sums(as_of, amount)
+    totals = cents(instalments.aggregate(**sums))
+    rows = []
+    if group_by:
+        key, label = GROUPS[group_by]
+        grouped = (instalments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}"))
+                   .annotate(**sums).order_by("-total", "key"))
+        rows = [cents(row) for row in (grouped[:limit] if limit else grouped)]
+    return {"as_of": as_of, "group_by": group_by, "totals": totals, "rows": rows}
+
+
+def outstanding(user, by="customer", *, limit=None) -> list[dict]:
+    """Outstanding (amount − collected) per agreement, customer, rep, team or region, largest first."""
+    key, label = GROUPS[by]
+    rows = (receivable_agreements(user).filter(collected_amount__lt=F("amount"))
+            .values(key=F(key), label=F(label))
+            .annotate(outstanding=money_sum(F("amount") - F("collected_amount")), signed=money_sum("amount"),
+                      collected=money_sum("collected_amount"))
+            .order_by("-outstanding", "key"))
+    return [cents(row) for row in (rows[:limit] if limit else rows)]
+
+
+def overdue_instalments(user, today=None):
+    """Instalments past their due date with money outstanding (for lists, the customer page and reminders)."""
+    today = today or timezone.localdate()
+    return (_visible(Instalment, user).filter(agreement__status__in=RECEIVABLE, due_on__lt=today,
+                                                       collected_amount__lt=F("amount")))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# DSO
+
+def dso(user, as_of=None, by="team", days=90) -> dict:
+    """Days sales outstanding per ``by`` (team, rep, region): receivables on ``as_of`` ÷ amount signed in the
+    ``days`` before it × ``days``. Receivables on a past date add back payments received after it."""
+    as_of = as_of or timezone.localdate()
+    key, label = GROUPS[by]
+    agreements = receivable_agreements(user, as_of)
+    since = as_of - datetime.timedelta(days=days - 1)
+    per_key = (agreements.values(key=F(key), label=F(label))
+               .annotate(receivable=money_sum(F("amount") - F("collected_amount")),
+                         signed=money_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
+                                          output_field=MONEY)))
+               .order_by("key"))
+    later = dict(Payment.objects.filter(agreement__in=agreements, received_on__gt=as_of)
+                 .values_list(f"agreement__{key}").annotate(s=Sum("amount")).values_list(f"agreement__{key}", "s"))
+    rows, total_receivable, total_signed = [], ZERO, ZERO
+    for row in per_key:  # one row per team/rep (a handful), not per agreement
+        receivable = to_money(row["receivable"] + (later.get(row["key"]) or ZERO))
+        rows.append({"key": row["key"], "label": row["label"] or "—", "receivable": receivable,
+                     "signed": to_money(row["signed"]), "dso": _days(receivable, row["signed"], days)})
+        total_receivable += receivable
+        total_signed += row["signed"]
+    rows.sort(key=lambda r: (r["dso"] is None, -(r["dso"] or 0)))
+    return {"as_of": as_of, "days": days, "by": by, "rows": rows,
+            "total": {"receivable": total_receivable, "signed": total_signed,
+                      "dso": _days(total_receivable, total_signed, days)}}
+
+
+def _days(receivable, signed, days):
+    if not signed:
+        return None
+    return (Decimal(receivable) / Decimal(signed) * days).quantize(Decimal("0.1"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Statistics and forecast
+
+STAT_DIMENSIONS = ("month", "quarter", "year", "team", "rep", "region", "customer", "product")
+
+
+def _period(period):
+    if period is None:
+        return period_of("year", timezone.localdate())
+    return parse_period(period) if isinstance(period, str) else period
+
+
+def collection_stats(user, period=None, by="month") -> dict:
+    """Signed, collected and invoiced amounts and the collection rate (collected ÷ signed) in ``period`` (a
+    Period or a label such as 2026, 2026-Q3, 2026-07; default this year), per ``by``: month, quarter or year
+    (the business date of each figure), team, rep, region, customer or product (split by agreement lines)."""
+    if by not in STAT_DIMENSIONS:
+        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(STAT_DIMENSIONS)}")
+    period = _period(period)
+    agreements = visible_agreements(user).exclude(status__in=NOT_SIGNED)
+    signed_qs = agreements.filter(signed_on__range=(period.start, period.end))
+    payments = _visible(Payment, user).filter(received_on__range=(period.start, period.end),
+                                                       agreement__in=agreements)
+    invoices = (_visible(Invoice, user).filter(status=Invoice.Status.ISSUED, agreement__in=agreements,
+                                                        issued_on__range=(period.start, period.end)))
+    if by == "product":
+        lines = AgreementLine.objects.filter(agreement__in=agreements)
+        # Multiply before dividing (SQLite divides whole-number decimals as integers); 1.0 keeps it fractional.
+        def share(measure):
+            return F(measure) * F("amount") * Value(Decimal("1.0")) / NullIf(F("agreement__amount"), Value(ZERO))
+        signed = (lines.filter(agreement__signed_on__range=(period.start, period.end))
+                  .values(key=F("product_id"), label=F("product__name")).annotate(v=money_sum("amount")))
+        collected = (lines.filter(agreement__payments__received_on__range=(period.start, period.end))
+                     .values(key=F("product_id"), label=F("product__name"))
+                     .annotate(v=money_sum(share("agreement__payments__amount"))))
+        invoiced = (lines.filter(agreement__invoices__status=Invoice.Status.ISSUED,
+                                 agreement__invoices__issued_on__range=(period.start, period.end))
+                    .values(key=F("product_id"), label=F("product__name"))
+                    .annotate(v=money_sum(share("agreement__invoices__amount"))))
+    elif by in ("month", "quarter", "year"):
+        trunc = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}[by]
+        signed = signed_qs.values(key=trunc("signed_on")).annotate(v=money_sum("amount"))
+        collected = payments.values(key=trunc("received_on")).annotate(v=money_sum("amount"))
+        invoiced = invoices.values(key=trunc("issued_on")).annotate(v=money_sum("amount"))
+    else:
+        key, label = GROUPS[by]
+        signed = signed_qs.values(key=F(key), label=F(label)).annotate(v=money_sum("amount"))
+        collected = payments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
+            v=money_sum("amount"))
+        invoiced = invoices.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
+            v=money_sum("amount"))
+    merged: dict = {}
+    for measure, rows in (("signed", signed), ("collected", collected), ("invoiced", invoiced)):
+        for row in rows.order_by():  # one row per group: a handful, merged here
+            key = row["key"]
+            if isinstance(key, datetime.datetime):
+                key = key.date()
+            entry = merged.setdefault(key, {"key": key, "label": _label(by, key, row.get("label")),
+                                            "signed": ZERO, "collected": ZERO, "invoiced": ZERO})
+            entry[measure] = to_money(row["v"])
+    rows = sorted(merged.values(), key=lambda r: (str(r["key"]) if by in ("month", "quarter", "year")
+                                                  else -r["signed"], str(r["label"])))
+    for row in rows:
+        row["rate"] = _rate(row["collected"], row["signed"])
+    totals = {"signed": signed_qs.aggregate(v=money_sum("amount"))["v"],
+              "collected": payments.aggregate(v=money_sum("amount"))["v"],
+              "invoiced": invoices.aggregate(v=money_sum("amount"))["v"]}
+    totals = cents(totals)
+    totals["rate"] = _rate(totals["collected"], totals["signed"])
+    return {"period": period.label, "by": by, "rows": rows, "totals": totals}
+
+
+def _label(by, key, label):
+    if by in ("month", "quarter", "year") and isinstance(key, datetime.date):
+        return period_of(by, key).label
+    if label:
+        return str(label)
+    return "—" if key is None else str(key)
+
+
+def _rate(collected, signed):
+    if not signed:
+        return None
+    return (Decimal(collected) / Decimal(signed) * 100).quantize(Decimal("0.1"))
+
+
+def collection_forecast(user, months=3, today=None) -> dict:
+    """Per month from this one: instalments due (planned), already collected on them, and still to collect;
+    plus what is overdue from before this month."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    periods = []
+    start = first
+    for _i in range(months):
+        period = period_of("month", start)
+        periods.append(period)
+        start = period.end + datetime.timedelta(days=1)
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
+    sums = {f"p{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("amount")), default=Value(ZERO),
+                               output_field=MONEY)) for i, p in enumerate(periods)}
+    sums.update({f"c{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("collected_amount")),
+                                    default=Value(ZERO), output_field=MONEY)) for i, p in enumerate(periods)})
+    sums["overdue"] = money_sum(Case(When(due_on__lt=first, then=F("amount") - F("collected_amount")),
+                                default=Value(ZERO), output_field=MONEY))
+    figures = instalments.filter(Q(due_on__lt=first, collected_amount__lt=F("amount"))
+                                 | Q(due_on__range=(first, periods[-1].end))).aggregate(**sums)
+    figures = cents(figures)
+    rows = [{"month": p.label, "start": p.start, "end": p.end, "planned": figures[f"p{i}"],
+             "collected": figures[f"c{i}"], "outstanding": figures[f"p{i}"] - figures[f"c{i}"]}
+            for i, p in enumerate(periods)]
+    return {"today": today, "overdue_before": figures["overdue"], "rows": rows}

@@ -247,6 +247,8 @@ def record_payment(agreement, *, amount, received_on, method=Payment.Method.BANK
     """Record money received against an active agreement, allocated to its instalments (oldest due first unless
     ``allocate_to`` names them). Refuses more than is outstanding. The same ``idempotency_key`` twice returns the
     first payment and records nothing."""
+    if actor is not None:
+        _require(can_record_payment(actor, agreement), _("You may not record payments on this agreement."))
     idempotency_key = (idempotency_key or "").strip()[:80] or None
     if idempotency_key:
         existing = _same_key(Payment, idempotency_key, agreement)
@@ -267,8 +269,6 @@ def record_payment(agreement, *, amount, received_on, method=Payment.Method.BANK
 
 def _record_payment(agreement, *, amount, received_on, method, reference, payer, note, actor, idempotency_key,
                     allocate_to) -> Payment:
-    if actor is not None:
-        _require(can_record_payment(actor, agreement), _("You may not record payments on this agreement."))
     amount = _money(amount, "amount")
     if amount <= 0:
         raise ValidationError({"amount": _("The amount received must be more than zero.")})
@@ -345,6 +345,8 @@ def tax_included(amount: Decimal, tax_rate: Decimal) -> Decimal:
 def request_invoice(agreement, *, amount, type=Invoice.Type.NORMAL, tax_rate=Decimal(13), actor,  # noqa: A002
                     idempotency_key=None) -> Invoice:
     """Ask finance to invoice ``amount`` (tax included). Requested plus issued invoices never exceed the amount."""
+    if actor is not None:
+        _require(can_request_invoice(actor, agreement), _("You may not request invoices on this agreement."))
     idempotency_key = (idempotency_key or "").strip()[:80] or None
     if idempotency_key:
         existing = _same_key(Invoice, idempotency_key, agreement)
@@ -363,8 +365,6 @@ def request_invoice(agreement, *, amount, type=Invoice.Type.NORMAL, tax_rate=Dec
 
 
 def _request_invoice(agreement, *, amount, type, tax_rate, actor, idempotency_key) -> Invoice:  # noqa: A002
-    if actor is not None:
-        _require(can_request_invoice(actor, agreement), _("You may not request invoices on this agreement."))
     amount = _money(amount, "amount")
     if amount <= 0:
         raise ValidationError({"amount": _("The invoice amount must be more than zero.")})
@@ -450,6 +450,45 @@ def void_invoice(invoice, *, reason, actor) -> Invoice:
     Agreement.objects.filter(pk=locked.pk).update(invoiced_amount=F("invoiced_amount") - fresh.amount,
                                                   updated_at=timezone.now())
     audit.record(fresh, "void", changes={"status": [old_status, fresh.status]}, note=reason, actor=actor)
+    _sync(invoice.agreement, Agreement.objects.get(pk=locked.pk))
+    return fresh
+
+
+@transaction.atomic
+def amend_invoice(invoice, *, amount, type, tax_rate, issued_on=None, actor) -> Invoice:  # noqa: A002
+    """Correct a requested or issued invoice's amount, type, tax rate (and issue date) — e.g. an invoice
+    re-imported by its number. The invoiced total still never exceeds the agreement amount; void ones stay void."""
+    if actor is not None:
+        _require(can_issue_invoice(actor, invoice.agreement), _("Only finance issues invoices."))
+    amount = _money(amount, "amount")
+    if amount <= 0:
+        raise ValidationError({"amount": _("The invoice amount must be more than zero.")})
+    if type not in Invoice.Type.values:
+        raise ValidationError({"type": _("Choose the invoice type.")})
+    tax_rate = Decimal(str(tax_rate)).quantize(CENT)
+    if not Decimal(0) <= tax_rate <= Decimal(100):
+        raise ValidationError({"tax_rate": _("The tax rate must be between 0 and 100 %.")})
+    locked = _locked_agreement(invoice.agreement)
+    fresh = Invoice.objects.get(pk=invoice.pk)
+    if fresh.status == Invoice.Status.VOID:
+        raise ValidationError({"status": _("This invoice is already void.")})
+    open_amount = locked.amount - locked.invoiced_amount + fresh.amount
+    if amount > open_amount:
+        raise ValidationError({"amount": _(
+            "%(amount)s would take the invoiced total over the agreement amount: only %(open)s is left to invoice "
+            "on %(number)s.") % {"amount": format_money(amount), "open": format_money(open_amount),
+                                 "number": locked.number}})
+    before = {"amount": fresh.amount, "type": fresh.type, "tax_rate": fresh.tax_rate, "issued_on": fresh.issued_on}
+    fresh.amount, fresh.type, fresh.tax_rate = amount, type, tax_rate
+    fresh.tax = tax_included(amount, tax_rate)
+    if issued_on is not None and fresh.status == Invoice.Status.ISSUED:
+        fresh.issued_on = issued_on
+    fresh.save(update_fields=["amount", "type", "tax_rate", "tax", "issued_on"])
+    Agreement.objects.filter(pk=locked.pk).update(invoiced_amount=F("invoiced_amount") + (amount - before["amount"]),
+                                                  updated_at=timezone.now())
+    after = {"amount": fresh.amount, "type": fresh.type, "tax_rate": fresh.tax_rate, "issued_on": fresh.issued_on}
+    audit.record(fresh, "update", actor=actor,
+                 changes={name: [before[name], after[name]] for name in before if before[name] != after[name]})
     _sync(invoice.agreement, Agreement.objects.get(pk=locked.pk))
     return fresh
 

@@ -147,7 +147,7 @@ def test_delivery_more_than_ordered_is_refused_and_partial_deliveries_add_up(org
     assert "4" in str(error.value)
     services.record_delivery(order, actor=org.rep_a, delivered_on=datetime.date(2026, 11, 6), quantities={line: 4})
     assert services.delivered_per_line(order) == {line.pk: Decimal(10)}
-    assert AuditEntry.objects.filter(object_id=str(order.pk), note__startswith="delivery").count() == 2
+    assert AuditEntry.objects.filter(object_id=str(order.pk), changes__has_key="delivered").count() == 2
 
 
 def test_milestone_accepted_only_after_done(org):
@@ -170,3 +170,30 @@ def test_new_agreement_gets_the_default_plan_which_follows_an_amount_change_befo
     assert [i.amount for i in agreement.instalments.all()] == [Decimal("800")]
     agreement.refresh_from_db()
     assert agreement.planned_amount == Decimal("800")
+
+
+def test_prefill_from_won_opportunity_takes_the_accepted_quotations_lines_and_terms(org):
+    from salesflow.contracts.models import Quotation
+    from salesflow.pipeline import services as pipeline_services
+
+    customer = make_customer(org.rep_a)
+    opportunity = pipeline_services.open_opportunity(actor=org.rep_a, customer=customer, subject="报价商机",
+                                                     amount=Decimal("999"))
+    quotation = Quotation.objects.create(number="BJ-1", opportunity=opportunity, customer=customer, owner=org.rep_a,
+                                         status="accepted", valid_until=datetime.date(2026, 12, 31),
+                                         terms="预付30%", total=Decimal("226"))
+    quotation.lines.create(description="服务", quantity=2, unit_price=100, tax_rate=13, amount=200, tax=26)
+    data, lines = services.initial_from_opportunity(opportunity, "contract")
+    assert data["quotation"] == quotation and data["amount"] == Decimal("226") and data["payment_terms"] == "预付30%"
+    agreement = services.create_agreement(actor=org.rep_a, data=data, lines=lines)
+    assert agreement.amount == Decimal("226.00") and agreement.opportunity == opportunity
+
+
+def test_amount_of_an_agreement_with_lines_changes_only_through_its_lines(org):
+    agreement = make_agreement(org.rep_a, lines=[{"description": "件", "quantity": 1, "unit_price": 10}])
+    with pytest.raises(ValidationError) as error:
+        services.update_agreement(agreement, actor=org.rep_a, data={"amount": Decimal(99)}, version=agreement.version)
+    assert "amount" in error.value.message_dict
+    agreement = services.update_agreement(agreement, actor=org.rep_a, data={}, version=agreement.version,
+                                          lines=[{"description": "件", "quantity": 3, "unit_price": 10}])
+    assert agreement.amount == Decimal("30.00")

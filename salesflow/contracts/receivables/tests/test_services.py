@@ -49,7 +49,7 @@ def test_plan_cannot_drop_an_instalment_below_what_it_collected(org):
     with pytest.raises(ValidationError, match="3,000.00"):
         services.replace_plan(agreement, [{"id": first.pk, "due_on": JAN, "amount": "2000"},
                                           {"due_on": JAN, "amount": "8000"}], actor=org.rep_a)
-    with pytest.raises(ValidationError, match="can't be removed"):
+    with pytest.raises(ValidationError, match="第 1 期已有回款记录"):
         services.replace_plan(agreement, [{"due_on": JAN, "amount": "10000"}], actor=org.rep_a)
     services.replace_plan(agreement, [{"id": first.pk, "due_on": JAN, "amount": "3000"},
                                       {"due_on": datetime.date(2026, 2, 1), "amount": "7000"}], actor=org.rep_a)
@@ -103,7 +103,7 @@ def test_payment_amount_must_be_positive(org, amount):
 @pytest.mark.parametrize("status", [Agreement.Status.DRAFT, Agreement.Status.COMPLETED, Agreement.Status.TERMINATED])
 def test_payment_only_on_an_active_agreement(org, status):
     agreement = make_agreement(org.rep_a, status=status)
-    with pytest.raises(ValidationError, match="active"):
+    with pytest.raises(ValidationError, match="执行中的合约"):
         services.record_payment(agreement, amount="1", received_on=JAN, actor=org.finance)
 
 
@@ -145,7 +145,7 @@ def test_reversal_is_a_negative_row_that_restores_the_totals_once_only(org):
     assert agreement.collected_amount == D("0.00")
     assert [row[3] for row in plan_of(agreement)] == [D("0.00"), D("0.00")]
     assert Payment.objects.count() == 2  # nothing deleted
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已被冲销"):
         services.reverse_payment(payment, reason="again", actor=org.finance)
     with pytest.raises(ValidationError):
         services.reverse_payment(reversal, reason="again", actor=org.finance)

@@ -8,8 +8,8 @@ from salesflow.core.registry import reports
 
 
 class Command(BaseCommand):
-    help = ("Print a report: salesflow report NAME [--json] [--user U] [--period P] [--pipeline P]. "
-            "--list shows the reports.")
+    help = ("Print a report: salesflow report NAME [--json] [--user U] [--period P] [--as-of DATE] [--by G] "
+            "[--pipeline P]. --list shows the reports.")
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?")
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON on stdout")
         parser.add_argument("--user", help="compute as this user (their permissions apply); default: all data")
         parser.add_argument("--period", help="2026, 2026-Q3, 2026-07 or 2026-W05, where the report takes one")
+        parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD, where the report takes one (default: today)")
+        parser.add_argument("--by", help="a grouping, where the report takes one (e.g. team, rep, month)")
         parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
                                                "default pipeline)")
 
@@ -41,6 +43,11 @@ class Command(BaseCommand):
             if "pipeline" not in inspect.signature(entry.func).parameters:
                 raise CommandError(f"report {entry.name!r} takes no --pipeline")
             options["pipeline"] = opts["pipeline"]
+        for name in ("as_of", "by"):
+            if opts.get(name):
+                if name not in inspect.signature(entry.func).parameters:
+                    raise CommandError(f"report {entry.name!r} takes no --{name.replace('_', '-')}")
+                options[name] = opts[name]
         try:
             result = entry.func(**options)
         except ValueError as exc:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0002_unit_tax_cost_price_lists_discount_limits'),
-        ('contracts', '0002_invoice_idempotency_key'),
+        ('contracts', '0004_instalment_reminder'),
         ('customers', '0008_customer_owned_since'),
         ('org', '0001_initial'),
         ('pipeline', '0006_opportunity_covering_indexes_for_funnel_forecast_and_list'),

@@ -1,0 +1,24 @@
+"""Menu entries and the dashboard tile of money (finance sees them all; reps see their own rows)."""
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from salesflow.core.money import format_money
+from salesflow.core.registry import Tile, dashboard_tiles, navigation
+
+from . import selectors
+
+navigation.register("contracts:payment-list", _("Payments"), "¥", order=110)
+navigation.register("contracts:invoice-list", _("Invoices"), "▤", order=120)
+navigation.register("contracts:receivables", _("Receivables"), "⧗", order=130)
+navigation.register("contracts:collections", _("Collection statistics"), "▦", order=140)
+
+
+@dashboard_tiles.register("receivables-overdue", order=60)
+def overdue_tile(user):
+    """逾期应收: what is overdue in the rows the user may see (one aggregate over the open instalments)."""
+    total = (selectors.overdue_instalments(user)
+             .aggregate(total=selectors.money_sum(F("amount") - F("collected_amount")))["total"])
+    return Tile(_("Overdue receivables"), format_money(total), url=reverse("contracts:receivables"),
+                danger=bool(total), testid="overdue-receivables-tile")
