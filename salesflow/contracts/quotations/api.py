@@ -42,7 +42,7 @@ Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2),
                                      "description": "Above 0, up to 12 digits and 2 decimals."})]
 
 
-class LineOut(Schema):
+class QuotationLineOut(Schema):
     product_id: int | None
     description: str
     quantity: Decimal
@@ -79,14 +79,14 @@ class QuotationOut(Schema):
 
 
 class QuotationDetailOut(QuotationOut):
-    lines: list[LineOut]
+    lines: list[QuotationLineOut]
 
     @staticmethod
     def resolve_lines(obj):
         return list(obj.lines.all())
 
 
-class LineIn(InputSchema):
+class QuotationLineIn(InputSchema):
     product_id: Id | None = None
     description: text(QuotationLine, "description") = ""
     quantity: Quantity
@@ -100,10 +100,10 @@ class QuotationIn(InputSchema):
     valid_until: BusinessDate | None = None
     terms: text(Quotation, "terms") = ""
     price_list_id: Id | None = None
-    lines: list[LineIn] = Field(..., min_length=1, max_length=100)
+    lines: list[QuotationLineIn] = Field(..., min_length=1, max_length=100)
 
 
-class ActionIn(InputSchema):
+class QuotationActionIn(InputSchema):
     version: Version
 
 
@@ -149,30 +149,30 @@ def _action(request, quotation_id, payload, run):
 
 @router.post("/{quotation_id}/revise", response={201: QuotationDetailOut},
              summary="A new draft revision (n + 1); the old quotation stays as it was")
-def revise(request, quotation_id: PathId, payload: ActionIn):
+def revise(request, quotation_id: PathId, payload: QuotationActionIn):
     return Status(201, _action(request, quotation_id, payload, services.revise_quotation))
 
 
 @router.post("/{quotation_id}/send", response=QuotationDetailOut,
              summary="Draft → sent; refused (422) while a discount beyond the owner's role maximum is not approved")
-def send(request, quotation_id: PathId, payload: ActionIn):
+def send(request, quotation_id: PathId, payload: QuotationActionIn):
     return _action(request, quotation_id, payload, services.send_quotation)
 
 
 @router.post("/{quotation_id}/request-approval", response=QuotationDetailOut,
              summary="Submit a discount beyond the owner's role maximum for approval (kind \"discount\")")
-def request_approval(request, quotation_id: PathId, payload: ActionIn):
+def request_approval(request, quotation_id: PathId, payload: QuotationActionIn):
     quotation = access.get_visible_or_404(Quotation, request.user, pk=quotation_id)
     services.request_discount_approval(quotation, actor=request.user, version=payload.version)
     return Quotation.objects.get(pk=quotation.pk)
 
 
 @router.post("/{quotation_id}/accept", response=QuotationDetailOut, summary="Sent → accepted (one per opportunity)")
-def accept(request, quotation_id: PathId, payload: ActionIn):
+def accept(request, quotation_id: PathId, payload: QuotationActionIn):
     return _action(request, quotation_id, payload, services.accept_quotation)
 
 
 @router.post("/{quotation_id}/reject", response=QuotationDetailOut, summary="Sent → rejected")
-def reject(request, quotation_id: PathId, payload: ActionIn):
+def reject(request, quotation_id: PathId, payload: QuotationActionIn):
     return _action(request, quotation_id, payload, services.reject_quotation)
 
