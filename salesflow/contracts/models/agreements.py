@@ -38,7 +38,7 @@ class Agreement(AuditedModel, VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending approval")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("agreement status", "Active")  # 生效
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")
 
