@@ -264,3 +264,13 @@ def test_money_panel_is_registered_on_the_agreement_page(org, deal, rf):
     request.user = org.finance  # finance records payments but does not edit the plan
     html = agreement_sections.get("money").func(request, mine)
     assert 'data-testid="record-payment"' in html and 'data-testid="edit-plan"' not in html
+
+
+def test_agreement_change_history_names_a_plan_change_in_chinese_not_by_its_audit_key(org, client_for):
+    agreement = make_agreement(org.rep_a, amount="10000")
+    services.replace_plan(agreement, [{"due_on": TODAY, "amount": D("4000")},
+                                      {"due_on": TODAY + datetime.timedelta(days=30), "amount": D("6000")}],
+                          actor=org.rep_a)
+    page = client_for(org.rep_a).get(agreement.get_absolute_url()).content.decode()
+    history = page.split('data-testid="change-history"')[1].split("</ul>")[0]
+    assert "回款计划" in history and "payment_plan" not in history
