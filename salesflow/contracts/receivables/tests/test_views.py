@@ -274,3 +274,10 @@ def test_agreement_change_history_names_a_plan_change_in_chinese_not_by_its_audi
     page = client_for(org.rep_a).get(agreement.get_absolute_url()).content.decode()
     history = page.split('data-testid="change-history"')[1].split("</ul>")[0]
     assert "回款计划" in history and "payment_plan" not in history
+
+
+def test_ageing_page_names_its_buckets_in_chinese(org, deal, client_for):
+    page = client_for(org.finance).get("/contracts/receivables/").content.decode()
+    table = page.split('data-testid="ageing-table"')[1].split("</thead>")[0]
+    assert all(label in table for label in ("未到期", "逾期 1–30 天", "逾期 90 天以上")), table
+    assert "days" not in table and "Not yet due" not in table
