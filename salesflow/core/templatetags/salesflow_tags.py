@@ -120,3 +120,11 @@ def password_reset_enabled():
     from django.conf import settings
 
     return bool(settings.EMAIL_HOST)
+
+
+@register.filter
+def audit_note(note):
+    """An audit entry's note with its origin (``system`` / ``cli: …``) in the reader's language: 系统, 命令行."""
+    from salesflow.core.audit_display import _readable_note
+
+    return _readable_note(note)
