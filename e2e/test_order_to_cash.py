@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 AMOUNT = Decimal("120000")
 FIRST, SECOND = Decimal("50000"), Decimal("70000")
+# Words a page in Chinese may show: names, codes and abbreviations of this test's data and of the product.
+NOT_ENGLISH = {"East", "CNY", "DSO", "XLSX", "CSV", "BANK", "No", "PDF", "Word",
+               "Excel", "MB"}
 # Which elements stick out past the phone's width (named in the failure message).
 WIDE_ELEMENTS = """Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 375)
     .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + (e.getAttribute('name') || ''))"""
@@ -40,6 +43,9 @@ class Visit:
         page.wait_for_load_state("load")
         assert "Server Error" not in page.title(), page.url
         self.seen.append(page.url)
+        text = re.sub(r"\b(rep_a|manager_east|finance)\b", "", page.locator("main").inner_text())
+        english = set(re.findall(r"[A-Za-z][A-Za-z ]{2,}[A-Za-z]", text)) - NOT_ENGLISH
+        assert not english, (page.url, english)
         if self.viewport["width"] <= PHONE["width"]:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], (page.url, width, page.evaluate(WIDE_ELEMENTS))
