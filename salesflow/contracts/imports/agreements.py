@@ -145,7 +145,7 @@ def prepare_contract(values: dict, actor, key):
         "start_on": parse_date(values, "start_on", problems),
         "end_on": parse_date(values, "end_on", problems),
         "amount": parse_money(values, "amount", problems, positive=False),
-        "currency": (values.get("currency") or "CNY").upper(),
+        "currency": (values.get("currency") or (agreement.currency if agreement is not None else "CNY")).upper(),
         "payment_terms_days": parse_int(values, "payment_terms", problems),
     }
     if values.get("customer"):

@@ -61,17 +61,17 @@ def prepare_invoice(values: dict, actor, key):
                                           "(this one is %(status)s).") % {"status": agreement.get_status_display()})
     number = values.get("number", "")
     invoice = cached("invoice", number, lambda n: Invoice.objects.filter(number=n).first()) if number else None
-    if is_writing() and invoice is None and number:
-        invoice = Invoice.objects.filter(number=number).first()
     data = {
-        "type": parse_choice(values, "type", problems, Invoice.Type.choices, TYPE_SYNONYMS) or Invoice.Type.NORMAL,
+        "type": parse_choice(values, "type", problems, Invoice.Type.choices, TYPE_SYNONYMS),
         "amount": parse_money(values, "amount", problems),
         "tax_rate": parse_rate(values, "tax_rate", problems),
         "issued_on": parse_date(values, "issued_on", problems),
     }
     require(values, ("contract_number", "number", "amount", "issued_on"), problems)
+    # empty type or tax rate: unchanged on an existing invoice, the defaults (normal, 13 %) on a new one
+    data["type"] = data["type"] or (invoice.type if invoice is not None else Invoice.Type.NORMAL)
     if data["tax_rate"] is None:
-        data["tax_rate"] = Decimal("13.00")
+        data["tax_rate"] = invoice.tax_rate if invoice is not None else Decimal("13.00")
     if len(number) > 40:
         problems.add("number", _("At most 40 characters."))
     if invoice is not None and agreement is not None and invoice.agreement_id != agreement.pk:

@@ -294,6 +294,11 @@ def test_web_import_of_invoices_with_chinese_headers(org, contracts, client_for,
     assert job.result == {"created": 1, "updated": 0}, job.errors
     invoice = Invoice.objects.get()
     assert (invoice.type, invoice.tax_rate, invoice.issued_by) == ("special", Decimal("6.00"), org.finance)
+    again = xlsx([["合同编号", "发票号码", "金额", "开票日期"], ["HT-IMP-0001", "04400009", 1000, D(2026, 5, 1)]])
+    job = web_import.confirm(client, web_import.upload(client, "invoices", again, key="number"))
+    assert job.result == {"created": 0, "updated": 1}, job.errors
+    invoice.refresh_from_db()
+    assert (invoice.type, invoice.tax_rate) == ("special", Decimal("6.00"))  # empty cells leave them unchanged
 
 
 def test_invoice_rows_over_the_contract_amount_are_reported_and_nothing_is_written(org, contracts, tmp_path):
