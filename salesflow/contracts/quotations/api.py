@@ -2,13 +2,11 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import WithJsonSchema
 
 from salesflow.catalog.models import PriceList, Product
 from salesflow.contracts.models import Quotation, QuotationLine
@@ -19,8 +17,10 @@ from salesflow.core.api_schemas import (
     Money,
     Page,
     PathId,
+    Quantity,
     QueryId,
     QueryText,
+    Rate,
     Version,
     text,
 )
@@ -31,16 +31,6 @@ from . import services
 from .forms import QuotationFilterForm
 
 router = Router(tags=["quotations"])
-
-# JSON Schema cannot bound a decimal's places: a pattern says it (as core.api_schemas.Money does).
-Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2),
-                 WithJsonSchema({"type": "string", "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$",
-                                 "description": "A percentage from 0 to 100 with up to 2 decimals."})]
-QUANTITY_PATTERN = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"  # above 0
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2),
-                     WithJsonSchema({"type": "string", "pattern": QUANTITY_PATTERN,
-                                     "description": "Above 0, up to 12 digits and 2 decimals."})]
-
 
 class QuotationLineOut(Schema):
     product_id: int | None
