@@ -20,3 +20,15 @@ class FastSelect(forms.Select):
             (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
             for _group, group_options, _index in widget["optgroups"] for option in group_options))
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+def use_fast_selects(form) -> None:
+    """Swap every plain ``Select`` of ``form`` for a ``FastSelect`` with the same choices and attributes (call at the
+    end of ``__init__``, after querysets are set: a ``ModelChoiceField`` keeps feeding its widget's choices)."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            fast = FastSelect(attrs=field.widget.attrs)
+            fast.choices = field.widget.choices
+            fast.is_required = field.widget.is_required
+            fast.is_localized = field.widget.is_localized
+            field.widget = fast

@@ -4,6 +4,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.core.concurrency import VersionedModelForm
+from salesflow.core.widgets import use_fast_selects
 from salesflow.org import access
 from salesflow.org.models import Region, Role, Team, User
 
@@ -74,6 +75,7 @@ class CustomerFilterForm(forms.Form):
             role__in=[Role.REP, Role.MANAGER]).order_by("username")
         for name in ("team", "region"):
             self.fields[name].label_from_instance = lambda node: node.indented_name
+        use_fast_selects(self)
 
     def apply(self, customers):
         if not self.is_valid():
@@ -115,6 +117,7 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = access.assignable_users(user)
+        use_fast_selects(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -139,6 +142,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = access.assignable_users(user)
+        use_fast_selects(self)
 
 
 class PoolFilterForm(forms.Form):
@@ -162,6 +166,7 @@ class PoolFilterForm(forms.Form):
         industries = (Customer.objects.in_pool().exclude(industry="").order_by("industry")
                       .values_list("industry", flat=True).distinct()[:300])
         self.fields["industry"].choices = [("", "—"), *((i, i) for i in industries)]
+        use_fast_selects(self)
 
     def is_filtering(self) -> bool:
         return self.is_bound and self.is_valid() and any(

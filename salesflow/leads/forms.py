@@ -5,6 +5,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.core.concurrency import VersionedModelForm
+from salesflow.core.widgets import use_fast_selects
 from salesflow.org.models import Region, User
 
 from .models import Lead, LeadSource
@@ -33,6 +34,10 @@ class LeadFilterForm(forms.Form):
     created_from = forms.DateField(label=_("Created from"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_fast_selects(self)
 
     def apply(self, leads):
         if not self.is_valid():

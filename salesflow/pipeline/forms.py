@@ -3,6 +3,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesflow.core.widgets import use_fast_selects
 from salesflow.org.models import Team, User
 
 from .models import Opportunity, Pipeline, Stage
@@ -32,6 +33,7 @@ class OpportunityFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].label_from_instance = lambda t: t.indented_name
+        use_fast_selects(self)
 
     def apply(self, opportunities):
         if not self.is_valid():

@@ -18,7 +18,8 @@ def test_dashboard_tiles_count_only_the_rows_the_user_may_see(org, client_for):
 
 def test_dashboard_shows_each_apps_tiles_in_order(org, client_for):
     labels = [t.name for t in client_for(org.rep_a).get("/").context["tiles"]]
-    assert labels == ["customers-visible", "customers-owned", "opportunities-open", "opportunities-stalled"]
+    assert labels == ["customers-visible", "customers-owned", "opportunities-open", "opportunities-stalled",
+                      "receivables-overdue"]
 
 
 def test_finance_dashboard_has_no_stalled_deals_tile(org, client_for):
@@ -48,7 +49,8 @@ def test_rep_menu_lists_selling_sections_in_order_and_no_administration(org, cli
 def test_admin_menu_has_the_administration_pages_of_every_app(org, client_for):
     names = menu_urls(client_for(org.admin).get("/"), "nav_admin")
     assert names == ["org:users", "org:teams", "org:regions", "customers:settings", "leads:settings",
-                     "pipeline:settings", "catalog:products", "approvals:rules", "core-audit"]
+                     "pipeline:settings", "catalog:products", "contracts:numbering-settings", "approvals:rules",
+                     "core-audit"]
 
 
 def test_current_section_is_marked_active(org, client_for):

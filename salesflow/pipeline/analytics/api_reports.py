@@ -9,7 +9,7 @@ from ..models import Pipeline
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
 from .forecast import forecast_breakdown
-from .funnel import funnel
+from .funnel import funnel_for
 from .stalled import stalled_levels, stalled_queryset
 from .winrates import win_rate_by_owner, win_rates
 
@@ -23,7 +23,7 @@ def _scope(user, filters: dict):
 
 def funnel_report(user=None, **filters) -> dict:
     form, pipeline = _scope(user, filters)
-    return {"pipeline": pipeline.name, "rows": funnel(form.apply(visible(user)), pipeline)}
+    return {"pipeline": pipeline.name, "rows": funnel_for(user, form, pipeline)}
 
 
 def win_rates_report(user=None, **filters) -> dict:

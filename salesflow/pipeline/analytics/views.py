@@ -17,7 +17,7 @@ from .. import services
 from .cycle import sales_cycle
 from .filters import AnalyticsFilter, visible
 from .forecast import forecast, forecast_breakdown
-from .funnel import funnel
+from .funnel import funnel_for
 from .stalled import stalled_levels, stalled_queryset
 from .winrates import win_rates
 
@@ -31,7 +31,7 @@ def _filters(request):
 @login_required
 def funnel_page(request):
     form, pipeline = _filters(request)
-    rows = funnel(form.apply(visible(request.user)) if request.GET else visible(request.user), pipeline)
+    rows = funnel_for(request.user, form, pipeline)
     chart = {"stages": [r["stage"] for r in rows], "counts": [r["count"] for r in rows],
              "amounts": [float(r["amount"]) for r in rows]}
     return render(request, "analytics/funnel.html", {"form": form, "rows": rows, "pipeline": pipeline,

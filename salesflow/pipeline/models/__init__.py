@@ -2,3 +2,4 @@
 
 from .forecast import *  # noqa: F403
 from .opportunity import *  # noqa: F403
+from .rollup import *  # noqa: F403

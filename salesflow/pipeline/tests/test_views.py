@@ -48,6 +48,26 @@ def test_kanban_query_count_is_per_stage_not_per_card(org, client_for, django_as
         assert client.get("/opportunities/kanban/").status_code == 200
 
 
+def test_kanban_shows_twenty_cards_a_stage_and_links_the_rest_to_the_list(org, client_for):
+    from django.core.cache import cache
+
+    cache.clear()
+    customer = make_customer(org.rep_a)
+    for i in range(23):
+        services.open_opportunity(actor=org.rep_a, customer=customer, subject=f"看板<卡片>{i}", amount=1000)
+    first = Pipeline.default().stages.get(order=1)
+    page = client_for(org.rep_a).get("/opportunities/kanban/").content.decode()
+    assert page.count('class="card kanban-card') == 20
+    assert "看板&lt;卡片&gt;0" in page and "看板<卡片>" not in page  # subjects are escaped
+    assert f'data-testid="more-{first.pk}">列表中还有 3 个</a>' in page
+    more = f"/opportunities/?status=tracking&amp;stage={first.pk}&amp;pipeline={first.pipeline_id}"
+    assert f'href="{more}"' in page
+    listed = client_for(org.rep_a).get(more.replace("&amp;", "&")).content.decode()
+    assert listed.count("看板&lt;卡片&gt;") == 23
+    assert page.count('class="move-form"') == 20  # each card still moves without JavaScript
+    assert page.count('name="csrfmiddlewaretoken"') >= 20
+
+
 def test_create_and_edit_an_opportunity_from_the_customer(org, client_for):
     customer = make_customer(org.rep_a)
     client = client_for(org.rep_a)
