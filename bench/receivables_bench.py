@@ -21,7 +21,7 @@ INSERT INTO contracts_agreement (number, kind, title, customer_id, owner_id, tea
   breach_liability, notes, credit_flagged, planned_amount, collected_amount, invoiced_amount, created_at, updated_at,
   version)
 SELECT 'HT-B-' || g, 'contract', '', %(c0)s + g %% %(nc)s, %(u0)s + g %% %(nu)s, NULL, NULL,
-  DATE '2026-11-01' - (g %% 720), NULL, NULL, 10000 + (g %% 97) * 100, 'CNY',
+  CURRENT_DATE - 20 - (g %% 720), NULL, NULL, 10000 + (g %% 97) * 100, 'CNY',
   CASE WHEN g %% 50 = 0 THEN 'terminated' ELSE 'active' END, 30, '', '', '', '', '', false,
   10000 + (g %% 97) * 100, 0, 0, now(), now(), 1
 FROM generate_series(1, %(n)s) g;
@@ -33,7 +33,7 @@ INSERT INTO contracts_payment (agreement_id, received_on, amount, method, refere
   recorded_at, idempotency_key)
 SELECT i.agreement_id, i.due_on + (i.id %% 20)::int, i.amount, 'bank_transfer', 'I' || i.id, '', '', '', now(),
   'b-' || i.id
-FROM contracts_instalment i WHERE i.id %% 4 <> 0 AND i.due_on + (i.id %% 20)::int <= DATE '2026-11-20';
+FROM contracts_instalment i WHERE i.id %% 4 <> 0 AND i.due_on + (i.id %% 20)::int <= CURRENT_DATE;
 INSERT INTO contracts_paymentallocation (payment_id, instalment_id, amount)
 SELECT p.id, substr(p.idempotency_key, 3)::bigint, p.amount FROM contracts_payment p;
 UPDATE contracts_instalment i SET collected_amount = i.amount FROM contracts_paymentallocation pa
@@ -96,18 +96,20 @@ def main():
         print(f"filled {opts.agreements:,} agreements, {2 * opts.agreements:,} instalments ({open_count:,} open), "
               f"{payments:,} payments in {time.monotonic() - started:.0f}s", flush=True)
 
+        from django.utils import timezone
+
         from salesflow.contracts.receivables import selectors
 
-        today = datetime.date(2026, 11, 20)
-        past = datetime.date(2026, 9, 30)
+        today = timezone.localdate()  # "today" takes the running-totals path only on the real today
+        past = today - datetime.timedelta(days=60)
         manager = managers[3]
         cases = [
             ("ageing today, director, by team", lambda: selectors.ageing(director, today, "team")),
             ("ageing today, manager (50 reps), by rep", lambda: selectors.ageing(manager, today, "rep")),
             ("ageing today, finance, by customer (top 200)",
              lambda: selectors.ageing(finance, today, "customer", limit=200)),
-            ("ageing 2026-09-30, director, by team", lambda: selectors.ageing(director, past, "team")),
-            ("ageing 2026-09-30, manager, by rep", lambda: selectors.ageing(manager, past, "rep")),
+            ("ageing 60 days ago, director, by team", lambda: selectors.ageing(director, past, "team")),
+            ("ageing 60 days ago, manager, by rep", lambda: selectors.ageing(manager, past, "rep")),
             ("DSO by team, director", lambda: selectors.dso(director, today)),
             ("DSO by team, manager", lambda: selectors.dso(manager, today)),
             ("collections 2026 by month, director", lambda: selectors.collection_stats(director, "2026", "month")),

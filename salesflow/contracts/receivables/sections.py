@@ -25,12 +25,12 @@ def receivables_section(request, customer):
         **{k: v for k, v in selectors.bucket_sums(today, amount).items() if k in ("total", "overdue")})
     instalments = open_rows.select_related("agreement").order_by("due_on", "id")[:SECTION_ROWS]
     return render_to_string("contracts/receivable_customer_section.html", {
-        "instalments": instalments, "totals": totals, "today": today, "customer": customer}, request=request)
+        "instalments": instalments, "totals": totals, "today": today, "customer": customer})
 
 
 @customer_sections.register("payments", "payments received from the customer", order=45)
 def payments_section(request, customer):
     payments = (Payment.objects.visible_to(request.user).filter(agreement__customer=customer)
                 .select_related("agreement").order_by("-received_on", "-id")[:SECTION_ROWS])
-    return render_to_string("contracts/payment_customer_section.html", {"payments": payments, "customer": customer},
-                            request=request)
+    # No request: these sections hold no form, and the context processors (the bell's count) would run again.
+    return render_to_string("contracts/payment_customer_section.html", {"payments": payments, "customer": customer})

@@ -94,40 +94,65 @@ def open_instalments(user, as_of=None, today=None):
             .filter(open_amount__gt=0))
 
 
-def bucket_sums(as_of, amount=None):
-    """Sums per ageing bucket of ``amount`` (default the ``open_amount`` annotation) over instalments."""
+def bucket_sums(as_of, amount=None, prefix=""):
+    """Sums per ageing bucket of ``amount`` (default the ``open_amount`` annotation); ``prefix`` is the path from
+    the rows aggregated to their instalment (``"instalment__"`` for allocations)."""
     amount = F("open_amount") if amount is None else amount
+    due = f"{prefix}due_on"
     days = {  # an instalment due on D is 0 days overdue on D, 1 day on D+1, …
-        "not_due": Q(due_on__gte=as_of),
-        "d1_30": Q(due_on__lt=as_of, due_on__gte=as_of - datetime.timedelta(days=30)),
-        "d31_60": Q(due_on__lt=as_of - datetime.timedelta(days=30), due_on__gte=as_of - datetime.timedelta(days=60)),
-        "d61_90": Q(due_on__lt=as_of - datetime.timedelta(days=60), due_on__gte=as_of - datetime.timedelta(days=90)),
-        "d90_plus": Q(due_on__lt=as_of - datetime.timedelta(days=90)),
+        "not_due": Q(**{f"{due}__gte": as_of}),
+        "d1_30": Q(**{f"{due}__lt": as_of, f"{due}__gte": as_of - datetime.timedelta(days=30)}),
+        "d31_60": Q(**{f"{due}__lt": as_of - datetime.timedelta(days=30),
+                       f"{due}__gte": as_of - datetime.timedelta(days=60)}),
+        "d61_90": Q(**{f"{due}__lt": as_of - datetime.timedelta(days=60),
+                       f"{due}__gte": as_of - datetime.timedelta(days=90)}),
+        "d90_plus": Q(**{f"{due}__lt": as_of - datetime.timedelta(days=90)}),
     }
     sums = {name: money_sum(Case(When(condition, then=amount), default=Value(ZERO), output_field=MONEY))
             for name, condition in days.items()}
     sums["total"] = money_sum(amount)
-    sums["overdue"] = money_sum(Case(When(due_on__lt=as_of, then=amount), default=Value(ZERO), output_field=MONEY))
+    sums["overdue"] = money_sum(Case(When(Q(**{f"{due}__lt": as_of}), then=amount), default=Value(ZERO),
+                                     output_field=MONEY))
     return sums
 
 
 def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     """Outstanding money in ageing buckets (not yet due, 1–30, 31–60, 61–90, over 90 days overdue) on ``as_of``:
     ``{"as_of", "totals": {bucket: amount, "total", "overdue"}, "rows": [{"key", "label", buckets…}]}``; rows only
-    when ``group_by`` is one of agreement, customer, rep, team, region (largest total first)."""
+    when ``group_by`` is one of agreement, customer, rep, team, region (largest total first).
+
+    Today: one aggregate over the open instalments (running totals, partial index). A past date: that same
+    aggregate (over agreements signed by then) plus one over the allocations of payments received after it,
+    bucketed by their instalment's due date — the money that was still open then — added per group."""
     today = timezone.localdate()
     as_of = as_of or today
-    # Aggregated straight over the instalments (no annotated subquery): rows with nothing open add zero.
-    instalments, amount = open_rows(user, as_of, today)
-    sums = bucket_sums(as_of, amount)
-    totals = cents(instalments.aggregate(**sums))
-    rows = []
-    if group_by:
-        key, label = GROUPS[group_by]
-        grouped = (instalments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}"))
-                   .annotate(**sums).order_by("-total", "key"))
-        rows = [cents(row) for row in (grouped[:limit] if limit else grouped)]
-    return {"as_of": as_of, "group_by": group_by, "totals": totals, "rows": rows}
+    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
+    past = as_of < today
+    if past:
+        instalments = instalments.filter(agreement__signed_on__lte=as_of)
+    parts = [(instalments.filter(collected_amount__lt=F("amount")), F("amount") - F("collected_amount"), "")]
+    if past:
+        later = PaymentAllocation.objects.filter(instalment__in=instalments.values("pk"),
+                                                 payment__received_on__gt=as_of)
+        parts.append((later, F("amount"), "instalment__"))
+    totals: dict = {}
+    merged: dict = {}
+    for rows, amount, prefix in parts:
+        sums = bucket_sums(as_of, amount, prefix)
+        for name, value in rows.aggregate(**sums).items():
+            totals[name] = totals.get(name, ZERO) + value
+        if group_by:
+            key, label = GROUPS[group_by]
+            grouped = (rows.values(key=F(f"{prefix}agreement__{key}"), label=F(f"{prefix}agreement__{label}"))
+                       .annotate(**sums).order_by("-total", "key"))
+            if not past and limit:
+                grouped = grouped[:limit]
+            for row in grouped:  # one row per group (rep, team, customer…), added across the two aggregates
+                entry = merged.setdefault(row["key"], {"key": row["key"], "label": row["label"]})
+                for name in sums:
+                    entry[name] = entry.get(name, ZERO) + row[name]
+    rows = sorted((cents(r) for r in merged.values() if r["total"]), key=lambda r: (-r["total"], str(r["key"])))
+    return {"as_of": as_of, "group_by": group_by, "totals": cents(totals), "rows": rows[:limit] if limit else rows}
 
 
 def outstanding(user, by="customer", *, limit=None) -> list[dict]:

@@ -231,7 +231,7 @@ def _apply(payment, allocations) -> None:
 
 
 def _payment_changes(payment) -> dict:
-    return {"agreement": payment.agreement.number, "amount": payment.amount, "received_on": payment.received_on,
+    return {"agreement": payment.agreement_id, "amount": payment.amount, "received_on": payment.received_on,
             "method": payment.method, "reference": payment.reference, "payer": payment.payer}
 
 
@@ -395,7 +395,7 @@ def _request_invoice(agreement, *, amount, type, tax_rate, actor, idempotency_ke
                                      idempotency_key=idempotency_key)
     Agreement.objects.filter(pk=locked.pk).update(invoiced_amount=F("invoiced_amount") + amount,
                                                   updated_at=timezone.now())
-    audit.record(invoice, "create", changes={"agreement": locked.number, "amount": amount, "type": type,
+    audit.record(invoice, "create", changes={"agreement": locked.pk, "amount": amount, "type": type,
                                              "tax_rate": tax_rate}, actor=actor)
     locked.invoiced_amount += amount
     _sync(agreement, locked)

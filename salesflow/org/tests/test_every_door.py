@@ -13,6 +13,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from salesflow.contracts.receivables import services as receivables
+from salesflow.contracts.receivables.tests.factories import make_agreement
 from salesflow.customers.models import Contact, SavedView, Tag
 from salesflow.leads.models import Lead
 from salesflow.org.models import ApiToken, Region
@@ -59,10 +61,13 @@ def world(org):
     saved = SavedView.objects.create(user=org.rep_a, list_name="customers", name="mine", query="q=x")
     tag = Tag.objects.create(name="VIP")
     stage = Pipeline.default().stages.order_by("order")[1]
+    agreement = make_agreement(org.rep_a, amount="10000", customer=customer)
+    payment = receivables.record_payment(agreement, amount="100", received_on=agreement.signed_on, actor=None)
+    invoice = receivables.request_invoice(agreement, amount="100", actor=None)
     return {
         "customer": customer, "contact": contact, "pool_customer": pool_customer, "lead": lead,
         "other_lead": other_lead, "opportunity": opportunity, "region": region, "token": token, "saved": saved,
-        "tag": tag, "stage": stage,
+        "tag": tag, "stage": stage, "agreement": agreement, "payment": payment, "invoice": invoice,
     }
 
 
@@ -79,6 +84,12 @@ def concrete_paths(route, org, w):
         ("org/regions/", [w["region"].pk]),
         ("org/account/tokens/", [w["token"].pk]),
         ("import/", [1]),
+        ("contracts/agreements/", [w["agreement"].pk]),
+        ("contracts/payments/", [w["payment"].pk]),
+        ("contracts/invoices/", [w["invoice"].pk]),
+        ("approvals/", [1]),  # no such request: every role gets 404 and nothing changes
+        ("contracts/", [1]),  # other contracts routes (quotations…): id 1 of a table the world leaves empty
+        ("catalog/", [1]),
     ]
     route = route.replace("<int:customer_pk>", str(w["customer"].pk)).replace("<slug:kind>", "customers")
     route = re.sub(r"<int:pk>/contacts/", f"{w['customer'].pk}/contacts/", route)

@@ -266,6 +266,14 @@ def test_money_panel_is_registered_on_the_agreement_page(org, deal, rf):
     assert 'data-testid="record-payment"' in html and 'data-testid="edit-plan"' not in html
 
 
+def test_audit_log_shows_money_entries(org, deal, client_for):
+    mine, _other = deal
+    services.record_payment(mine, amount="100", received_on=TODAY, actor=org.finance)
+    services.request_invoice(mine, amount="100", type="normal", tax_rate=13, actor=org.rep_a)
+    response = client_for(org.admin).get("/audit/")
+    assert response.status_code == 200 and mine.number in response.content.decode()
+
+
 def test_agreement_change_history_names_a_plan_change_in_chinese_not_by_its_audit_key(org, client_for):
     agreement = make_agreement(org.rep_a, amount="10000")
     services.replace_plan(agreement, [{"due_on": TODAY, "amount": D("4000")},
