@@ -190,6 +190,8 @@ TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 SALESFLOW_CURRENCY = env_str("SALESFLOW_CURRENCY", "CNY")
+# The seller named on quotations (PDF header).
+SALESFLOW_COMPANY_NAME = env_str("SALESFLOW_COMPANY_NAME", "SalesFlow 示例公司")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("SALESFLOW_STATIC_ROOT", str(VAR_DIR / "static")))

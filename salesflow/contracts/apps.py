@@ -15,6 +15,11 @@ class ContractsConfig(AppConfig):
         # reports (salesflow report receivables|collections)
         # imports: salesflow import contracts|payments|invoices and the same on /import/
         # generate: the order-to-cash generator step (agreements, plans, payments, invoices; the demo's showcase)
+        # quotations: the discount approval hook, the expiry job, the menu entry, the opportunity page panel
         from . import generate, imports  # noqa: F401
         from .agreements import hooks, report  # noqa: F401
+        from .quotations import hooks as quotation_hooks  # noqa: F401
+        from .quotations import jobs as quotation_jobs  # noqa: F401
+        from .quotations import navigation as quotation_navigation  # noqa: F401
+        from .quotations import sections as quotation_sections  # noqa: F401
         from .receivables import jobs, navigation, reports, sections  # noqa: F401

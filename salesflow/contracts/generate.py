@@ -21,7 +21,9 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Min
 
+from salesflow.approvals.models import ApprovalRule
 from salesflow.core.generator import GenerateContext, insert_rows, next_id
 from salesflow.core.registry import generator_steps
 from salesflow.customers.models import Customer
@@ -95,6 +97,9 @@ class _Writer:
         self.owed: dict[int, Decimal] = {}  # per customer: outstanding on active and completed agreements
         self.drafts: list[tuple[int, Decimal]] = []  # (customer, amount) of drafts made from deals
         self.pending: list[tuple[int, Decimal]] = []  # (customer, amount) of agreements waiting for approval
+        # Below the lowest agreement rule's amount a submitted agreement takes effect at once (no approval step).
+        self.approval_from = ApprovalRule.objects.filter(kind="agreement", active=True, flag="").aggregate(
+            m=Min("min_amount"))["m"]
         self.counts = dict.fromkeys(("agreements", "instalments", "payments", "allocations", "invoices",
                                      "status changes", "reminders", "lines"), 0)
         self.reset()
@@ -175,7 +180,7 @@ class _Writer:
             signed + datetime.timedelta(days=364) if kind == "contract" else None, amount, status, terms,
             f"签约后 {terms} 天内付款" if len(parts) == 1 else f"分 {len(parts)} 期付款", amount if parts else ZERO,
             agreement_collected, agreement_invoiced, created))
-        self.history(aid, status, created, signed, last_paid, owner)
+        self.history(aid, status, created, signed, last_paid, owner, amount)
 
     def payments_for(self, part, due, signed):
         rng, today = self.rng, self.today
@@ -239,13 +244,16 @@ class _Writer:
         self.invoice_seq += 1
         return f"{on:%y}{self.invoice_seq:018d}"  # 20 digits, as a fully digital (全电) invoice number
 
-    def history(self, aid, status, created, signed, last_paid, owner):
+    def history(self, aid, status, created, signed, last_paid, owner, amount):
         at = self.moment(signed, 8)
         rows = [(aid, "", "draft", created, owner, "")]
-        if status != "draft":
+        approved = self.approval_from is not None and amount >= self.approval_from
+        if status == "pending" or (status != "draft" and approved):
             rows.append((aid, "draft", "pending", created + datetime.timedelta(hours=2), owner, ""))
-        if status not in ("draft", "pending"):
-            rows.append((aid, "pending", "active", at, None, ""))
+            if status != "pending":
+                rows.append((aid, "pending", "active", at, None, ""))
+        elif status != "draft":
+            rows.append((aid, "draft", "active", at, owner, ""))
         if status == "completed":
             rows.append((aid, "active", "completed", self.moment(last_paid or signed, 18), None, ""))
         if status == "terminated":

@@ -36,6 +36,17 @@ Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2),
                   WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$",
                                   "description": "An amount in yuan: up to 16 digits and 2 decimals, not negative."})]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2),
+                          WithJsonSchema({"type": "string",
+                                          "pattern": r"^([1-9][0-9]{0,15}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$",
+                                          "description": "An amount in yuan above 0: up to 16 digits and 2 decimals."})]
+Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2),
+                 WithJsonSchema({"type": "string", "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$",
+                                 "description": "A percentage from 0 to 100 with up to 2 decimals."})]
+Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2),
+                     WithJsonSchema({"type": "string",
+                                     "pattern": r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$",
+                                     "description": "Above 0, up to 12 digits and 2 decimals."})]
 BusinessDate = Annotated[date, Field(ge=BUSINESS_DATE_MIN, le=BUSINESS_DATE_MAX),
                          WithJsonSchema({"type": "string", "format": "date", "pattern": r"^(20[0-9][0-9]|2100)-",
                                          "description": "A date from 2000-01-01 to 2100-12-31."})]

@@ -166,7 +166,7 @@ def opportunity_detail(request, pk):
         "history": AuditEntry.for_object(opportunity)[:20],
         "reasons": Reason.objects.filter(active=True),
         "can_change": access.can_change(request.user, opportunity),
-        # Panels of apps downstream (contracts: the opportunity's agreements) through core.registry
+        # Panels of apps downstream (contracts: the opportunity's quotations and agreements) through core.registry
         "sections": [{"name": e.name, "html": e.func(request, opportunity)} for e in opportunity_sections.all()],
     }
     return render(request, "pipeline/opportunity_detail.html", context)

@@ -19,9 +19,11 @@ from salesflow.core.api_schemas import (
     Money,
     Page,
     PathId,
+    Quantity,
     QueryDate,
     QueryId,
     QueryText,
+    Rate,
     Version,
     choice,
     text,
@@ -35,8 +37,6 @@ from .forms import AgreementFilterForm
 
 router = Router(tags=["agreements"])
 
-Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 Note = Annotated[str, Field(max_length=300, pattern=NO_NUL)]
 
 

@@ -30,6 +30,8 @@ class Agreement(AuditedModel, VersionedModel):
     ACCESS_OWNER = "owner"
     ACCESS_TEAM = "team"
     FINANCE_READS = True  # finance records payments and issues invoices for every agreement it may see
+    # Changes audited under names that are not fields (receivables.services.replace_plan), for the history.
+    AUDIT_LABELS = {"payment_plan": _("Payment plan")}
 
     class Kind(models.TextChoices):
         CONTRACT = "contract", pgettext_lazy("agreement kind", "Contract")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,10 @@ class Quotation(AuditedModel, VersionedModel):
     total = MoneyField(_("total"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    price_list = models.ForeignKey("catalog.PriceList", verbose_name=_("price list"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    # A discount beyond the owner's role maximum may be sent only once approved (reset when the lines change).
+    discount_approved = models.BooleanField(_("discount approved"), default=False)
 
     objects = OwnedQuerySet.as_manager()
 
@@ -60,12 +65,28 @@ class Quotation(AuditedModel, VersionedModel):
             models.UniqueConstraint(fields=["number", "revision"], name="quotation_number_revision_unique"),
             models.CheckConstraint(condition=Q(total__gte=0) & Q(subtotal__gte=0) & Q(tax_total__gte=0)
                                    & Q(discount_total__gte=0), name="quotation_totals_not_negative"),
+            # Only one quotation of an opportunity can be accepted.
+            models.UniqueConstraint(fields=["opportunity"], condition=Q(status="accepted"),
+                                    name="quotation_one_accepted_per_opportunity"),
         ]
         indexes = [models.Index(fields=["owner", "-created_at"], name="quotation_owner_idx"),
-                   models.Index(fields=["team", "-created_at"], name="quotation_team_idx")]
+                   models.Index(fields=["team", "-created_at"], name="quotation_team_idx"),
+                   models.Index(fields=["status", "valid_until"], name="quotation_expiry_idx")]
 
     def __str__(self):
         return f"{self.number} v{self.revision}"
+
+    def get_absolute_url(self):
+        return reverse("contracts:quotation-detail", args=[self.pk])
+
+    @property
+    def is_superseded(self) -> bool:
+        """A revised quotation stays as it was (read-only); its revision is the live one."""
+        return hasattr(self, "revised_as")
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT and not self.is_superseded
 
 
 class QuotationLine(models.Model):

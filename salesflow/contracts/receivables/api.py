@@ -12,14 +12,24 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from salesflow.contracts.models import Agreement, Instalment, Invoice, Payment
-from salesflow.core.api_schemas import NO_NUL, BusinessDate, Id, InputSchema, Page, PathId, QueryDate, QueryText
+from salesflow.core.api_schemas import (
+    NO_NUL,
+    BusinessDate,
+    Id,
+    InputSchema,
+    Page,
+    PathId,
+    PositiveMoney,
+    QueryDate,
+    QueryText,
+    Rate,
+)
 from salesflow.org import access
 
 from . import selectors, services
 
 router = Router(tags=["money"])
 
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
 Reason = Annotated[str, Field(min_length=1, max_length=300, pattern=NO_NUL)]
 
 
@@ -77,7 +87,7 @@ class InvoiceIn(InputSchema):
     agreement_id: Id
     amount: PositiveMoney
     type: Annotated[str, Field(max_length=10, pattern=NO_NUL)] = Invoice.Type.NORMAL
-    tax_rate: Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)] = Decimal("13")
+    tax_rate: Rate = Decimal("13")
 
 
 class IssueIn(InputSchema):

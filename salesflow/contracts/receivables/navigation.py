@@ -10,8 +10,8 @@ from salesflow.core.registry import Tile, dashboard_tiles, navigation
 from . import selectors
 
 navigation.register("contracts:payment-list", _("Payments"), "¥", order=110)
-navigation.register("contracts:invoice-list", _("Invoices"), "▤", order=120)
-navigation.register("contracts:receivables", _("Receivables"), "⧗", order=130)
+navigation.register("contracts:invoice-list", _("Invoices"), "▧", order=120)
+navigation.register("contracts:receivables", _("Receivables"), "◷", order=130)
 navigation.register("contracts:collections", _("Collection statistics"), "▦", order=140)
 
 

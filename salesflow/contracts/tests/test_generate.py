@@ -131,6 +131,14 @@ def test_statuses_agree_with_the_money(today):
     assert set(first) == {"draft", "pending", "active", "completed"}
 
 
+def test_only_agreements_that_an_approval_rule_catches_went_through_pending(today):
+    signed = Agreement.objects.exclude(status="draft")
+    small, large = signed.filter(amount__lt=100_000), signed.filter(amount__gte=100_000)
+    assert small.exists() and large.exists()
+    assert not small.filter(status_changes__to_status="pending").exists()
+    assert large.filter(status_changes__to_status="pending").distinct().count() == large.count()
+
+
 def test_no_date_is_in_the_future_and_no_payment_precedes_the_signing(today):
     assert Agreement.objects.filter(signed_on__gt=today).count() == 0
     assert Payment.objects.filter(received_on__gt=today).count() == 0

@@ -94,11 +94,23 @@ def choice_label(code, field_path):
     return dict(field.flatchoices).get(code, code)
 
 
+def _audit_labels(model_path: str) -> dict:
+    """A model's ``AUDIT_LABELS``: labels of the non-field names its audit entries record changes under."""
+    from django.apps import apps
+
+    try:
+        return getattr(apps.get_model(model_path), "AUDIT_LABELS", {})
+    except (LookupError, ValueError):
+        return {}
+
+
 @register.filter
 def field_label(field_name, model_path):
     """A field name shown by its verbose name: ``{{ "amount"|field_label:"pipeline.Opportunity" }}`` -> 金额."""
     field = _model_field(f"{model_path}.{field_name}")
     label = getattr(field, "verbose_name", None)
+    if field is None:  # a change recorded under a name that is not a field, e.g. an agreement's "payment_plan"
+        label = _audit_labels(model_path).get(field_name)
     return str(label)[:1].upper() + str(label)[1:] if label else field_name
 
 
@@ -108,3 +120,11 @@ def password_reset_enabled():
     from django.conf import settings
 
     return bool(settings.EMAIL_HOST)
+
+
+@register.filter
+def audit_note(note):
+    """An audit entry's note with its origin (``system`` / ``cli: …``) in the reader's language: 系统, 命令行."""
+    from salesflow.core.audit_display import _readable_note
+
+    return _readable_note(note)

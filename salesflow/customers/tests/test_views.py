@@ -140,3 +140,9 @@ def test_contact_list_is_scoped_and_exports(org, client_for):
     assert "我的联系人" in page and "别人的联系人" not in page
     csv_text = client_for(org.rep_a).get("/customers/contacts/?export=csv").content.decode()
     assert "我的联系人" in csv_text and "别人的联系人" not in csv_text
+
+
+def test_360_history_names_a_write_without_a_user_in_chinese_not_by_its_audit_origin(org, client_for):
+    customer = make_customer(org.rep_a)  # written outside any request: the audit note says "system"
+    page = client_for(org.rep_a).get(customer.get_absolute_url()).content.decode()
+    assert "· 系统" in page and "· system" not in page

@@ -272,3 +272,20 @@ def test_audit_log_shows_money_entries(org, deal, client_for):
     services.request_invoice(mine, amount="100", type="normal", tax_rate=13, actor=org.rep_a)
     response = client_for(org.admin).get("/audit/")
     assert response.status_code == 200 and mine.number in response.content.decode()
+
+
+def test_agreement_change_history_names_a_plan_change_in_chinese_not_by_its_audit_key(org, client_for):
+    agreement = make_agreement(org.rep_a, amount="10000")
+    services.replace_plan(agreement, [{"due_on": TODAY, "amount": D("4000")},
+                                      {"due_on": TODAY + datetime.timedelta(days=30), "amount": D("6000")}],
+                          actor=org.rep_a)
+    page = client_for(org.rep_a).get(agreement.get_absolute_url()).content.decode()
+    history = page.split('data-testid="change-history"')[1].split("</ul>")[0]
+    assert "回款计划" in history and "payment_plan" not in history
+
+
+def test_ageing_page_names_its_buckets_in_chinese(org, deal, client_for):
+    page = client_for(org.finance).get("/contracts/receivables/").content.decode()
+    table = page.split('data-testid="ageing-table"')[1].split("</thead>")[0]
+    assert all(label in table for label in ("未到期", "逾期 1–30 天", "逾期 90 天以上")), table
+    assert "days" not in table and "Not yet due" not in table
