@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0004_instalment_reminder'),
+        ('contracts', '0005_quotation_price_list_discount_approval_one_accepted'),
         ('customers', '0009_sqlite_search_grams'),
         ('org', '0001_initial'),
         ('pipeline', '0008_forecast_indexes_cover_the_pipeline'),
