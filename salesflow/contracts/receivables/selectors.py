@@ -49,10 +49,19 @@ def outstanding_for_customer(customer) -> Decimal:
 GROUPS = {  # group_by -> (path from Agreement, path of the label)
     "agreement": ("id", "number"),
     "customer": ("customer_id", "customer__name"),
-    "rep": ("owner_id", "owner__username"),
+    "rep": ("owner_id", "owner__display_name"),
     "team": ("team_id", "team__name"),
     "region": ("region_id", "region__name"),
 }
+
+
+def label_of(prefix: str, label: str):
+    """A group's label; a rep is named as everywhere else (display name, else username)."""
+    if label == "owner__display_name":
+        return Coalesce(NullIf(F(f"{prefix}owner__display_name"), Value("")), F(f"{prefix}owner__username"))
+    return F(f"{prefix}{label}")
+
+
 BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
 
 
@@ -150,7 +159,7 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
         sums = bucket_sums(as_of, amount, prefix)
         if group_by:
             key, label = GROUPS[group_by]
-            grouped = (rows.values(key=F(f"{prefix}agreement__{key}"), label=F(f"{prefix}agreement__{label}"))
+            grouped = (rows.values(key=F(f"{prefix}agreement__{key}"), label=label_of(f"{prefix}agreement__", label))
                        .annotate(**sums).order_by("-total", "key"))
             # Every instalment is in exactly one group: when all groups are read, the totals are their sums and
             # the aggregate without grouping (a second pass over the same rows) is not needed.
@@ -176,7 +185,7 @@ def outstanding(user, by="customer", *, limit=None) -> list[dict]:
     """Outstanding (amount − collected) per agreement, customer, rep, team or region, largest first."""
     key, label = GROUPS[by]
     rows = (receivable_agreements(user).filter(collected_amount__lt=F("amount"))
-            .values(key=F(key), label=F(label))
+            .values(key=F(key), label=label_of("", label))
             .annotate(outstanding=money_sum(F("amount") - F("collected_amount")), signed=money_sum("amount"),
                       collected=money_sum("collected_amount"))
             .order_by("-outstanding", "key"))
@@ -200,7 +209,7 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
     key, label = GROUPS[by]
     agreements = receivable_agreements(user, as_of)
     since = as_of - datetime.timedelta(days=days - 1)
-    per_key = (agreements.values(key=F(key), label=F(label))
+    per_key = (agreements.values(key=F(key), label=label_of("", label))
                .annotate(receivable=money_sum(F("amount") - F("collected_amount")),
                          signed=money_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
                                           output_field=MONEY)))
@@ -273,10 +282,10 @@ def collection_stats(user, period=None, by="month") -> dict:
         invoiced = invoices.values(key=trunc("issued_on")).annotate(v=money_sum("amount"))
     else:
         key, label = GROUPS[by]
-        signed = signed_qs.values(key=F(key), label=F(label)).annotate(v=money_sum("amount"))
-        collected = payments.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
+        signed = signed_qs.values(key=F(key), label=label_of("", label)).annotate(v=money_sum("amount"))
+        collected = payments.values(key=F(f"agreement__{key}"), label=label_of("agreement__", label)).annotate(
             v=money_sum("amount"))
-        invoiced = invoices.values(key=F(f"agreement__{key}"), label=F(f"agreement__{label}")).annotate(
+        invoiced = invoices.values(key=F(f"agreement__{key}"), label=label_of("agreement__", label)).annotate(
             v=money_sum("amount"))
     merged: dict = {}
     for measure, rows in (("signed", signed), ("collected", collected), ("invoiced", invoiced)):

@@ -80,6 +80,14 @@ def test_outstanding_per_customer_and_rep(org):
     assert selectors.outstanding(org.rep_b, by="rep") == []
 
 
+def test_a_rep_is_named_by_display_name_in_grouped_figures(org):
+    org.rep_a.display_name = "张鹏"
+    org.rep_a.save()
+    make_agreement(org.rep_a, amount="1000")
+    assert [r["label"] for r in selectors.outstanding(org.director, by="rep")] == ["张鹏"]
+    assert [r["label"] for r in selectors.ageing(org.director, AS_OF, group_by="rep")["rows"]] == ["张鹏"]
+
+
 def test_dso_per_team(org):
     # East-1 signed 9000 in the last 90 days and 3000 is still open: DSO = 3000 / 9000 × 90 = 30 days
     agreement = make_agreement(org.rep_a, amount="9000", signed_on=days_before(10))
