@@ -133,7 +133,7 @@ class AgreementPatch(_Fields):
     revise: bool = False
 
 
-class StatusIn(InputSchema):
+class AgreementStatusIn(InputSchema):
     to: Annotated[str, Field(pattern="^(completed|terminated)$")]
     note: Note = ""
 
@@ -252,7 +252,7 @@ def submit(request, agreement_id: PathId):
 
 
 @router.post("/{agreement_id}/status", response=AgreementOut, summary="Complete or terminate (with a note)")
-def change_status(request, agreement_id: PathId, payload: StatusIn):
+def change_status(request, agreement_id: PathId, payload: AgreementStatusIn):
     return services.change_status(_get(request, agreement_id), payload.to, actor=request.user, note=payload.note)
 
 

@@ -64,7 +64,7 @@ class PaymentIn(InputSchema):
     allocations: list[AllocationIn] | None = Field(None, max_length=60)
 
 
-class ReasonIn(InputSchema):
+class CancelReasonIn(InputSchema):
     reason: Reason
 
 
@@ -146,7 +146,7 @@ def get_payment(request, payment_id: PathId):
 
 @router.post("/payments/{payment_id}/reverse", response={201: PaymentOut},
              summary="Reverse a payment (a negative row; once only)")
-def reverse_payment(request, payment_id: PathId, payload: ReasonIn):
+def reverse_payment(request, payment_id: PathId, payload: CancelReasonIn):
     payment = access.get_visible_or_404(Payment.objects.select_related("agreement"), request.user, pk=payment_id)
     return Status(201, services.reverse_payment(payment, reason=payload.reason, actor=request.user))
 
@@ -184,7 +184,7 @@ def issue_invoice(request, invoice_id: PathId, payload: IssueIn):
 
 
 @router.post("/invoices/{invoice_id}/void", response=InvoiceOut, summary="Void an invoice (finance)")
-def void_invoice(request, invoice_id: PathId, payload: ReasonIn):
+def void_invoice(request, invoice_id: PathId, payload: CancelReasonIn):
     return services.void_invoice(_invoice(request, invoice_id), reason=payload.reason, actor=request.user)
 
 

@@ -82,3 +82,20 @@ def test_api_answers_as_its_schema_says(case, role, live_server, api_world):
                                excluded_checks=[positive_data_acceptance],
                                additional_checks=[schema_valid_input_is_not_called_invalid])
     CASES["sent"] += 1
+
+
+def test_every_api_schema_class_has_its_own_name():
+    """The OpenAPI components are keyed by class name: two schemas with one name make one of them describe the
+    other's operations (leads' StatusIn was once documented with an agreement's fields)."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(Schema) if c.__module__.startswith("salesflow.")}
+    names: dict[str, set] = {}
+    for cls in ours:
+        names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: mods for name, mods in names.items() if len(mods) > 1} == {}
