@@ -14,7 +14,7 @@ approval_registry.register(Agreement, on_approved=services.approve, on_rejected=
                            on_withdrawn=services.withdrawn)
 
 navigation.register("contracts:agreement-list", _("Contracts / orders"), "▤", order=100)
-navigation.register("contracts:numbering-settings", _("Document numbering"), "#", order=70, visible=administers,
+navigation.register("contracts:numbering-settings", _("Document numbering"), "#", order=75, visible=administers,
                     admin=True)
 
 
