@@ -181,11 +181,7 @@ LOGIN_THROTTLE_WINDOW = env_int("SALESFLOW_LOGIN_THROTTLE_WINDOW", 900)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-# The contracts concepts built in parallel keep their own catalogues (salesflow/contracts/<concept>/locale), so they
-# don't all edit one .po; the apps' own catalogues (salesflow/<app>/locale) are found by Django itself.
-LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale", BASE_DIR / "salesflow" / "contracts" / "receivables" / "locale",
-                BASE_DIR / "salesflow" / "contracts" / "agreements" / "locale",
-                BASE_DIR / "salesflow" / "contracts" / "imports" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
