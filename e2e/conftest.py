@@ -89,3 +89,13 @@ def logged_in(new_page):
         return login(new_page(viewport), user.username)
 
     return make
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test flushes the database after itself (live server); without serialized_rollback the rows
+    seeded by migrations (content types, pipeline, approval rules) are gone or clash for every test after it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not (marker.kwargs.get("transaction") and marker.kwargs.get("serialized_rollback")):
+            raise pytest.UsageError(f"{item.nodeid}: mark the module "
+                                    "pytest.mark.django_db(transaction=True, serialized_rollback=True)")

@@ -10,6 +10,9 @@ from salesflow.approvals.models import ApprovalRequest
 from salesflow.customers.models import Customer
 from salesflow.testing.factories import make_customer
 
+# serialized_rollback, as every browser test: the seeded rules, pipeline and stages come back after each test's flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def approvable():
