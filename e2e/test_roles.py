@@ -134,6 +134,9 @@ class Visit:
         si = re.findall(r"(?<![\w.])\d+(?:\.\d+)?[kMG](?![A-Za-z])", plain + " " + self.chart_text())
         if si:
             self.problems.append(f"{where}: amounts in k/M/G instead of 万/亿: {si[:4]}")
+        # Identifiers marked as such (bank references, 20-digit invoice numbers) are digits, not amounts.
+        for identifier in page.eval_on_selector_all("[data-identifier]", "els => els.map(e => e.innerText)"):
+            text = text.replace(identifier, " ") if identifier.strip() else text
         if UNFORMATTED_MONEY.search(text):
             self.problems.append(f"{where}: unformatted amounts such as {UNFORMATTED_MONEY.findall(text)[:4]}")
         return text
