@@ -227,6 +227,7 @@ def on_http_error(request, exc):
 
 
 def _mount_routers():
+    from salesflow.activities.api import router as activities_router
     from salesflow.approvals.api import router as approvals_router
     from salesflow.contracts.api import router as contracts_router
     from salesflow.customers.api import router as customers_router
@@ -242,6 +243,7 @@ def _mount_routers():
     api.add_router("/analytics/", analytics_router)
     api.add_router("/contracts/", contracts_router)
     api.add_router("/approvals/", approvals_router)
+    api.add_router("/activities/", activities_router)
 
 
 _mount_routers()

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "salesflow.approvals",
     "salesflow.pipeline",
     "salesflow.contracts",
+    "salesflow.activities",
     "salesflow.insights",
 ]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("catalog/", include("salesflow.catalog.urls")),
     path("contracts/", include("salesflow.contracts.urls")),
     path("approvals/", include("salesflow.approvals.urls")),
+    path("activities/", include("salesflow.activities.urls")),
     path("import/", include("salesflow.core.import_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -254,6 +254,14 @@ def merged_history(lead: Lead):
     return AuditEntry.objects.filter(content_type__model="lead", object_id__in=ids).select_related("actor")
 
 
+def record_lead_touch(*, lead: Lead, at: datetime.datetime) -> None:
+    """Someone followed up on this lead at ``at`` (activities call this). Written with ``.update()`` like the
+    customer's last contact: no version bump, only ever forward, so an edit open in another tab is not refused."""
+    if Lead.objects.filter(pk=lead.pk, last_activity_at__lt=at).update(last_activity_at=at):
+        audit.record(lead, "update", changes={"last_activity_at": [lead.last_activity_at, at]})
+        lead.last_activity_at = at
+
+
 def remind_untouched_leads(now: datetime.datetime) -> str:
     """The scheduled job: tell owners about open leads nobody has touched for N days (once per lull)."""
     cutoff = now - datetime.timedelta(days=LeadSettings.current().untouched_days)

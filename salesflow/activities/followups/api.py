@@ -1,0 +1,5 @@
+"""API of followups."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,72 @@
+"""Recording follow-ups (跟进记录). Every route that writes one — the form, the API, the import, a visit record —
+goes through :func:`record_activity`, which also moves the customer's / lead's "last contact" forward."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesflow.customers.services import record_contact
+from salesflow.leads.services import record_lead_touch
+from salesflow.org import access
+
+from ..models import Activity
+
+FUTURE_SLACK = datetime.timedelta(minutes=10)  # clocks of phones and servers differ a little
+
+# What a person may type (the form, the API, the import); owner/team are decided here.
+EDITABLE_FIELDS = ("kind", "subject", "notes", "occurred_at", "customer", "contact", "opportunity", "lead",
+                   "agreement", "outcome", "commitment_obtained", "next_step", "next_contact_on")
+
+
+def check_links(activity: Activity, actor) -> None:
+    """The records an activity is about must be visible to the actor and belong together; raises a
+    ``ValidationError`` naming the field at fault."""
+    errors = {}
+    if activity.customer_id is None and activity.lead_id is None:
+        errors["customer"] = _("Choose the customer (or the lead) this follow-up is about.")
+    for field in ("customer", "contact", "opportunity", "lead", "agreement"):
+        linked = getattr(activity, field)
+        if linked is not None and not access.can_view(actor, linked):
+            errors[field] = _("You may not see this record.")
+    if activity.contact_id and activity.customer_id and activity.contact.customer_id != activity.customer_id:
+        errors["contact"] = _("This contact belongs to another customer.")
+    if activity.opportunity_id and activity.customer_id and activity.opportunity.customer_id != activity.customer_id:
+        errors["opportunity"] = _("This opportunity belongs to another customer.")
+    if activity.agreement_id and activity.customer_id and activity.agreement.customer_id != activity.customer_id:
+        errors["agreement"] = _("This contract / order belongs to another customer.")
+    if activity.occurred_at and activity.occurred_at > timezone.now() + FUTURE_SLACK:
+        errors["occurred_at"] = _("A follow-up records what happened: its time cannot be in the future "
+                                  "(plan a visit or a task instead).")
+    if errors:
+        raise ValidationError(errors)
+
+
+def touch_related(activity: Activity) -> None:
+    """Move "last contact" of the customer and the lead forward to this activity's time."""
+    if activity.customer_id:
+        record_contact(customer=activity.customer, at=activity.occurred_at)
+    if activity.lead_id:
+        record_lead_touch(lead=activity.lead, at=activity.occurred_at)
+
+
+@transaction.atomic
+def record_activity(*, actor, data: dict, owner=None) -> Activity:
+    """Record a follow-up (or a visit) by ``owner`` (default: the actor; a manager may record for their
+    subtree). ``data`` holds model instances/values for :data:`EDITABLE_FIELDS`."""
+    owner = owner or actor
+    if not access.can_create_pipeline_records(actor):
+        raise PermissionDenied(_("Your role cannot record follow-ups."))
+    if not access.oversees(actor, owner):
+        raise PermissionDenied(_("You may not record follow-ups for this person."))
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    activity = Activity(owner=owner, team_id=owner.team_id, **data)
+    check_links(activity, actor)
+    activity.full_clean(exclude=["owner", "team", "visit_plan"])
+    activity.save()
+    touch_related(activity)
+    return activity

@@ -1,0 +1,3 @@
+"""Pages of followups (filled in by its concept)."""
+
+urlpatterns = []

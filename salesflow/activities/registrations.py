@@ -1,0 +1,2 @@
+"""What this app plugs into core's registries (menu, page sections, jobs, reports, importer, generator), one import
+per concept so each concept keeps its own registrations beside its code."""

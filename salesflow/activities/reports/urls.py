@@ -1,0 +1,3 @@
+"""Pages of reports (filled in by its concept)."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""API of stats."""
+
+from ninja import Router
+
+router = Router()

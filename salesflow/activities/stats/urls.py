@@ -1,0 +1,3 @@
+"""Pages of stats (filled in by its concept)."""
+
+urlpatterns = []

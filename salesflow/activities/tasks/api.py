@@ -1,0 +1,5 @@
+"""API of tasks."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Pages of tasks (filled in by its concept)."""
+
+urlpatterns = []

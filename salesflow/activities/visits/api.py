@@ -1,0 +1,5 @@
+"""API of visits."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Pages of visits (filled in by its concept)."""
+
+urlpatterns = []
