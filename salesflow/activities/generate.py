@@ -123,6 +123,7 @@ class _Writer:
     def __init__(self, ctx: GenerateContext):
         self.ctx, self.rng, self.clock = ctx, ctx.rng, _Clock(ctx)
         self.now = ctx.now_ts
+        self.tomorrow = ctx.day(self.now) + datetime.timedelta(days=1)  # today's plans are the showcase's
         self.teams = {rep_id: team_id for rep_id, team_id, _region in ctx.shared["reps"]}
         self.rep_ids = [rep_id for rep_id, _team, _region in ctx.shared["reps"]]
         self.activity_id, self.plan_id, self.task_id = next_id(Activity), next_id(VisitPlan), next_id(Task)
@@ -163,9 +164,10 @@ class _Writer:
             next_on = ctx.day(ts + rng.randint(5, 21) * DAY)
             if ts > self.now - PLAN_WINDOW * DAY:
                 plan_id = self.plan(ts, owner, team, customer, opportunity)
-            if next_on > ctx.day(self.now) and rng.random() < 0.7:  # the next visit, planned from this record
-                self.plan(self.clock.working(ts + (next_on - ctx.day(ts)).days * DAY), owner, team, customer,
-                          opportunity, status="planned", source=aid)
+            if next_on.weekday() >= 5:
+                next_on += datetime.timedelta(days=7 - next_on.weekday())
+            if next_on >= self.tomorrow and rng.random() < 0.7:  # the next visit, planned from this record
+                self.plan(ts + (next_on - ctx.day(ts)).days * DAY, owner, team, customer, opportunity, status="planned", source=aid)
         subject = rng.choice(SUBJECTS[kind] if customer else LEAD_SUBJECTS)
         self.activities.append((aid, kind, subject, at, owner, team, customer, contact, opportunity, lead, plan_id,
                                 outcome, commitment, next_step, next_on, at))

@@ -139,11 +139,30 @@ def bulk_load(tables: list[str], stdout=None):
                      f"(bulk load {rebuilt - started:.1f}s, foreign-key checks {checks})")
 
 
+def _same(value):
+    return value
+
+
+def _sqlite_value(field):
+    """How a generated value of ``field`` is written to SQLite: as Django's backend would, for the usual fields
+    (aware datetimes as naive UTC text, JSON as text), else through the field itself."""
+    if isinstance(field, models.DateTimeField):
+        return lambda v: None if v is None else str(v.astimezone(datetime.UTC).replace(tzinfo=None))
+    if isinstance(field, models.JSONField):
+        return lambda v: None if v is None else json.dumps(v)
+    if isinstance(field, models.DateField | models.TimeField):
+        return lambda v: None if v is None else str(v)
+    if isinstance(field, models.ForeignKey | models.CharField | models.TextField | models.IntegerField
+                  | models.BooleanField | models.DecimalField | models.FloatField):
+        return _same
+    return lambda v: field.get_db_prep_save(v, connection)
+
+
 def insert_rows(model, columns: list[str], rows, *, ctx: GenerateContext | None = None, label: str = "") -> int:
     """Write rows (tuples of attribute values in ``columns`` order) to ``model``'s table; returns the count.
 
     Columns not given take the field's default (evaluated once). Rows that carry an ``id`` column keep it, and the
-    table's id sequence is moved past them on PostgreSQL. Uses COPY on PostgreSQL, ``bulk_create`` elsewhere.
+    table's id sequence is moved past them on PostgreSQL. Uses COPY on PostgreSQL, ``executemany`` on SQLite, ``bulk_create`` elsewhere.
     """
     started = time.monotonic()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in columns)]
@@ -174,6 +193,22 @@ def insert_rows(model, columns: list[str], rows, *, ctx: GenerateContext | None 
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
                     cursor.execute(sql)
+    elif connection.vendor == "sqlite":  # executemany of plain values: bulk_create's per-field work is 10x slower
+        plan = [(given.get(f.attname), fixed.get(f.attname), _sqlite_value(f)) for f in fields]
+        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "  # noqa: S608
+               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        chunk = []
+        with connection.cursor() as cursor:
+            for row in rows:
+                chunk.append([convert(row[i] if i is not None else v) for i, v, convert in plan])
+                if len(chunk) >= BATCH:
+                    cursor.executemany(sql, chunk)
+                    count += len(chunk)
+                    chunk = []
+            if chunk:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
     else:
         chunk = []
         for row in rows:
