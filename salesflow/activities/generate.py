@@ -167,7 +167,8 @@ class _Writer:
             if next_on.weekday() >= 5:
                 next_on += datetime.timedelta(days=7 - next_on.weekday())
             if next_on >= self.tomorrow and rng.random() < 0.7:  # the next visit, planned from this record
-                self.plan(ts + (next_on - ctx.day(ts)).days * DAY, owner, team, customer, opportunity, status="planned", source=aid)
+                self.plan(ts + (next_on - ctx.day(ts)).days * DAY, owner, team, customer, opportunity,
+                          status="planned", source=aid)
         subject = rng.choice(SUBJECTS[kind] if customer else LEAD_SUBJECTS)
         self.activities.append((aid, kind, subject, at, owner, team, customer, contact, opportunity, lead, plan_id,
                                 outcome, commitment, next_step, next_on, at))

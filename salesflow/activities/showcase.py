@@ -19,7 +19,7 @@ import datetime
 
 from django.utils import timezone
 
-from salesflow.core.generator import DAY, GenerateContext, insert_rows, next_id
+from salesflow.core.generator import GenerateContext, insert_rows, next_id
 from salesflow.core.periods import period_of
 from salesflow.org.models import Team
 from salesflow.pipeline.models import Opportunity

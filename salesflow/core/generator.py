@@ -162,7 +162,8 @@ def insert_rows(model, columns: list[str], rows, *, ctx: GenerateContext | None 
     """Write rows (tuples of attribute values in ``columns`` order) to ``model``'s table; returns the count.
 
     Columns not given take the field's default (evaluated once). Rows that carry an ``id`` column keep it, and the
-    table's id sequence is moved past them on PostgreSQL. Uses COPY on PostgreSQL, ``executemany`` on SQLite, ``bulk_create`` elsewhere.
+    table's id sequence is moved past them on PostgreSQL. Uses COPY on PostgreSQL, ``executemany`` on SQLite,
+    ``bulk_create`` elsewhere.
     """
     started = time.monotonic()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in columns)]
