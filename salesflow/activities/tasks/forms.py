@@ -4,6 +4,7 @@ prefilled from the page the task is created on — ``?customer=`` etc. — so no
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,6 +13,7 @@ from salesflow.contracts.models import Agreement
 from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
 from salesflow.org import access
+from salesflow.org.models import User
 from salesflow.pipeline.models import Opportunity
 
 from ..models import Task
@@ -45,12 +47,12 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, user, task=None, **kwargs):
         super().__init__(*args, **kwargs)
-        owners = access.assignable_users(user)
-        # A rep assigns only to themself; a manager to the people they oversee (and themself).
-        ids = set(owners.values_list("pk", flat=True)) | {user.pk}
+        # A rep assigns only to themself; a manager to the people they oversee (access.assignable_users) and
+        # themself; an edit keeps the current assignee in the list.
+        wanted = Q(pk__in=access.assignable_users(user).values("pk")) | Q(pk=user.pk)
         if task is not None:
-            ids.add(task.owner_id)
-        self.fields["owner"].queryset = type(user).objects.filter(pk__in=ids).order_by("username")
+            wanted |= Q(pk=task.owner_id)
+        self.fields["owner"].queryset = User.objects.filter(wanted).order_by("username")
         self.fields["owner"].label_from_instance = str
         for name, model in LINK_MODELS.items():
             self.fields[name].queryset = model.objects.visible_to(user)
