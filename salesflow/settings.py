@@ -182,12 +182,17 @@ LOGIN_THROTTLE_WINDOW = env_int("SALESFLOW_LOGIN_THROTTLE_WINDOW", 900)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+<<<<<<< HEAD
 LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
 <<<<<<< HEAD
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
 =======
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
 >>>>>>> act-visits
+=======
+LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
+                BASE_DIR / "salesflow" / "activities" / "tasks" / "locale"]
+>>>>>>> act-tasks
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

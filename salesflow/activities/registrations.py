@@ -4,3 +4,4 @@ per concept so each concept keeps its own registrations beside its code."""
 from . import generate  # noqa: F401  (the generator step: activities, plans, tasks, reports, showcase)
 from .followups import registrations as followups_registrations  # noqa: F401
 from .visits import registrations as visits_registrations  # noqa: F401
+from .tasks import registrations as task_registrations  # noqa: F401

@@ -1,0 +1,106 @@
+"""The calendar (day / week / month) of reps' visit plans, visit records and tasks: one read, one query per kind.
+
+Shown: visit plans not yet visited (planned or checked in), visit records (``Activity`` of kind ``visit``; a
+visited plan appears as its record), and tasks that are not cancelled (done ones marked done). Every row is one
+the viewer may read (``visible_to``) and belongs to one of ``owners``."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from ..models import Activity, Task, VisitPlan
+
+PLAN, VISIT, TASK = "plan", "visit", "task"
+DETAIL_URLS = {PLAN: "activities:visit-detail", VISIT: "activities:activity-detail", TASK: "activities:task-detail"}
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    kind: str  # "plan" | "visit" | "task"
+    pk: int
+    day: datetime.date
+    time: datetime.time | None  # local time; None for a plan without a time
+    title: str
+    customer: str
+    owner_id: int
+    owner: str  # the person's display name
+    status: str  # the record's status (plan/task) or "done" for a visit record
+    status_label: str
+    overdue: bool = False
+    url: str = ""  # the detail page, when that page exists
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("done", VisitPlan.Status.DONE)
+
+
+def _url_maker(kind):
+    """``pk -> URL`` of a detail page, reversed once; "" when the page does not exist (yet)."""
+    try:
+        prefix, suffix = reverse(DETAIL_URLS[kind], args=[0]).rsplit("/0/", 1)
+    except NoReverseMatch:
+        return lambda pk: ""
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+def day_bounds(first_day: datetime.date, last_day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """``[start of first_day, start of the day after last_day)`` in the current (Asia/Shanghai) time zone."""
+    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
+    return start, end
+
+
+def _owner_ids(owners) -> list[int]:
+    return [owner if isinstance(owner, int) else owner.pk for owner in owners]
+
+
+def calendar_entries(viewer, *, owners, first_day: datetime.date, last_day: datetime.date) -> list[CalendarEntry]:
+    """The entries of ``owners`` (users or ids) on ``first_day`` … ``last_day`` (inclusive) that ``viewer`` may
+    read, in time order (a plan without a time first on its day). One query per kind: plans, visits, tasks."""
+    owner_ids = _owner_ids(owners)
+    if not owner_ids:
+        return []
+    start, end = day_bounds(first_day, last_day)
+    now = timezone.now()
+    entries = []
+    plan_url, visit_url, task_url = _url_maker(PLAN), _url_maker(VISIT), _url_maker(TASK)
+
+    plans = (VisitPlan.objects.visible_to(viewer).filter(owner_id__in=owner_ids).between(first_day, last_day).open()
+             .select_related("customer", "owner")
+             .only("id", "planned_on", "planned_time", "objective", "status", "owner_id", "customer__name",
+                   "owner__username", "owner__display_name", "owner__first_name", "owner__last_name"))
+    plan_labels = dict(VisitPlan.Status.choices)
+    for plan in plans:
+        entries.append(CalendarEntry(
+            PLAN, plan.pk, plan.planned_on, plan.planned_time, plan.objective, plan.customer.name, plan.owner_id,
+            str(plan.owner), plan.status, str(plan_labels[plan.status]),
+            overdue=plan.planned_on < timezone.localdate(now), url=plan_url(plan.pk)))
+
+    visits = (Activity.objects.visible_to(viewer).filter(owner_id__in=owner_ids).visits().between(start, end)
+              .select_related("customer", "lead", "owner")
+              .only("id", "occurred_at", "subject", "owner_id", "customer__name", "lead__company",
+                    "owner__username", "owner__display_name", "owner__first_name", "owner__last_name"))
+    visit_label = str(Activity.Kind.VISIT.label)
+    for visit in visits:
+        local = timezone.localtime(visit.occurred_at)
+        about = visit.customer.name if visit.customer_id else (visit.lead.company if visit.lead_id else "")
+        entries.append(CalendarEntry(
+            VISIT, visit.pk, local.date(), local.time().replace(second=0, microsecond=0), visit.subject, about,
+            visit.owner_id, str(visit.owner), "done", visit_label, url=visit_url(visit.pk)))
+
+    tasks = (Task.objects.visible_to(viewer).filter(owner_id__in=owner_ids).due_between(start, end)
+             .exclude(status=Task.Status.CANCELLED).select_related("customer", "owner")
+             .only("id", "due_at", "title", "status", "owner_id", "customer__name",
+                   "owner__username", "owner__display_name", "owner__first_name", "owner__last_name"))
+    task_labels = dict(Task.Status.choices)
+    for task in tasks:
+        local = timezone.localtime(task.due_at)
+        entries.append(CalendarEntry(
+            TASK, task.pk, local.date(), local.time().replace(second=0, microsecond=0), task.title,
+            task.customer.name if task.customer_id else "", task.owner_id, str(task.owner), task.status,
+            str(task_labels[task.status]), overdue=task.is_overdue(now), url=task_url(task.pk)))
+
+    entries.sort(key=lambda e: (e.day, e.time is not None, e.time or datetime.time.min, e.kind, e.pk))
+    return entries
