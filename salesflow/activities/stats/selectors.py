@@ -228,3 +228,34 @@ def totals(rows: list[dict]) -> dict:
             total[key] += r[key]
         total["a_class_gap_days"] += r["a_class_gap_days"]
     return _finish(total)
+
+
+MAX_RANGE_DAYS = 366
+
+
+def period_range(period: str | None = None, start: datetime.date | None = None, end: datetime.date | None = None,
+                 *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date, str]:
+    """The days a request asks for, with a label: a custom ``start`` … ``end`` (both given, at most a year), else
+    ``period`` (``2026``, ``2026-Q3``, ``2026-11``, ``2026-W47``: ``core.periods``), else this month. Raises
+    ``ValidationError`` naming the field at fault."""
+    from django.core.exceptions import ValidationError
+
+    from salesflow.core.periods import parse_period, period_of
+
+    if start or end:
+        if not (start and end):
+            field = "end" if start else "start"
+            raise ValidationError({field: _("Give both the first and the last day of the range.")})
+        if end < start:
+            raise ValidationError({"end": _("The last day is before the first day.")})
+        if (end - start).days >= MAX_RANGE_DAYS:
+            raise ValidationError({"end": _("A range covers at most %(days)s days.") % {"days": MAX_RANGE_DAYS}})
+        return start, end, f"{start:%Y-%m-%d}…{end:%Y-%m-%d}"
+    if period:
+        try:
+            chosen = parse_period(period.strip())
+        except ValueError as error:
+            raise ValidationError({"period": str(error)}) from None
+    else:
+        chosen = period_of("month", today or timezone.localdate())
+    return chosen.start, chosen.end, chosen.label
