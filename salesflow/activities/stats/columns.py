@@ -21,6 +21,16 @@ COLUMNS = [
     ("open_opportunity_coverage", _("Coverage %")),
 ]
 
+# The table's upper header row: (label, number of columns), in the order of COLUMNS.
+COLUMN_GROUPS = [
+    (_("Visits"), 3),
+    (_("Follow-ups by type"), len(FOLLOWUP_COLUMNS) + 1),
+    (_("Customers"), 2),
+    (_("A-class customers"), 1),
+    (_("Opportunities being tracked"), 3),
+]
+assert sum(n for _label, n in COLUMN_GROUPS) == len(COLUMNS)
+
 
 def label_header(by: str):
     return _("Rep") if by == "owner" else _("Team")

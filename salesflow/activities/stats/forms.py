@@ -37,7 +37,9 @@ class StatsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         selected = str(self.data.get("period", "")) if self.is_bound else ""
-        groups = [(_("Weeks"), week_choices(today)), *period_choices(today, selected)]
+        weeks = week_choices(today)
+        offered = selected if selected not in {label for label, _text in weeks} else ""
+        groups = [(_("Weeks"), weeks), *period_choices(today, offered)]
         self.fields["period"].widget = forms.Select(choices=groups)
         self.fields["period"].initial = period_of("month", today).label
         self.fields["owner"].queryset = (access.users_in_scope(user).order_by("team__path", "username")

@@ -40,5 +40,6 @@ def statistics(request):
                                note=f"activity statistics {request.GET.urlencode()}")
     return render(request, "activities/stats/statistics.html", {
         "form": form, "chosen": chosen, "rows": rows, "total": total, "columns": columns.COLUMNS,
+        "groups": columns.COLUMN_GROUPS,
         "label_header": columns.label_header(chosen["by"]), "chart": chart_data(rows),
         "coverage_days": COVERAGE_DAYS, "chart_rows": CHART_ROWS})
