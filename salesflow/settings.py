@@ -185,6 +185,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 <<<<<<< HEAD
 LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
 <<<<<<< HEAD
+<<<<<<< HEAD
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
 =======
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
@@ -193,6 +194,9 @@ LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")
 LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
                 BASE_DIR / "salesflow" / "activities" / "tasks" / "locale"]
 >>>>>>> act-tasks
+=======
+LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "stats" / "locale")
+>>>>>>> act-stats
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

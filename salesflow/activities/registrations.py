@@ -5,3 +5,4 @@ from . import generate  # noqa: F401  (the generator step: activities, plans, ta
 from .followups import registrations as followups_registrations  # noqa: F401
 from .visits import registrations as visits_registrations  # noqa: F401
 from .tasks import registrations as task_registrations  # noqa: F401
+from .stats import registrations as stats_registrations  # noqa: F401

@@ -1,3 +1,9 @@
-"""Pages of stats (filled in by its concept)."""
+"""Pages of the activity statistics (/activities/statistics/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("statistics/", views.statistics, name="stats"),
+]

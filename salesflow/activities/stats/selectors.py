@@ -1,0 +1,261 @@
+"""Activity statistics (活动统计): the *process* figures of field work per rep or per team for a range of days.
+
+:func:`activity_stats` returns one dict per rep (``by="owner"``) or per team (``by="team"``) with these keys —
+the names later KPIs read, so they are part of the interface:
+
+``owner_id`` / ``team_id``, ``label``
+    who the row is about (``label``: the rep's display name, or the team's name).
+``visits_planned``
+    visit plans (拜访计划) for a day in the period that were not cancelled.
+``visits_planned_done``
+    of those, the ones marked done (visited).
+``visits_done``
+    visits that happened in the period: visit records (an ``Activity`` of kind ``visit``) plus plans of the
+    period marked done that have no visit record (so a visit is never counted twice).
+``followups_<kind>`` for each ``Activity.Kind`` (``followups_visit``, ``followups_call``, ``followups_meeting``,
+``followups_email``, ``followups_wechat``, ``followups_note``) and ``followups_total``
+    follow-up records (跟进记录) that happened in the period, by type.
+``customers_touched``
+    distinct customers with at least one follow-up in the period.
+``new_customers_contacted``
+    of those, the customers created in the period.
+``a_class_touches``, ``a_class_gaps``, ``a_class_gap_days``, ``a_class_avg_days_between_touches``
+    A-class customers: the follow-ups on them in the period, the number of gaps between consecutive follow-ups
+    of the same customer (per customer: touches − 1), the sum of those gaps in days, and their mean in days
+    (one decimal). The mean is ``None`` (shown "—") when no customer had two touches: never an invented number.
+    Consecutive gaps telescope (their sum per customer is last touch − first touch), so the database computes
+    the figure from MIN/MAX per customer instead of sorting every row for a LAG window; the result is the same.
+``open_opportunities``, ``open_opportunities_touched``, ``open_opportunity_coverage``
+    follow-up coverage (商机跟进覆盖率): the row's opportunities being tracked now, how many of them have a
+    follow-up or visit record *linked to the opportunity itself* (a follow-up on its customer alone does not
+    count: that would cover every deal of a busy customer at once) in the 14 days ending on the period's last day,
+    and that share in per cent (one decimal; ``None`` when there is no open opportunity).
+
+Rules: only rows visible to the viewer (``visible_to``), owners limited to ``access.users_in_scope(viewer)``;
+``viewer=None`` is the system's view (everything; the CLI without ``--user``). Finance sees no field work, so its
+statistics are empty. A rep's own row is all a rep sees. Per team, rows are grouped by the team stored on each
+record (the rep's team when it was written), so a rep's past work stays with the team they worked in.
+
+Cost: a fixed number of queries whatever the number of reps — the people (or teams), one aggregate over
+follow-ups, one over visit plans, one over A-class touches, one over open opportunities.
+"""
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, Exists, F, FloatField, Func, Max, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesflow.customers.models import Customer
+from salesflow.org import access
+from salesflow.org.models import Role, Team, User
+from salesflow.pipeline.models import Opportunity
+
+from ..models import Activity, VisitPlan
+
+GROUPS = ("owner", "team")
+KINDS = [kind for kind, _label in Activity.Kind.choices]
+COVERAGE_DAYS = 14
+# People who get a row even with nothing recorded (a rep with no visit is exactly what a manager looks for).
+SALES_ROLES = (Role.REP, Role.MANAGER)
+COUNT_KEYS = ["visits_planned", "visits_planned_done", "visits_done", *[f"followups_{k}" for k in KINDS],
+              "followups_total", "customers_touched", "new_customers_contacted", "a_class_touches", "a_class_gaps",
+              "open_opportunities", "open_opportunities_touched"]
+
+
+class Epoch(Func):
+    """Seconds since 1970 of a timestamp, as a float (the one database-specific expression here)."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection,
+                              template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection,
+                              template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)", **extra)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def sees_field_work(viewer) -> bool:
+    """Finance (and anyone not signed in) sees no visits, follow-ups or their statistics."""
+    return viewer is None or access.visibility_q(viewer, Activity) != access.NOTHING
+
+
+def _visible(model, viewer):
+    return model.objects.all() if viewer is None else model.objects.visible_to(viewer)
+
+
+def _people(viewer, owner_ids):
+    people = User.objects.all() if viewer is None else access.users_in_scope(viewer)
+    if owner_ids is not None:
+        people = people.filter(pk__in=owner_ids)
+    return people
+
+
+def _scoped(model, viewer, people, owner_ids):
+    rows = _visible(model, viewer)
+    if viewer is not None:
+        rows = rows.filter(owner__in=people.values("pk"))
+    elif owner_ids is not None:
+        rows = rows.filter(owner_id__in=owner_ids)
+    return rows
+
+
+def _empty_row() -> dict:
+    return {**{key: 0 for key in COUNT_KEYS}, "a_class_gap_days": 0.0}
+
+
+def _finish(row: dict) -> dict:
+    """Derived figures of a row (or of the totals) from its counts."""
+    gaps = row["a_class_gaps"]
+    row["a_class_gap_days"] = round(row["a_class_gap_days"], 4)
+    row["a_class_avg_days_between_touches"] = round(row["a_class_gap_days"] / gaps, 1) if gaps else None
+    open_count = row["open_opportunities"]
+    row["open_opportunity_coverage"] = (round(row["open_opportunities_touched"] * 100 / open_count, 1)
+                                        if open_count else None)
+    return row
+
+
+def _a_class_spans(activities, group_field) -> dict:
+    """``{group: (gaps, gap_seconds)}`` over A-class customers: per (group, customer) the span last − first touch
+    and touches − 1, summed per group in the database (one query)."""
+    per_customer = (activities.filter(customer__customer_class=Customer.Class.A)
+                    .annotate(grp=F(group_field)).values("grp", "customer_id")
+                    .annotate(span=Max(Epoch("occurred_at")) - Min(Epoch("occurred_at")), touches=Count("id"))
+                    .order_by())
+    inner, params = per_customer.query.sql_with_params()
+    sums = "SUM(per_customer.touches), SUM(per_customer.touches - 1), SUM(per_customer.span)"
+    sql = f"SELECT per_customer.grp, {sums} FROM ({inner}) per_customer GROUP BY per_customer.grp"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {grp: (int(touches or 0), int(gaps or 0), float(span or 0)) for grp, touches, gaps, span in cursor}
+
+
+def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str = "owner",
+                   owner_ids: list[int] | None = None) -> list[dict]:
+    """The activity statistics of the days ``start`` … ``end`` (inclusive, local dates), one row per rep or team
+    (see the module's docstring for every key), ordered by label."""
+    if by not in GROUPS:
+        raise ValueError(f"by={by!r}: use one of {', '.join(GROUPS)}")
+    if end < start:
+        raise ValueError(_("The end of the period is before its start."))
+    if not sees_field_work(viewer):
+        return []
+    people = _people(viewer, owner_ids)
+    group_field = "owner_id" if by == "owner" else "team_id"
+    since, until = day_start(start), day_start(end + datetime.timedelta(days=1))
+    rows: dict = {}
+
+    def row(key) -> dict:
+        return rows.setdefault(key, _empty_row())
+
+    activities = _scoped(Activity, viewer, people, owner_ids).filter(occurred_at__gte=since, occurred_at__lt=until)
+    kind_counts = {f"followups_{k}": Count("id", filter=Q(kind=k)) for k in KINDS}
+    new_customer = Q(customer__created_at__gte=since, customer__created_at__lt=until)
+    for found in (activities.values(group_field)
+                  .annotate(**kind_counts, followups_total=Count("id"),
+                            customers_touched=Count("customer_id", distinct=True),
+                            new_customers_contacted=Count("customer_id", distinct=True, filter=new_customer))
+                  .order_by()):
+        target = row(found.pop(group_field))
+        target.update(found)
+        target["visits_done"] += found["followups_visit"]
+
+    plans = _scoped(VisitPlan, viewer, people, owner_ids).filter(planned_on__gte=start, planned_on__lte=end)
+    done = Q(status=VisitPlan.Status.DONE)
+    for found in (plans.values(group_field)
+                  .annotate(planned=Count("id", filter=~Q(status=VisitPlan.Status.CANCELLED)),
+                            planned_done=Count("id", filter=done),
+                            done_unrecorded=Count("id", filter=done & Q(record__isnull=True)))
+                  .order_by()):
+        target = row(found[group_field])
+        target["visits_planned"] += found["planned"]
+        target["visits_planned_done"] += found["planned_done"]
+        target["visits_done"] += found["done_unrecorded"]
+
+    for key, (touches, gaps, seconds) in _a_class_spans(activities, group_field).items():
+        target = row(key)
+        target["a_class_touches"], target["a_class_gaps"] = touches, gaps
+        target["a_class_gap_days"] = seconds / 86400
+
+    window_start = day_start(end - datetime.timedelta(days=COVERAGE_DAYS - 1))
+    recent = _visible(Activity, viewer).filter(opportunity_id=OuterRef("pk"), occurred_at__gte=window_start,
+                                               occurred_at__lt=until)
+    for found in (_scoped(Opportunity, viewer, people, owner_ids).tracking().values(group_field)
+                  .annotate(open=Count("id"), touched=Count("id", filter=Exists(recent))).order_by()):
+        target = row(found[group_field])
+        target["open_opportunities"] = found["open"]
+        target["open_opportunities_touched"] = found["touched"]
+
+    return _labelled(rows, by, people)
+
+
+def _labelled(rows: dict, by: str, people) -> list[dict]:
+    """Name every row; people of the sales roles (or their teams) get a row even with nothing recorded."""
+    if by == "owner":
+        everyone = {u.pk: u for u in people.filter(Q(pk__in=list(rows)) | Q(is_active=True, role__in=SALES_ROLES))
+                    .select_related("team").only("username", "first_name", "last_name", "display_name", "team__name")}
+        result = []
+        for pk, user in everyone.items():
+            result.append({"owner_id": pk, "label": str(user), "team": user.team.name if user.team_id else "",
+                           **_finish(rows.get(pk) or _empty_row())})
+        return sorted(result, key=lambda r: (r["team"], r["label"], r["owner_id"]))
+    staffed = people.filter(is_active=True, role__in=SALES_ROLES).values("team_id")
+    teams = {t.pk: t for t in Team.objects.filter(Q(pk__in=[k for k in rows if k is not None]) | Q(pk__in=staffed))
+             .only("name", "path")}
+    result = [{"team_id": pk, "label": team.name, "path": team.path, **_finish(rows.get(pk) or _empty_row())}
+              for pk, team in teams.items()]
+    if None in rows:
+        result.append({"team_id": None, "label": _("No team"), "path": "~", **_finish(rows[None])})
+    result.sort(key=lambda r: r["path"])
+    for r in result:
+        del r["path"]
+    return result
+
+
+def totals(rows: list[dict]) -> dict:
+    """The totals row: counts are the sums of the rows (so a customer touched by two reps counts once per rep, as
+    in the rows), the mean A-class gap and the coverage are recomputed from the summed gaps and opportunities."""
+    total = _empty_row()
+    for r in rows:
+        for key in COUNT_KEYS:
+            total[key] += r[key]
+        total["a_class_gap_days"] += r["a_class_gap_days"]
+    return _finish(total)
+
+
+MAX_RANGE_DAYS = 366
+
+
+def period_range(period: str | None = None, start: datetime.date | None = None, end: datetime.date | None = None,
+                 *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date, str]:
+    """The days a request asks for, with a label: a custom ``start`` … ``end`` (both given, at most a year), else
+    ``period`` (``2026``, ``2026-Q3``, ``2026-11``, ``2026-W47``: ``core.periods``), else this month. Raises
+    ``ValidationError`` naming the field at fault."""
+    from django.core.exceptions import ValidationError
+
+    from salesflow.core.periods import parse_period, period_of
+
+    if start or end:
+        if not (start and end):
+            field = "end" if start else "start"
+            raise ValidationError({field: _("Give both the first and the last day of the range.")})
+        if end < start:
+            raise ValidationError({"end": _("The last day is before the first day.")})
+        if (end - start).days >= MAX_RANGE_DAYS:
+            raise ValidationError({"end": _("A range covers at most %(days)s days.") % {"days": MAX_RANGE_DAYS}})
+        return start, end, f"{start:%Y-%m-%d}…{end:%Y-%m-%d}"
+    if period:
+        try:
+            chosen = parse_period(period.strip())
+        except ValueError as error:
+            raise ValidationError({"period": str(error)}) from None
+    else:
+        chosen = period_of("month", today or timezone.localdate())
+    return chosen.start, chosen.end, chosen.label
