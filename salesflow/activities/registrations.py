@@ -1,2 +1,3 @@
 """What this app plugs into core's registries (menu, page sections, jobs, reports, importer, generator), one import
 per concept so each concept keeps its own registrations beside its code."""
+from .reports import navigation as report_navigation  # noqa: E402, F401

@@ -184,7 +184,8 @@ def comment_on(report: WorkReport, *, actor, text: str) -> ReportComment:
             raise ValidationError(_("A draft report cannot be commented on yet."))
         raise PermissionDenied(_("You may not comment on this report."))
     comment = ReportComment.objects.create(report=report, author=actor, text=text)
-    audit.record(report, "comment", changes={"comment": comment.pk, "text": text[:200]}, actor=actor)
+    audit.record(report, "action", changes={"comment": comment.pk, "text": text[:200]}, note="comment",
+                 actor=actor)
     recipient = report.owner if actor.pk != report.owner_id else (report.reviewed_by or manager_of(report.owner))
     if recipient is not None and recipient.pk != actor.pk:
         notify(recipient=recipient, kind="report_comment", url=report.get_absolute_url(),
