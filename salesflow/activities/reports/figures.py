@@ -162,7 +162,8 @@ def figure_links(*, owner_ids: list[int], start: datetime.date, end: datetime.da
     day_from, day_to = start.isoformat(), end.isoformat()
     followups = _url("activities:followup-list", owner=owner, date_from=day_from, date_to=day_to)
     return {
-        "visits_planned": _url("activities:visit-list", owner=owner, date_from=day_from, date_to=day_to),
+        "visits_planned": _url("activities:visit-list", owner=owner, day=day_from,
+                               view="day" if start == end else "week"),
         "visits_done": _url("activities:followup-list", owner=owner, kind="visit", date_from=day_from,
                             date_to=day_to),
         "followups": followups,
@@ -175,8 +176,8 @@ def figure_links(*, owner_ids: list[int], start: datetime.date, end: datetime.da
         "quotations_sent": _url("contracts:quotation-list", owner=owner),
         "agreements_signed": _url("contracts:agreement-list", owner=owner, signed_from=day_from, signed_to=day_to),
         "collected": _url("contracts:payment-list"),
-        "tasks_done": _url("activities:task-list", owner=owner, status="done"),
-        "tasks_overdue": _url("activities:task-list", owner=owner, status="overdue"),
+        "tasks_done": _url("activities:task-list", owner=owner or "team", tab="done"),
+        "tasks_overdue": _url("activities:task-list", owner=owner or "team", tab="overdue"),
     }
 
 
