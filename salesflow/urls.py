@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from salesflow.activities.visits.manifest import manifest
 from salesflow.api import api
 from salesflow.core import error_views
 from salesflow.core import views as core_views
@@ -23,6 +24,7 @@ urlpatterns = [
     path("password-reset/done/", account_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("audit/", core_views.audit_log, name="core-audit"),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications-read"),

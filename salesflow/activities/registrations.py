@@ -1,3 +1,4 @@
 """What this app plugs into core's registries (menu, page sections, jobs, reports, importer, generator), one import
 per concept so each concept keeps its own registrations beside its code."""
-from .reports import navigation as report_navigation  # noqa: E402, F401
+from .visits import registrations as visits_registrations  # noqa: F401
+from .reports import navigation as report_navigation  # noqa: F401

@@ -1,0 +1,20 @@
+"""The visit plans section of the customer 360 page: upcoming and recent plans of this customer."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from salesflow.core.registry import customer_sections
+from salesflow.org import access
+
+from . import selectors
+
+
+@customer_sections.register("visit_plans", "upcoming and recent visit plans", order=25)
+def visit_plans_section(request, customer):
+    if not access.can_create_pipeline_records(request.user):
+        return ""  # finance sees no field work
+    upcoming, recent = selectors.customer_plans(request.user, customer, day=timezone.localdate())
+    return render_to_string("activities/visits/customer_section.html", {
+        "upcoming": upcoming, "recent": recent, "customer": customer,
+        "can_plan": access.can_change(request.user, customer),
+    }, request=request)
