@@ -3,7 +3,7 @@
 * importers for ``salesflow import KIND PATH``
 * reports for ``salesflow report NAME [--json]``
 * generator steps for ``salesflow generate --scale N`` (run in registration order)
-* sections for the customer 360 page, the opportunity page and the agreement page
+* sections for the customer 360 page, the opportunity page, the agreement page and the lead page
 * scheduled jobs run by ``salesflow worker`` (``order`` is the interval in seconds)
 * steps of ``salesflow import maven-crm DIR`` (run in order, in one transaction)
 * ``navigation``: the side menu's entries (main sections and administration), each with a ``visible(user)`` rule
@@ -57,6 +57,8 @@ customer_sections = Registry("customer section")
 # agreements) and the agreement page (receivables plugs in plan, payments, invoices), so no app imports one above.
 opportunity_sections = Registry("opportunity section")
 agreement_sections = Registry("agreement section")
+# Panels of the lead page, ``func(request, lead) -> html`` (activities plugs in the lead's follow-ups).
+lead_sections = Registry("lead section")
 scheduled_jobs = Registry("scheduled job")
 maven_steps = Registry("maven-crm import step")
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.paging import CappedPaginator
+from salesflow.core.registry import lead_sections
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import User
@@ -79,6 +80,7 @@ def _render_detail(request, lead, *, convert_form=None, status=200):
         "history": services.merged_history(lead)[:30], "can_change": access.can_change(request.user, lead),
         "statuses": [s for s in (Lead.Status.CONTACTED, Lead.Status.QUALIFIED, Lead.Status.NEW) if lead.can_become(s)],
         "assignable": assignable_users(request.user) if request.user.is_manager_or_above else [],
+        "sections": [{"name": entry.name, "html": entry.func(request, lead)} for entry in lead_sections.all()],
     }
     return render(request, "leads/lead_detail.html", context, status=status)
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.core.concurrency import StaleEditError
 from salesflow.customers.services import record_contact
 from salesflow.leads.services import record_lead_touch
 from salesflow.org import access
@@ -70,3 +71,50 @@ def record_activity(*, actor, data: dict, owner=None) -> Activity:
     activity.save()
     touch_related(activity)
     return activity
+
+
+def may_edit(actor, activity: Activity) -> bool:
+    """Its owner, or someone who oversees the owner (and may see the record); never finance."""
+    return access.can_change(actor, activity) and access.oversees(actor, activity.owner)
+
+
+def require_may_edit(actor, activity: Activity) -> None:
+    if not may_edit(actor, activity):
+        raise PermissionDenied(_("Only the owner of this follow-up or their manager may change it."))
+
+
+def _locked(activity: Activity, version: int | None) -> Activity:
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if version is not None and locked.version != version:
+        raise StaleEditError(locked)
+    return locked
+
+
+@transaction.atomic
+def update_activity(activity: Activity, *, actor, data: dict, version: int) -> Activity:
+    """Edit a follow-up (owner or overseer only; ``version`` is the one the editor read). Every changed field is
+    audited (``AuditedModel``); the links are checked again. A visit record's ``visit_plan`` is not editable here.
+    If the time moved later, the customer's / lead's last contact moves forward; it never moves back."""
+    require_may_edit(actor, activity)
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    activity = _locked(activity, version)
+    for name, value in data.items():
+        setattr(activity, name, value)
+    check_links(activity, actor)
+    activity.full_clean(exclude=["owner", "team", "visit_plan"])
+    activity.save()
+    touch_related(activity)
+    return activity
+
+
+@transaction.atomic
+def delete_activity(activity: Activity, *, actor) -> None:
+    """Delete a follow-up (owner or overseer only; audited by ``AuditedModel``).
+
+    Deleting never moves the customer's / lead's last contact back: that fact records that someone was in touch,
+    and recomputing it from what is left would let a deletion push a customer into the pool."""
+    require_may_edit(actor, activity)
+    activity = _locked(activity, None)
+    activity.delete()
