@@ -186,6 +186,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
 <<<<<<< HEAD
 <<<<<<< HEAD
+<<<<<<< HEAD
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
 =======
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
@@ -197,6 +198,11 @@ LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
 =======
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "stats" / "locale")
 >>>>>>> act-stats
+=======
+LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
+LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "reports" / "locale")  # work reports (zh_Hans)
+LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
+>>>>>>> act-reports
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

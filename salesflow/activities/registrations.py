@@ -6,3 +6,4 @@ from .followups import registrations as followups_registrations  # noqa: F401
 from .visits import registrations as visits_registrations  # noqa: F401
 from .tasks import registrations as task_registrations  # noqa: F401
 from .stats import registrations as stats_registrations  # noqa: F401
+from .reports import navigation as report_navigation  # noqa: F401
