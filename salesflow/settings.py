@@ -182,27 +182,12 @@ LOGIN_THROTTLE_WINDOW = env_int("SALESFLOW_LOGIN_THROTTLE_WINDOW", 900)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-<<<<<<< HEAD
 LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
-<<<<<<< HEAD
-<<<<<<< HEAD
-<<<<<<< HEAD
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
-=======
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
->>>>>>> act-visits
-=======
-LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
-                BASE_DIR / "salesflow" / "activities" / "tasks" / "locale"]
->>>>>>> act-tasks
-=======
+LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "tasks" / "locale")
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "stats" / "locale")
->>>>>>> act-stats
-=======
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
 LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "reports" / "locale")  # work reports (zh_Hans)
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
->>>>>>> act-reports
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
