@@ -83,15 +83,16 @@ def main() -> None:  # noqa: PLR0915  (one table, read top to bottom)
              f"SELECT id FROM {activity} WHERE owner_id = {rep.pk} ORDER BY occurred_at DESC, id DESC LIMIT 50"),
             ("calendar week, rep", calendar and (lambda: calendar(
                 rep, owners=[rep], first_day=this_week.start, last_day=this_week.end)),
-             f"SELECT 'a', id FROM {activity} WHERE owner_id = {rep.pk} AND {between(this_week.start, this_week.end)}"
+             f"SELECT 'a', id FROM {activity} WHERE owner_id = {rep.pk} AND kind = 'visit' AND "
+             f"{between(this_week.start, this_week.end)}"
              f" UNION ALL SELECT 'p', id FROM {plan} WHERE owner_id = {rep.pk} AND planned_on BETWEEN "
              f"'{this_week.start}' AND '{this_week.end}' UNION ALL SELECT 't', id FROM {task} WHERE owner_id = "
              f"{rep.pk} AND {between(this_week.start, this_week.end, 'due_at')}"),
             (f"calendar week, manager's team ({len(reps)} reps)", calendar and (lambda: calendar(
                 manager, owners=list(User.objects.filter(pk__in=reps)), first_day=this_week.start,
                 last_day=this_week.end)),
-             f"SELECT 'a', id FROM {activity} WHERE team_id IN ({teams}) AND "
-             f"{between(this_week.start, this_week.end)}"),
+             f"SELECT 'a', id FROM {activity} WHERE owner_id IN ({','.join(map(str, reps))}) AND kind = 'visit' "
+             f"AND {between(this_week.start, this_week.end)}"),
             (f"team statistics {quarter.label}, manager of {len(reps)} reps", stats and (lambda: stats(
                 manager, start=quarter.start, end=quarter.end, by="owner")),
              f"SELECT owner_id, kind, COUNT(*), COUNT(DISTINCT customer_id) FROM {activity} WHERE team_id IN "

@@ -15,7 +15,7 @@
   (done, cancelled, open, some overdue).
 - Work reports: each rep's submitted daily reports of the last weeks, weekly and monthly reports of the last
   months (older ones reviewed by the team manager, some commented). Their frozen ``figures`` are computed only at
-  demo scale (``FIGURES_UP_TO`` reps); generated history at large scale leaves them empty.
+  demo scale (``showcase.FIGURES_UP_TO_SCALE``); generated history at large scale leaves them empty.
 
 Rows are written with :func:`insert_rows` (COPY on PostgreSQL) a chunk of customers at a time: the plan is read
 into compact arrays first, so no database cursor is open while a COPY streams.
@@ -58,8 +58,6 @@ TASK_TITLES = ["回电客户确认需求", "发送报价单", "准备演示环�
 CANCEL_SHARE = 0.06  # visit plans cancelled, per visit record with a plan
 PLAN_WINDOW = 120  # days: visit records newer than this fulfil a visit plan
 TASK_SHARE = 0.04  # follow-ups that created a task
-REPORT_DAYS, REPORT_WEEKS, REPORT_MONTHS = 20, 12, 6  # submitted history per rep
-FIGURES_UP_TO = 50  # reps: at most this many, the reports' frozen figures are computed (demo scale)
 
 
 def _weighted(pairs):

@@ -25,6 +25,8 @@ from salesflow.org.models import Team
 from salesflow.pipeline.models import Opportunity
 
 from .models import ReportComment, ReportSettings, Task, VisitPlan, WorkReport
+from .reports.figures import period_figures
+from .reports.services import due_at
 
 SUMMARIES = ["拜访重点客户，推进方案评审", "完成报价并跟进反馈", "电话回访老客户，了解续约意向", "整理商机并更新阶段",
              "配合技术团队完成演示"]
@@ -33,43 +35,28 @@ HELP = ["", "", "需要售前支持演示", "申请特殊折扣", "需要经理�
 PLANS = ["继续跟进重点商机", "安排两场产品演示", "推进合同签订", "拜访新客户", "完成回款跟进"]
 COMMENTS = ["收到，重点客户要抓紧推进。", "下周一起拜访一下这个客户。", "报价注意毛利。", "很好，继续保持。",
             "问题记下了，周会上讨论。"]
+REPORT_DAYS, REPORT_WEEKS, REPORT_MONTHS = 20, 12, 6  # submitted history per rep (working days)
+FIGURES_UP_TO_SCALE = 5000  # the submitted reports' frozen figures are computed at demo scale only
 SHOWCASE_PLANS = [(datetime.time(10, 0), "介绍解决方案并了解需求", "约定技术交流时间"),
                   (datetime.time(14, 0), "演示产品并解答技术问题", "提供试用环境"),
                   (datetime.time(16, 30), "商务洽谈，确认采购预算", "确认采购预算与时间表")]
-
-
-def _setting(settings: ReportSettings, name: str):
-    return ReportSettings._meta.get_field(name).to_python(getattr(settings, name))
-
-
-def due_at(settings: ReportSettings, kind: str, start: datetime.date) -> datetime.datetime:
-    """When the report of ``kind`` starting on ``start`` is due, by the admin's settings (aware, local time)."""
-    if kind == "daily":
-        day, at = start, _setting(settings, "daily_due_time")
-    elif kind == "weekly":
-        day, at = start + datetime.timedelta(days=settings.weekly_due_weekday - 1), _setting(settings,
-                                                                                              "weekly_due_time")
-    else:
-        end = period_of("month", start).end
-        day, at = end + datetime.timedelta(days=settings.monthly_due_day), _setting(settings, "monthly_due_time")
-    return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
 def _periods(today: datetime.date):
     """The history's periods: (kind, start, end), oldest last, none touching yesterday or today."""
     day = today - datetime.timedelta(days=2)
     days = 0
-    while days < 20:
+    while days < REPORT_DAYS:
         if day.weekday() < 5:
             yield "daily", day, day
             days += 1
         day -= datetime.timedelta(days=1)
     week = period_of("week", today).start
-    for n in range(2, 14):  # last week is the showcase's
+    for n in range(2, REPORT_WEEKS + 2):  # last week is the showcase's
         start = week - datetime.timedelta(weeks=n)
         yield "weekly", start, start + datetime.timedelta(days=6)
     month = period_of("month", today).start
-    for _n in range(6):
+    for _n in range(REPORT_MONTHS):
         previous = period_of("month", month - datetime.timedelta(days=1))
         yield "monthly", previous.start, previous.end
         month = previous.start
@@ -85,7 +72,7 @@ class _Reports:
 
     def add(self, owner, team, kind, start, end, *, status, submitted=None, comment=False):
         rng, now = self.rng, self.ctx.now
-        due = due_at(self.settings, kind, start)
+        due = due_at(kind, start, self.settings)
         if status != "draft" and submitted is None:
             late = rng.random() < 0.08
             submitted = due + datetime.timedelta(hours=rng.uniform(1, 30) if late else -rng.uniform(0.2, 4))
@@ -210,3 +197,17 @@ def generate_showcase(ctx: GenerateContext) -> None:
     count, _comments = reports.flush()
     ctx.log(f"  {count:,} reports of today, yesterday and last week ({len(missing)} reps have not submitted "
             "yesterday's daily report)")
+    if ctx.scale <= FIGURES_UP_TO_SCALE:
+        freeze_figures(ctx)
+
+
+def freeze_figures(ctx: GenerateContext) -> None:
+    """Submitted reports carry the figures of their period as ``submit_report`` freezes them (one
+    ``period_figures`` per report: demo scale only; larger generated histories leave ``figures`` empty)."""
+    reports = list(WorkReport.objects.submitted().only("id", "owner_id", "period_start", "period_end",
+                                                       "submitted_at"))
+    for report in reports:
+        report.figures = period_figures(owner_ids=[report.owner_id], start=report.period_start,
+                                        end=report.period_end, now=report.submitted_at)
+    WorkReport.objects.bulk_update(reports, ["figures"], batch_size=500)
+    ctx.log(f"  figures frozen into {len(reports):,} submitted reports")

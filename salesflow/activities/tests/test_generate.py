@@ -177,3 +177,15 @@ def test_report_history_is_reviewed_by_the_team_manager(now):
     assert not WorkReport.objects.exclude(status="draft").filter(submitted_at__isnull=True).exists()
     assert ReportComment.objects.exists()
     assert not ReportComment.objects.exclude(author=F("report__team__manager")).exists()
+
+
+def test_submitted_reports_carry_the_figures_submit_would_freeze(now):
+    from salesflow.activities.reports.figures import period_figures
+
+    submitted = list(WorkReport.objects.submitted().order_by("id"))
+    assert submitted and all(r.figures for r in submitted)
+    for report in submitted[:: max(1, len(submitted) // 15)]:
+        assert report.figures == period_figures(owner_ids=[report.owner_id], start=report.period_start,
+                                                end=report.period_end, now=report.submitted_at)
+    assert any(r.figures["followups"] for r in submitted)
+    assert not WorkReport.objects.filter(status="draft").exclude(figures={}).exists()
