@@ -24,7 +24,7 @@ from salesflow.core.periods import period_of
 from salesflow.org.models import Team
 from salesflow.pipeline.models import Opportunity
 
-from .models import ReportComment, ReportSettings, Task, VisitPlan, WorkReport
+from .models import Reminder, ReportComment, ReportSettings, Task, VisitPlan, WorkReport
 from .reports.figures import period_figures
 from .reports.services import due_at
 
@@ -153,6 +153,7 @@ def generate_showcase(ctx: GenerateContext) -> None:
     local = timezone.get_current_timezone()
     start_of_today = datetime.datetime.combine(today, datetime.time(), tzinfo=local)
     plan_id, task_id = next_id(VisitPlan), next_id(Task)
+    _reminded_already(ctx, start_of_today, before_id=task_id)
     plans, tasks = [], []
     reports = _Reports(ctx)
     missing = non_submitters(reps)
@@ -199,6 +200,17 @@ def generate_showcase(ctx: GenerateContext) -> None:
             "yesterday's daily report)")
     if ctx.scale <= FIGURES_UP_TO_SCALE:
         freeze_figures(ctx)
+
+
+def _reminded_already(ctx: GenerateContext, start_of_today, *, before_id: int) -> None:
+    """The reminder job is taken to have run yesterday: the generated history's tasks that fell overdue before today
+    were reminded then (a ``Reminder`` row each, keyed as the job keys them), so the demo's first run reminds of the
+    showcase's tasks, not of every old one."""
+    rows = []
+    for pk, owner, due in Task.objects.filter(status="open", pk__lt=before_id, due_at__lt=start_of_today).values_list(
+            "id", "owner_id", "due_at").iterator(20_000):
+        rows.append((f"task:{pk}:overdue:{timezone.localtime(due).date().isoformat()}", owner, due))
+    insert_rows(Reminder, ["key", "recipient_id", "sent_at"], rows, ctx=ctx, label="reminders already sent")
 
 
 def freeze_figures(ctx: GenerateContext) -> None:

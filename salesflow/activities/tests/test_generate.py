@@ -189,3 +189,18 @@ def test_submitted_reports_carry_the_figures_submit_would_freeze(now):
                                                 end=report.period_end, now=report.submitted_at)
     assert any(r.figures["followups"] for r in submitted)
     assert not WorkReport.objects.filter(status="draft").exclude(figures={}).exists()
+
+
+def test_old_overdue_tasks_count_as_reminded_and_the_showcases_are_not(now):
+    from salesflow.activities.models import Reminder
+
+    start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time()))
+    showcase = {"发送修改后的报价单", "整理客户需求清单"}
+    overdue = Task.objects.filter(status="open", due_at__lt=start)
+    keys = set(Reminder.objects.values_list("key", flat=True))
+    expected = {t.pk: f"task:{t.pk}:overdue:{timezone.localtime(t.due_at).date().isoformat()}" for t in overdue}
+    history = [pk for pk, title in overdue.values_list("id", "title") if title not in showcase]
+    mine = [pk for pk, title in overdue.values_list("id", "title") if title in showcase]
+    assert history and mine
+    assert all(expected[pk] in keys for pk in history)
+    assert not any(expected[pk] in keys for pk in mine)
