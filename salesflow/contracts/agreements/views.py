@@ -13,7 +13,7 @@ from salesflow.contracts.models import Agreement, Attachment, Milestone
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.core.registry import agreement_sections
 from salesflow.customers.models import Customer
 from salesflow.org import access
@@ -48,12 +48,9 @@ def agreement_list(request):
         return export_response(fmt=request.GET["export"], filename="agreements", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"agreements {request.GET.urlencode()}")
-    page = CappedPaginator(agreements.select_related("customer").prefetch_related("owner"), 25).get_page(
-        request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, agreements.select_related("customer").prefetch_related("owner"))
     return render(request, "contracts/agreement_list.html", {
-        "page": page, "form": form, "query_string": params.urlencode(),
+        "page": page, "form": form, "query_string": query_string,
         "can_create": services.may_create(request.user)})
 
 
