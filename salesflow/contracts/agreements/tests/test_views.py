@@ -223,3 +223,26 @@ def test_numbering_settings_page_is_for_admins_and_changes_the_pattern(org, clie
     assert client.post("/contracts/settings/numbering/", {**data, "contract-pattern": "HT-{yy}"}).status_code == 400
     assert client.post("/contracts/settings/numbering/", data).status_code == 302
     assert make_agreement(org.rep_a, signed_on=datetime.date(2026, 5, 1)).number == "HT-26-001"
+
+
+def test_a_file_whose_upload_rolled_back_is_swept_once_old_and_kept_files_stay(org, settings, tmp_path):
+    import os
+
+    from django.db import transaction
+
+    from salesflow.contracts.agreements.attachments import add_attachment, remove_orphan_files
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    agreement = make_agreement(org.rep_a)
+    kept = add_attachment(agreement, actor=org.rep_a, upload=SimpleUploadedFile("a.docx", _docx()))
+    with pytest.raises(RuntimeError), transaction.atomic():  # e.g. the request failed after the upload
+        add_attachment(agreement, actor=org.rep_a, upload=SimpleUploadedFile("b.docx", _docx()))
+        raise RuntimeError
+    stored = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert len(stored) == 2 and Attachment.objects.count() == 1
+    assert remove_orphan_files() == 0  # too recent: its transaction might still be running
+    an_hour_ago = datetime.datetime.now().timestamp() - 2 * 3600
+    for path in stored:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    assert remove_orphan_files() == 1
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [tmp_path / kept.file.name]
