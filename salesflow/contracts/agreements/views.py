@@ -4,12 +4,13 @@ deliveries, milestones. Thin: parse, authorise, call the service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesflow.contracts.models import Agreement, Attachment, Milestone
+from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
@@ -20,6 +21,7 @@ from salesflow.org import access
 
 from . import attachments, services
 from .forms import AgreementFilterForm, AgreementForm, AttachmentForm, LineFormSet, MilestoneForm, formset_lines
+from .pdf import agreement_pdf
 
 EXPORT_COLUMNS = [
     ("number", _("Number")), ("kind", _("Kind")), ("title", _("Title")), ("customer__name", _("Customer")),
@@ -52,6 +54,17 @@ def agreement_list(request):
     return render(request, "contracts/agreement_list.html", {
         "page": page, "form": form, "query_string": query_string,
         "can_create": services.may_create(request.user)})
+
+
+@login_required
+def agreement_pdf_download(request, pk):
+    agreement = access.get_visible_or_404(Agreement.objects.select_related("customer", "owner"), request.user, pk=pk)
+    language = request.GET.get("lang", "zh-hans")
+    content = agreement_pdf(agreement, language)
+    audit.record(agreement, "export", changes={"format": "pdf", "language": language}, actor=request.user)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{agreement.number}.pdf"'
+    return response
 
 
 @login_required
