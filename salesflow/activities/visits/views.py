@@ -117,6 +117,9 @@ def plan_edit(request, pk):
     plan = _plan(request, pk)
     if not services.may_act_on(request.user, plan):
         raise PermissionDenied(_("You may not change this record."))
+    if plan.status not in (VisitPlan.Status.PLANNED, VisitPlan.Status.CHECKED_IN):
+        messages.info(request, _("A visited or cancelled plan cannot be changed."))
+        return redirect(plan)
     form = PlanForm(request.POST or None, instance=plan, user=request.user, customer=plan.customer)
     status = 200
     if request.method == "POST" and form.is_valid():
