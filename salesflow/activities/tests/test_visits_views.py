@@ -253,3 +253,13 @@ def test_customer_page_of_finance_has_no_visit_section(org, client_for):
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_edit_of_a_recorded_plan_goes_back_to_it_unchanged(org, client_for):
+    plan = make_plan(org.rep_a, make_customer(org.rep_a), objective="原目的")
+    services.record_visit(plan, actor=org.rep_a, data={"outcome": "完成"})
+    client = client_for(org.rep_a)
+    response = client.post(f"/activities/visits/{plan.pk}/edit/", {
+        "planned_on": TODAY().isoformat(), "objective": "事后修改", "version": 2})
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert VisitPlan.objects.get(pk=plan.pk).objective == "原目的"

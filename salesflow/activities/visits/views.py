@@ -48,7 +48,7 @@ def today(request):
     task_url = _url_or_blank("activities:task-detail", 0)
     now = timezone.now()
     return render(request, "activities/visits/today.html", {
-        "day": day, "plans": plans, "earlier": earlier,
+        "day": day, "today": day, "plans": plans, "earlier": earlier,
         "tasks": [(task, task_url.replace("/0/", f"/{task.pk}/") if task_url else "", task.due_at < now)
                   for task in tasks],
         "followup_url": _url_or_blank("activities:followup-create"),
@@ -81,6 +81,7 @@ def plan_list(request):
                  for i in range((last - first).days + 1)],
         "count": min(len(rows), selectors.LIST_LIMIT), "more": len(rows) > selectors.LIST_LIMIT,
         "show_owner": request.user.is_manager_or_above,
+        "today": timezone.localdate(),
         "can_plan": access.can_create_pipeline_records(request.user),
     })
 
@@ -116,6 +117,9 @@ def plan_edit(request, pk):
     plan = _plan(request, pk)
     if not services.may_act_on(request.user, plan):
         raise PermissionDenied(_("You may not change this record."))
+    if plan.status not in (VisitPlan.Status.PLANNED, VisitPlan.Status.CHECKED_IN):
+        messages.info(request, _("A visited or cancelled plan cannot be changed."))
+        return redirect(plan)
     form = PlanForm(request.POST or None, instance=plan, user=request.user, customer=plan.customer)
     status = 200
     if request.method == "POST" and form.is_valid():
