@@ -68,7 +68,7 @@ class ActivityOut(Schema):
         return str(obj.owner)
 
 
-class _Fields(InputSchema):
+class ActivityFields(InputSchema):
     kind: choice(Activity, "kind") = None
     subject: text(Activity, "subject", required=True) = None
     notes: LongText = None
@@ -82,7 +82,7 @@ class _Fields(InputSchema):
     next_contact_on: BusinessDate | None = None
 
 
-class ActivityIn(_Fields):
+class ActivityIn(ActivityFields):
     """A follow-up about a customer or a lead (at least one); ``owner_id``: record it for someone you oversee."""
 
     kind: choice(Activity, "kind") = Activity.Kind.CALL
@@ -92,7 +92,7 @@ class ActivityIn(_Fields):
     owner_id: Id | None = None
 
 
-class ActivityPatch(_Fields):
+class ActivityPatch(ActivityFields):
     """Send only the fields to change, with the version you read."""
 
     version: Version

@@ -60,6 +60,9 @@ def test_customer_360_runs_a_fixed_number_of_queries(org, client_for):
     # 13, +3 for the contracts section, +3 for the money sections (open total + overdue, open instalments, payments)
     # +2 for the visit plans section (upcoming, recent)
     assert_pinned(client_for(org.rep_a), f"/customers/{customer.pk}/", grow, 21)
+    # 13, +3 for the contracts section, +3 for the money sections (open total + overdue, open instalments, payments),
+    # +1 for the follow-ups timeline
+    assert_pinned(client_for(org.rep_a), f"/customers/{customer.pk}/", grow, 20)
 
 
 def test_customer_edit_page_runs_a_fixed_number_of_queries(org, client_for):
