@@ -33,7 +33,8 @@ class CalendarEntry:
 
     @property
     def done(self) -> bool:
-        return self.status in ("done", VisitPlan.Status.DONE)
+        """A task that is done (shown struck through); a visit record is a fact, not a to-do."""
+        return self.kind == TASK and self.status == Task.Status.DONE
 
 
 def _url_maker(kind):

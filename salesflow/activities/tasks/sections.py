@@ -19,4 +19,4 @@ def tasks_section(request, customer):
                  .select_related("owner").order_by("due_at", "id")[:SECTION_ROWS + 1])
     return render_to_string("activities/tasks/customer_section.html", {
         "tasks": tasks[:SECTION_ROWS], "more": len(tasks) > SECTION_ROWS, "customer": customer, "now": timezone.now(),
-    }, request=request)
+    })  # no request: the section needs no context processor (the bell's count would be one more query)

@@ -39,6 +39,7 @@ def test_calendar_returns_exactly_the_entries_in_range_for_the_chosen_owners(org
     assert [e.day for e in entries] == [MONDAY, MONDAY, SUNDAY, SUNDAY]
     assert entries[-1].kind == "visit" and entries[-1].time == datetime.time(23, 59)
     assert entries[2].done and entries[2].status == "done"
+    assert not entries[-1].done  # a visit record is a fact, not a to-do
 
 
 def test_calendar_shows_only_rows_the_viewer_may_read(org):

@@ -133,3 +133,36 @@ def test_a_failed_reminder_email_is_recorded_as_a_failed_task(org, smtp_settings
     run_once(schedules=False)
     assert Failure.objects.filter(func="salesflow.activities.tasks.jobs.send_reminder_mail").count() == 1
     assert "reminder e-mail to rep_a@example.com failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_running_at_once_send_each_reminder_once(org):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two concurrent database connections need PostgreSQL")
+    now = noon_today()
+    titles = [f"并发任务{n}" for n in range(5)]
+    for n, title in enumerate(titles):
+        make_task(org.rep_a if n < 3 else org.rep_a2, title=title, due=now - datetime.timedelta(hours=n + 1))
+    barrier, results = threading.Barrier(2), []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(send_reminders(now))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2
+    assert sum(int(result.split()[0]) for result in results) == 5
+    assert Reminder.objects.count() == 5
+    texts = list(Notification.objects.values_list("text", flat=True))
+    assert sorted(sum(title in text for text in texts) for title in titles) == [1, 1, 1, 1, 1]

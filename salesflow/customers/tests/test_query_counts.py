@@ -62,6 +62,7 @@ def test_customer_360_runs_a_fixed_number_of_queries(org, client_for):
     assert_pinned(client_for(org.rep_a), f"/customers/{customer.pk}/", grow, 21)
     # 13, +3 for the contracts section, +3 for the money sections (open total + overdue, open instalments, payments),
     # +1 for the follow-ups timeline
+    # +1 for the open tasks section (activities)
     assert_pinned(client_for(org.rep_a), f"/customers/{customer.pk}/", grow, 20)
 
 

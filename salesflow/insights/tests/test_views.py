@@ -18,8 +18,8 @@ def test_dashboard_tiles_count_only_the_rows_the_user_may_see(org, client_for):
 
 def test_dashboard_shows_each_apps_tiles_in_order(org, client_for):
     labels = [t.name for t in client_for(org.rep_a).get("/").context["tiles"]]
-    assert labels == ["customers-visible", "customers-owned", "opportunities-open", "opportunities-stalled",
-                      "receivables-overdue"]
+    assert labels == ["customers-visible", "tasks-today", "tasks-overdue", "customers-owned", "opportunities-open",
+                      "opportunities-stalled", "receivables-overdue"]
 
 
 def test_finance_dashboard_has_no_stalled_deals_tile(org, client_for):
