@@ -15,7 +15,7 @@ from salesflow.pipeline.models import Opportunity
 
 from ..models import VisitPlan
 
-DATE = {"type": "date"}
+DATE = {"type": "date"}  # with format="%Y-%m-%d": a date input only takes ISO dates
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -37,7 +37,8 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = VisitPlan
         fields = ["planned_on", "planned_time", "objective", "commitment_sought", "opportunity", "contacts"]
-        widgets = {"planned_on": forms.DateInput(attrs=DATE), "planned_time": forms.TimeInput(attrs={"type": "time"}),
+        widgets = {"planned_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+                   "planned_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                    "contacts": forms.CheckboxSelectMultiple}
         help_texts = {"commitment_sought": _("The next step the customer should agree to at this visit.")}
 
@@ -74,11 +75,13 @@ class RecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
     commitment_obtained = forms.ChoiceField(label=_("Commitment obtained"), choices=YES_NO, required=False)
-    contact = forms.ModelChoiceField(label=_("Contact met"), queryset=None, required=False)
+    contact = forms.ModelChoiceField(label=_("Contact met"), queryset=None, required=False, empty_label="—")
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    next_contact_on = forms.DateField(label=_("Next contact on"), required=False, widget=forms.DateInput(attrs=DATE))
-    next_kind = forms.ChoiceField(label=_("Next contact as"), widget=forms.RadioSelect, initial="visit",
+    next_contact_on = forms.DateField(label=_("Next contact on"), required=False,
+                                      widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    next_kind = forms.ChoiceField(label=_("Next contact as"), initial="visit",
+                                  widget=forms.RadioSelect(attrs={"class": "choice-row"}),
                                   choices=[("visit", _("a visit plan")), ("task", _("a task"))])
 
     def __init__(self, *args, plan, **kwargs):
@@ -106,7 +109,7 @@ class PlanFilterForm(forms.Form):
     """Day or week; a manager picks one rep or the whole team (the people of ``access.users_in_scope``)."""
 
     view = forms.ChoiceField(label=_("View"), required=False, choices=[("week", _("Week")), ("day", _("Day"))])
-    day = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs=DATE))
+    day = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     owner = forms.ModelChoiceField(label=_("Rep"), queryset=None, required=False,
                                    empty_label=pgettext_lazy("whole team", "Whole team"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *VisitPlan.Status.choices])

@@ -48,7 +48,7 @@ def today(request):
     task_url = _url_or_blank("activities:task-detail", 0)
     now = timezone.now()
     return render(request, "activities/visits/today.html", {
-        "day": day, "plans": plans, "earlier": earlier,
+        "day": day, "today": day, "plans": plans, "earlier": earlier,
         "tasks": [(task, task_url.replace("/0/", f"/{task.pk}/") if task_url else "", task.due_at < now)
                   for task in tasks],
         "followup_url": _url_or_blank("activities:followup-create"),
@@ -81,6 +81,7 @@ def plan_list(request):
                  for i in range((last - first).days + 1)],
         "count": min(len(rows), selectors.LIST_LIMIT), "more": len(rows) > selectors.LIST_LIMIT,
         "show_owner": request.user.is_manager_or_above,
+        "today": timezone.localdate(),
         "can_plan": access.can_create_pipeline_records(request.user),
     })
 

@@ -41,7 +41,8 @@ def test_finance_menu_shows_customers_but_not_pool_leads_or_pipeline(org, client
 def test_rep_menu_lists_selling_sections_in_order_and_no_administration(org, client_for):
     response = client_for(org.rep_a).get("/")
     names = menu_urls(response, "nav_sections")
-    assert names[:4] == ["home", "leads:list", "customers:list", "customers:pool"]
+    selling = [name for name in names if not name.startswith("activities:")]  # field work: activities' tests
+    assert selling[:4] == ["home", "leads:list", "customers:list", "customers:pool"]
     assert "pipeline:kanban" in names
     assert menu_urls(response, "nav_admin") == []
 
