@@ -96,6 +96,9 @@ class ActivityForm(forms.ModelForm):
                                                                                                    "name")
             self.fields["opportunity"].queryset = (Opportunity.objects.visible_to(user).filter(customer=customer)
                                                    .order_by("-created_at"))
+            # The customer is named above the form: the pickers show the contact's name and title, the deal's name.
+            self.fields["contact"].label_from_instance = lambda c: f"{c.name} · {c.title}" if c.title else c.name
+            self.fields["opportunity"].label_from_instance = lambda o: o.subject
         else:
             del self.fields["contact"]
             del self.fields["opportunity"]

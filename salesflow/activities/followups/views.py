@@ -13,7 +13,7 @@ from salesflow.contracts.models import Agreement
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.customers.models import Contact, Customer
 from salesflow.leads.models import Lead
 from salesflow.org import access
@@ -35,12 +35,9 @@ def followup_list(request):
         return export_response(fmt=request.GET["export"], filename="followups", rows=export_rows(rows),
                                headers=EXPORT_HEADERS(), audit_target=request.user,
                                note=f"followups {request.GET.urlencode()}")
-    page = CappedPaginator(rows.select_related("owner", "customer", "contact", "lead"), 25).get_page(
-        request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, rows.select_related("owner", "customer", "contact", "lead"))
     return render(request, "activities/followups/list.html", {
-        "page": page, "form": form, "query_string": params.urlencode(),
+        "page": page, "form": form, "query_string": query_string,
         "can_create": access.can_create_pipeline_records(request.user)})
 
 

@@ -40,7 +40,8 @@ class Activity(AuditedModel, VersionedModel):
         NOTE = "note", pgettext_lazy("activity kind", "Note")  # 备注
 
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.CALL)
-    subject = models.CharField(_("subject"), max_length=200)
+    # "subject" alone is the opportunity's name (商机名称) in the pipeline catalogue: this one is a follow-up's 主题.
+    subject = models.CharField(pgettext_lazy("follow-up", "subject"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,

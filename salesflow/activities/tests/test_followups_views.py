@@ -226,3 +226,12 @@ def test_create_form_has_no_fixed_widths_wider_than_a_phone(org, client_for, wid
     # The layout itself is checked in the browser; here: the form uses the shared field classes and our stylesheet.
     page = client_for(org.rep_a).get(f"{NEW}?customer={make_customer(org.rep_a).pk}").content.decode()
     assert "followups.css" in page and 'class="kind-buttons"' in page
+
+
+def test_finance_sees_the_customer_page_without_follow_ups_or_a_record_button(org, client_for):
+    customer = make_customer(org.rep_a)
+    make_activity(org.rep_a, customer, subject="销售的电话")
+    page = client_for(org.finance).get(customer.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "销售的电话" not in html and 'data-testid="record-followup"' not in html

@@ -78,8 +78,8 @@ def opportunity_with_history(org):
     return opportunity, grow
 
 
-# +4: the contracts sections (quotations: its "New quotation" check and list; agreements)
-@pytest.mark.parametrize(("who", "expected"), [("rep_a", 18), ("manager_east", 20)])
+# +4: the contracts sections (quotations: its "New quotation" check and list; agreements); +1: the follow-ups timeline
+@pytest.mark.parametrize(("who", "expected"), [("rep_a", 19), ("manager_east", 21)])
 def test_opportunity_page_runs_a_fixed_number_of_queries(org, client_for, who, expected):
     opportunity, grow = opportunity_with_history(org)
     assert_pinned(client_for(getattr(org, who)), f"/opportunities/{opportunity.pk}/", grow, expected)

@@ -53,14 +53,14 @@ def test_agreement_list_runs_a_fixed_number_of_queries(org, client_for, who, pat
 
 
 def test_agreement_detail_runs_a_fixed_number_of_queries(org, client_for, order):
-    # 14 of its own + 7 of receivables' money panel
-    assert_pinned(client_for(org.rep_a), f"/contracts/agreements/{order.pk}/", children_of(org, order), 21)
+    # 14 of its own + 7 of receivables' money panel + 1 of the follow-ups timeline
+    assert_pinned(client_for(org.rep_a), f"/contracts/agreements/{order.pk}/", children_of(org, order), 22)
 
 
 def test_customer_and_opportunity_sections_run_a_fixed_number_of_queries(org, client_for):
     customer = make_customer(org.rep_a)
     assert_pinned(client_for(org.rep_a), f"/customers/{customer.pk}/",
-                  lambda n: [make_agreement(org.rep_a, customer=customer) for _ in range(n)], 19)  # money: 3
+                  lambda n: [make_agreement(org.rep_a, customer=customer) for _ in range(n)], 20)  # money 3, timeline 1
 
 
 @pytest.mark.parametrize(("path", "expected"), [("/api/v1/contracts/agreements/", 5)])
