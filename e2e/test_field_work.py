@@ -33,7 +33,7 @@ class Visit:
     def check(self, page):
         page.wait_for_load_state("load")
         assert "Server Error" not in page.title(), page.url
-        text = re.sub(r"\b(rep_a|manager_east)\b", "", page.locator("main").inner_text())
+        text = re.sub(r"\b(rep_a2|rep_a|manager_east)\b", "", page.locator("main").inner_text())
         english = set(re.findall(r"[A-Za-z][A-Za-z ]{2,}[A-Za-z]", text)) - NOT_ENGLISH
         assert not english, (page.url, english)
         if self.viewport["width"] <= PHONE["width"]:
@@ -141,11 +141,21 @@ def test_a_reps_day_on_a_phone_then_the_manager_reviews_the_daily_report(new_pag
     assert manager.locator("[data-testid=report-status]").inner_text() == "已审阅"
     screenshot(manager, "field-work-desktop-5-reviewed")
 
+    # The team summary: the same figures for the whole team, a row per person with their report.
+    desk.goto(manager, "/activities/reports/team/")
+    assert figure(manager, "visits_done") == "1" and figure(manager, "followups") == "1"
+    rows = manager.locator("[data-testid=team-rows]").inner_text()
+    assert "已审阅" in rows and "未填写" in rows, rows
+    screenshot(manager, "field-work-desktop-6-team")
+    manager_phone = login(new_page(PHONE), org.manager_east.username)
+    phone.goto(manager_phone, "/activities/reports/team/?kind=weekly")
+    screenshot(manager_phone, "field-work-phone-team-weekly")
+
     # The rep sees the comment and the review.
     phone.goto(rep, report.get_absolute_url())
     assert "方案方向正确，售前下周二可以支持" in rep.locator("[data-testid=report-comments]").inner_text()
     assert rep.locator("[data-testid=report-status]").inner_text() == "已审阅"
     assert Notification.objects.filter(recipient=org.rep_a, kind="report_comment").exists()
-    screenshot(rep, "field-work-phone-6-comment")
+    screenshot(rep, "field-work-phone-7-comment")
     phone.goto(rep, "/activities/reports/")
-    screenshot(rep, "field-work-phone-7-list")
+    screenshot(rep, "field-work-phone-8-list")

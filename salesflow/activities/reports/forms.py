@@ -57,7 +57,7 @@ class ReportFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *K.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *WorkReport.Status.choices], required=False)
     owner = forms.ModelChoiceField(label=_("Author"), queryset=None, required=False)
-    day = forms.DateField(label=_("Period containing"), required=False, widget=DATE)
+    day = forms.DateField(label=_("Date"), required=False, widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +83,7 @@ class PeriodForm(forms.Form):
     """A kind of report and a day: the period the team summary and the "not submitted" list are about."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=K.choices, required=False)
-    day = forms.DateField(label=_("Period containing"), required=False, widget=DATE)
+    day = forms.DateField(label=_("Date"), required=False, widget=DATE)
 
     def period(self):
         data = self.cleaned_data if self.is_valid() else {}

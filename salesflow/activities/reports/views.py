@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.org import access
 from salesflow.org.models import Role
 
@@ -85,10 +85,8 @@ def report_list(request):
         return export_response(fmt=request.GET["export"], filename="work-reports",
                                headers=[str(h) for h in EXPORT_HEADERS], rows=_export_rows(reports),
                                audit_target=request.user, note=f"work reports {request.GET.urlencode()}")
-    page = CappedPaginator(reports.annotate(comment_count=Count("comments")), 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {"page": page, "form": form, "query_string": params.urlencode(), "now": timezone.now(),
+    page, query_string = page_of(request, reports.annotate(comment_count=Count("comments")))
+    context = {"page": page, "form": form, "query_string": query_string, "now": timezone.now(),
                "is_manager": request.user.is_manager_or_above, "kinds": K.choices, "today": timezone.localdate()}
     if request.user.is_manager_or_above:
         period_form = PeriodForm({"kind": request.GET.get("missing_kind") or K.DAILY,

@@ -211,3 +211,17 @@ def test_api_permissions_and_missing(org, client_for):
 @pytest.mark.parametrize("path", ["", "missing", "1"])
 def test_api_needs_a_login(client, path, org):
     assert client.get(f"/api/v1/activities/reports/{path}").status_code == 401
+
+
+def test_every_figure_link_opens_its_list_page_for_the_author(org, client_for):
+    from salesflow.activities.reports.figures import figure_links
+
+    start, end = datetime.date(2026, 11, 16), datetime.date(2026, 11, 22)
+    links = figure_links(owner_ids=[org.rep_a.pk], start=start, end=end)
+    assert {"visits_planned", "visits_done", "followups", "new_customers", "won", "agreements_signed",
+            "collected"} <= {key for key, url in links.items() if url}
+    client = client_for(org.rep_a)
+    for key, url in links.items():
+        if url:
+            assert client.get(url).status_code == 200, (key, url)
+    assert f"owner={org.rep_a.pk}" in links["followups"] and "date_from=2026-11-16" in links["followups"]
