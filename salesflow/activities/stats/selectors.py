@@ -42,11 +42,14 @@ follow-ups, one over visit plans, one over A-class touches, one over open opport
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, FloatField, Func, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.core.periods import parse_period, period_of
+from salesflow.core.validators import validate_business_date
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role, Team, User
@@ -238,10 +241,11 @@ def period_range(period: str | None = None, start: datetime.date | None = None, 
     """The days a request asks for, with a label: a custom ``start`` … ``end`` (both given, at most a year), else
     ``period`` (``2026``, ``2026-Q3``, ``2026-11``, ``2026-W47``: ``core.periods``), else this month. Raises
     ``ValidationError`` naming the field at fault."""
-    from django.core.exceptions import ValidationError
-
-    from salesflow.core.periods import parse_period, period_of
-
+    for field, day in (("start", start), ("end", end)):
+        try:
+            validate_business_date(day)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
     if start or end:
         if not (start and end):
             field = "end" if start else "start"
@@ -256,6 +260,11 @@ def period_range(period: str | None = None, start: datetime.date | None = None, 
             chosen = parse_period(period.strip())
         except ValueError as error:
             raise ValidationError({"period": str(error)}) from None
+        try:
+            validate_business_date(chosen.start)
+            validate_business_date(chosen.end)
+        except ValidationError as error:
+            raise ValidationError({"period": error.messages}) from None
     else:
         chosen = period_of("month", today or timezone.localdate())
     return chosen.start, chosen.end, chosen.label
