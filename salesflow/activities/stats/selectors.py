@@ -126,8 +126,8 @@ def _finish(row: dict) -> dict:
 
 
 def _a_class_spans(activities, group_field) -> dict:
-    """``{group: (gaps, gap_seconds)}`` over A-class customers: per (group, customer) the span last − first touch
-    and touches − 1, summed per group in the database (one query)."""
+    """``{group: (touches, gaps, gap_seconds)}`` over A-class customers: per (group, customer) the touches, the
+    touches − 1 and the span last − first touch, summed per group in the database (one query)."""
     per_customer = (activities.filter(customer__customer_class=Customer.Class.A)
                     .annotate(grp=F(group_field)).values("grp", "customer_id")
                     .annotate(span=Max(Epoch("occurred_at")) - Min(Epoch("occurred_at")), touches=Count("id"))
@@ -143,7 +143,8 @@ def _a_class_spans(activities, group_field) -> dict:
 def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str = "owner",
                    owner_ids: list[int] | None = None) -> list[dict]:
     """The activity statistics of the days ``start`` … ``end`` (inclusive, local dates), one row per rep or team
-    (see the module's docstring for every key), ordered by label."""
+    (see the module's docstring for every key): reps ordered by team and name, teams in the order of the tree.
+    Raises ``ValueError`` for an unknown ``by`` or a period that ends before it starts."""
     if by not in GROUPS:
         raise ValueError(f"by={by!r}: use one of {', '.join(GROUPS)}")
     if end < start:
