@@ -10,7 +10,8 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and receivables")
 
     def ready(self):
-        # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`;
+        # agreements: approval hooks, menu, opportunity and customer 360 sections, `salesflow report contracts`,
+        # the job that sweeps attachment files left by rolled-back uploads;
         # money: menu entries and the overdue tile, customer 360 and agreement sections, the overdue reminder job,
         # reports (salesflow report receivables|collections)
         # imports: salesflow import contracts|payments|invoices and the same on /import/
@@ -18,6 +19,7 @@ class ContractsConfig(AppConfig):
         # quotations: the discount approval hook, the expiry job, the menu entry, the opportunity page panel
         from . import generate, imports  # noqa: F401
         from .agreements import hooks, report  # noqa: F401
+        from .agreements import jobs as agreement_jobs  # noqa: F401
         from .quotations import hooks as quotation_hooks  # noqa: F401
         from .quotations import jobs as quotation_jobs  # noqa: F401
         from .quotations import navigation as quotation_navigation  # noqa: F401

@@ -64,3 +64,12 @@ def tile_count(queryset) -> CappedCount:
     """A dashboard tile's figure: exact up to 1,000 rows, then "1000+" (the list behind the tile counts further),
     so a tile stops after a thousand matching rows whatever the size of the tables."""
     return capped_count(queryset, min(TILE_COUNT_CAP, count_cap()))
+
+
+def page_of(request, queryset, per_page: int = 25):
+    """A list page's requested page (capped count) and its query string without ``page``, for the pager's links
+    (so filters and sorting survive paging)."""
+    page = CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.core.registry import customer_sections
 from salesflow.org import access
 
@@ -36,11 +36,9 @@ def customer_list(request):
         headers, rows = export_customers(customers)
         return export_response(fmt=export, filename="customers", headers=headers,
                                rows=rows, audit_target=request.user, note=f"customers {request.GET.urlencode()}")
-    page = CappedPaginator(customers.select_related("owner", "region"), 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, customers.select_related("owner", "region"))
     context = {
-        "page": page, "form": form, "bulk_form": BulkActionForm(user=request.user), "query_string": params.urlencode(),
+        "page": page, "form": form, "bulk_form": BulkActionForm(user=request.user), "query_string": query_string,
         "saved_views": SavedView.objects.filter(user=request.user, list_name="customers"),
     }
     return render(request, "customers/customer_list.html", context)
@@ -112,14 +110,11 @@ def pool(request):
     form = PoolFilterForm(request.GET or None)
     customers = Customer.objects.in_pool()
     customers = form.apply(customers) if form.is_bound else customers
-    page = CappedPaginator(customers.select_related("region").order_by("-pool_entered_at", "-id"), 25).get_page(
-        request.GET.get("page"))
+    page, query_string = page_of(request, customers.select_related("region").order_by("-pool_entered_at", "-id"))
     returns = latest_returns(page.object_list)
     rows = [(c, returns.get(c.pk)) for c in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "customers/pool.html", {
-        "page": page, "rows": rows, "form": form, "query_string": query.urlencode(),
+        "page": page, "rows": rows, "form": form, "query_string": query_string,
         "assign_form": AssignForm(user=request.user), "filtering": form.is_filtering()})
 
 
@@ -255,5 +250,5 @@ def contact_list(request):
             fmt=request.GET["export"], filename="contacts", audit_target=request.user, note=f"contacts q={query!r}",
             headers=[_("Customer"), _("Name"), _("Job title"), _("Decision role"), _("Phone"), _("Email"),
                      _("WeChat")], rows=rows.iterator(chunk_size=2000))
-    page = CappedPaginator(contacts, 25).get_page(request.GET.get("page"))
-    return render(request, "customers/contact_list.html", {"page": page, "q": query})
+    page, query_string = page_of(request, contacts)
+    return render(request, "customers/contact_list.html", {"page": page, "q": query, "query_string": query_string})

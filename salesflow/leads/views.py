@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import User
@@ -30,10 +30,8 @@ def lead_list(request):
         headers, rows = export_leads(leads)  # columns the importer reads back (match by ID to update)
         return export_response(fmt=request.GET["export"], filename="leads", audit_target=request.user,
                                note="leads export", headers=headers, rows=rows)
-    page = CappedPaginator(leads.select_related("owner", "source"), 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "leads/lead_list.html", {"page": page, "form": form, "query_string": params.urlencode()})
+    page, query_string = page_of(request, leads.select_related("owner", "source"))
+    return render(request, "leads/lead_list.html", {"page": page, "form": form, "query_string": query_string})
 
 
 @login_required

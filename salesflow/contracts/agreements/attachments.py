@@ -2,11 +2,13 @@
 or the browser's content type; stored under MEDIA_ROOT with a generated name; read only through a permission-checked
 download view."""
 
+import datetime
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesflow.contracts.models import Agreement, Attachment
@@ -77,10 +79,35 @@ def add_attachment(agreement: Agreement, *, actor, upload) -> Attachment:
     attachment = Attachment(agreement=agreement, name=name, content_type=content_type, size=upload.size,
                             uploaded_by=actor)
     attachment.file.save("upload", upload, save=False)  # upload_to generates the stored name
-    attachment.save()
-    audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Attachment added"),
-                 changes={"attachment": name, "size": upload.size})
+    try:
+        attachment.save()
+        audit.record(agreement, AuditEntry.Action.ACTION, actor=actor, note=_("Attachment added"),
+                     changes={"attachment": name, "size": upload.size})
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    # A caller's transaction that rolls back later leaves the file without its row: remove_orphan_files sweeps it.
     return attachment
+
+
+ORPHAN_AGE = datetime.timedelta(hours=1)  # older than any transaction still running
+
+
+def remove_orphan_files(now=None) -> int:
+    """Delete stored attachment files that no ``Attachment`` row names (their upload's transaction rolled back),
+    once they are older than ``ORPHAN_AGE``; returns how many were deleted."""
+    storage, now = Attachment.file.field.storage, now or timezone.now()
+    if not storage.exists("agreements"):
+        return 0
+    removed = 0
+    for folder in storage.listdir("agreements")[0]:
+        paths = [f"agreements/{folder}/{name}" for name in storage.listdir(f"agreements/{folder}")[1]]
+        known = set(Attachment.objects.filter(file__in=paths).values_list("file", flat=True))
+        for path in paths:
+            if path not in known and now - storage.get_modified_time(path) > ORPHAN_AGE:
+                storage.delete(path)
+                removed += 1
+    return removed
 
 
 @transaction.atomic

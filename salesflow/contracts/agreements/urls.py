@@ -6,6 +6,7 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/new/", views.agreement_new, name="agreement-new"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
+    path("agreements/<int:pk>/pdf/", views.agreement_pdf_download, name="agreement-pdf"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
     path("agreements/<int:pk>/submit/", views.agreement_submit, name="agreement-submit"),
     path("agreements/<int:pk>/status/", views.agreement_status, name="agreement-status"),

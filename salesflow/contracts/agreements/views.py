@@ -4,22 +4,24 @@ deliveries, milestones. Thin: parse, authorise, call the service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesflow.contracts.models import Agreement, Attachment, Milestone
+from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.core.registry import agreement_sections
 from salesflow.customers.models import Customer
 from salesflow.org import access
 
 from . import attachments, services
 from .forms import AgreementFilterForm, AgreementForm, AttachmentForm, LineFormSet, MilestoneForm, formset_lines
+from .pdf import agreement_pdf
 
 EXPORT_COLUMNS = [
     ("number", _("Number")), ("kind", _("Kind")), ("title", _("Title")), ("customer__name", _("Customer")),
@@ -48,13 +50,21 @@ def agreement_list(request):
         return export_response(fmt=request.GET["export"], filename="agreements", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"agreements {request.GET.urlencode()}")
-    page = CappedPaginator(agreements.select_related("customer").prefetch_related("owner"), 25).get_page(
-        request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, agreements.select_related("customer").prefetch_related("owner"))
     return render(request, "contracts/agreement_list.html", {
-        "page": page, "form": form, "query_string": params.urlencode(),
+        "page": page, "form": form, "query_string": query_string,
         "can_create": services.may_create(request.user)})
+
+
+@login_required
+def agreement_pdf_download(request, pk):
+    agreement = access.get_visible_or_404(Agreement.objects.select_related("customer", "owner"), request.user, pk=pk)
+    language = request.GET.get("lang", "zh-hans")
+    content = agreement_pdf(agreement, language)
+    audit.record(agreement, "export", changes={"format": "pdf", "language": language}, actor=request.user)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{agreement.number}.pdf"'
+    return response
 
 
 @login_required

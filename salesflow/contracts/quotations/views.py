@@ -15,7 +15,7 @@ from salesflow.core.audit import record
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.org import access
 from salesflow.pipeline.models import Opportunity
 
@@ -48,11 +48,9 @@ def quotation_list(request):
         return export_response(fmt=request.GET["export"], filename="quotations", rows=rows,
                                headers=[str(h) for _f, h in EXPORT_COLUMNS], audit_target=request.user,
                                note=f"quotations {request.GET.urlencode()}")
-    page = CappedPaginator(quotations.select_related("customer", "owner"), 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, quotations.select_related("customer", "owner"))
     return render(request, "contracts/quotation_list.html",
-                  {"page": page, "form": form, "query_string": params.urlencode()})
+                  {"page": page, "form": form, "query_string": query_string})
 
 
 def _show_errors(form, exc: ValidationError) -> None:

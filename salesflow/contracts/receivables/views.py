@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from salesflow.contracts.models import Agreement, Invoice, Payment
 from salesflow.core.exports import export_response
-from salesflow.core.paging import CappedPaginator
+from salesflow.core.paging import page_of
 from salesflow.org import access
 
 from . import selectors, services
@@ -121,12 +121,9 @@ def payment_list(request):
         return export_response(fmt=request.GET["export"], filename="payments", rows=rows,
                                headers=[str(h) for _f, h in PAYMENT_COLUMNS], audit_target=request.user,
                                note=f"payments {request.GET.urlencode()}")
-    page = CappedPaginator(payments.select_related("agreement__customer", "agreement__owner"), 25).get_page(
-        request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, payments.select_related("agreement__customer", "agreement__owner"))
     return render(request, "contracts/payment_list.html", {"page": page, "form": form,
-                                                            "query_string": params.urlencode()})
+                                                            "query_string": query_string})
 
 
 @login_required
@@ -189,12 +186,9 @@ def invoice_list(request):
         return export_response(fmt=request.GET["export"], filename="invoices", rows=rows,
                                headers=[str(h) for _f, h in INVOICE_COLUMNS], audit_target=request.user,
                                note=f"invoices {request.GET.urlencode()}")
-    page = CappedPaginator(invoices.select_related("agreement__customer", "agreement__owner"), 25).get_page(
-        request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, query_string = page_of(request, invoices.select_related("agreement__customer", "agreement__owner"))
     return render(request, "contracts/invoice_list.html", {
-        "page": page, "form": form, "query_string": params.urlencode(), "statuses": Invoice.Status.choices,
+        "page": page, "form": form, "query_string": query_string, "statuses": Invoice.Status.choices,
         "status": status, "can_issue": access.is_finance_or_admin(request.user),
         "issue_form": IssueForm(), "void_form": VoidForm()})
 

@@ -1,6 +1,6 @@
 """Counts that stop at a cap: the pager, the home tiles and the API envelope say "N+" instead of scanning every row."""
 
-from salesflow.core.paging import CappedPaginator, capped_count
+from salesflow.core.paging import CappedPaginator, capped_count, page_of
 from salesflow.customers.models import Customer
 from salesflow.testing.factories import make_customer
 
@@ -50,3 +50,12 @@ def test_api_list_says_when_its_count_is_capped(org, client_for, settings):
     settings.COUNT_CAP = 10
     body = client_for(org.rep_a).get("/api/v1/customers/").json()
     assert (body["count"], body["count_is_capped"]) == (5, False)
+
+
+def test_page_of_keeps_the_filters_and_drops_the_page_from_the_pager_links(org, rf):
+    for _ in range(3):
+        make_customer(org.rep_a)
+    request = rf.get("/customers/", {"q": "客户", "sort": "name", "page": "2"})
+    page, query_string = page_of(request, Customer.objects.order_by("pk"), per_page=2)
+    assert page.number == 2 and len(page.object_list) == 1
+    assert query_string == "q=%E5%AE%A2%E6%88%B7&sort=name"

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from salesflow.contracts.agreements import services
 from salesflow.contracts.models import Agreement, Attachment
+from salesflow.core.models import AuditEntry
 from salesflow.pipeline import services as pipeline_services
 from salesflow.testing.factories import make_customer
 
@@ -223,3 +224,59 @@ def test_numbering_settings_page_is_for_admins_and_changes_the_pattern(org, clie
     assert client.post("/contracts/settings/numbering/", {**data, "contract-pattern": "HT-{yy}"}).status_code == 400
     assert client.post("/contracts/settings/numbering/", data).status_code == 302
     assert make_agreement(org.rep_a, signed_on=datetime.date(2026, 5, 1)).number == "HT-26-001"
+
+
+def test_a_file_whose_upload_rolled_back_is_swept_once_old_and_kept_files_stay(org, settings, tmp_path):
+    import os
+
+    from django.db import transaction
+
+    from salesflow.contracts.agreements.attachments import add_attachment, remove_orphan_files
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    agreement = make_agreement(org.rep_a)
+    kept = add_attachment(agreement, actor=org.rep_a, upload=SimpleUploadedFile("a.docx", _docx()))
+    with pytest.raises(RuntimeError), transaction.atomic():  # e.g. the request failed after the upload
+        add_attachment(agreement, actor=org.rep_a, upload=SimpleUploadedFile("b.docx", _docx()))
+        raise RuntimeError
+    stored = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert len(stored) == 2 and Attachment.objects.count() == 1
+    assert remove_orphan_files() == 0  # too recent: its transaction might still be running
+    an_hour_ago = datetime.datetime.now().timestamp() - 2 * 3600
+    for path in stored:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    assert remove_orphan_files() == 1
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [tmp_path / kept.file.name]
+
+
+def _pdf_text(response) -> str:
+    from pypdf import PdfReader
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_agreement_pdf_reads_back_parties_lines_plan_and_terms_and_says_when_not_in_force(org, client_for,
+                                                                                          settings):
+    settings.SALESFLOW_COMPANY_NAME = "上海示例科技有限公司"
+    agreement = make_agreement(org.rep_a, title="年度运维服务", breach_liability="逾期付款按日万分之五计违约金",
+                               lines=[{"description": "现场运维服务", "quantity": Decimal(12), "unit": "月",
+                                       "unit_price": Decimal("2500.00")}])
+    client = client_for(org.rep_a)
+    text = _pdf_text(client.get(f"/contracts/agreements/{agreement.pk}/pdf/"))
+    for expected in ("上海示例科技有限公司", "合同（草稿）", agreement.number, agreement.customer.name, "年度运维服务",
+                     "现场运维服务", "30,000.00", "逾期付款按日万分之五计违约金", "供方（签字盖章）"):
+        assert expected in text, expected
+    assert "Supplier" not in text
+    english = _pdf_text(client.get(f"/contracts/agreements/{agreement.pk}/pdf/?lang=en"))
+    assert "Contract (Draft)" in english and "30,000.00" in english and "合同" not in english
+    assert AuditEntry.objects.filter(action="export", object_id=str(agreement.pk)).count() == 2
+    active = make_agreement(org.rep_a, amount=Decimal("5000.00"), status="active")
+    instalment = active.instalments.get()
+    text = _pdf_text(client.get(f"/contracts/agreements/{active.pk}/pdf/"))
+    assert "回款计划" in text and f"{instalment.due_on:%Y-%m-%d}" in text and "草稿" not in text
+
+
+def test_agreement_pdf_of_someone_elses_agreement_is_not_found(org, client_for):
+    agreement = make_agreement(org.rep_b)
+    assert client_for(org.rep_a).get(f"/contracts/agreements/{agreement.pk}/pdf/").status_code == 404

@@ -11,7 +11,7 @@ from .factories import make_agreement
 TODAY = datetime.date(2026, 6, 30)
 
 
-def test_overdue_reminder_once_per_instalment_per_day(org):
+def test_overdue_reminder_once_per_instalment_per_day_in_one_message_per_owner(org):
     overdue = make_agreement(org.rep_a, amount="1000", plan=[(TODAY - datetime.timedelta(days=3), "400"),
                                                             (TODAY - datetime.timedelta(days=1), "600")])
     make_agreement(org.rep_b, amount="500", plan=[(TODAY, "500")])  # due today: not overdue yet
@@ -22,11 +22,15 @@ def test_overdue_reminder_once_per_instalment_per_day(org):
     assert remind_overdue(TODAY) == 2
     assert remind_overdue(TODAY) == 0  # the same day again: nothing new
     notes = list(Notification.objects.values_list("recipient__username", "kind"))
-    assert notes == [("rep_a", "overdue-instalment")] * 2
-    assert overdue.number in Notification.objects.first().text
-    # the next day: once more each, and the instalment due today has become overdue too
+    assert notes == [("rep_a", "overdue-instalment")]  # two instalments, one message
+    digest = Notification.objects.get()
+    assert overdue.number in digest.text and "1,000.00" in digest.text and digest.url == "/contracts/receivables/"
+    # the next day: once more each, and the instalment due today has become overdue too (rep_b's only one: a
+    # message about that instalment, linking to its agreement)
     assert remind_overdue(TODAY + datetime.timedelta(days=1)) == 3
     assert InstalmentReminder.objects.count() == 5
+    single = Notification.objects.filter(recipient=org.rep_b).get()
+    assert "500.00" in single.text and single.url.endswith("/money/")
 
 
 def test_overdue_job_is_audited_as_the_system(org):
