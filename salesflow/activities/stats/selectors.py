@@ -42,11 +42,14 @@ follow-ups, one over visit plans, one over A-class touches, one over open opport
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, FloatField, Func, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.core.periods import parse_period, period_of
+from salesflow.core.validators import validate_business_date
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role, Team, User
@@ -123,8 +126,8 @@ def _finish(row: dict) -> dict:
 
 
 def _a_class_spans(activities, group_field) -> dict:
-    """``{group: (gaps, gap_seconds)}`` over A-class customers: per (group, customer) the span last − first touch
-    and touches − 1, summed per group in the database (one query)."""
+    """``{group: (touches, gaps, gap_seconds)}`` over A-class customers: per (group, customer) the touches, the
+    touches − 1 and the span last − first touch, summed per group in the database (one query)."""
     per_customer = (activities.filter(customer__customer_class=Customer.Class.A)
                     .annotate(grp=F(group_field)).values("grp", "customer_id")
                     .annotate(span=Max(Epoch("occurred_at")) - Min(Epoch("occurred_at")), touches=Count("id"))
@@ -140,7 +143,8 @@ def _a_class_spans(activities, group_field) -> dict:
 def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str = "owner",
                    owner_ids: list[int] | None = None) -> list[dict]:
     """The activity statistics of the days ``start`` … ``end`` (inclusive, local dates), one row per rep or team
-    (see the module's docstring for every key), ordered by label."""
+    (see the module's docstring for every key): reps ordered by team and name, teams in the order of the tree.
+    Raises ``ValueError`` for an unknown ``by`` or a period that ends before it starts."""
     if by not in GROUPS:
         raise ValueError(f"by={by!r}: use one of {', '.join(GROUPS)}")
     if end < start:
@@ -238,10 +242,11 @@ def period_range(period: str | None = None, start: datetime.date | None = None, 
     """The days a request asks for, with a label: a custom ``start`` … ``end`` (both given, at most a year), else
     ``period`` (``2026``, ``2026-Q3``, ``2026-11``, ``2026-W47``: ``core.periods``), else this month. Raises
     ``ValidationError`` naming the field at fault."""
-    from django.core.exceptions import ValidationError
-
-    from salesflow.core.periods import parse_period, period_of
-
+    for field, day in (("start", start), ("end", end)):
+        try:
+            validate_business_date(day)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
     if start or end:
         if not (start and end):
             field = "end" if start else "start"
@@ -256,6 +261,11 @@ def period_range(period: str | None = None, start: datetime.date | None = None, 
             chosen = parse_period(period.strip())
         except ValueError as error:
             raise ValidationError({"period": str(error)}) from None
+        try:
+            validate_business_date(chosen.start)
+            validate_business_date(chosen.end)
+        except ValidationError as error:
+            raise ValidationError({"period": error.messages}) from None
     else:
         chosen = period_of("month", today or timezone.localdate())
     return chosen.start, chosen.end, chosen.label

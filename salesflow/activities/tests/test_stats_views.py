@@ -137,6 +137,11 @@ def test_api_errors_name_their_field_and_finance_is_refused(org, client_for):
     answer = client.get(f"{API}?period=2026-13")
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "period"
     assert client.get(f"{API}?by=region").status_code == 422
+    for query, field in (("period=1999-Q4", "period"), ("period=0001", "period"), ("period=9999-12", "period"),
+                         ("start=1999-12-31&end=2000-01-05", "start"), ("start=2026-10-02&end=2026-10-01", "end"),
+                         ("start=2026-01-01&end=2027-01-02", "end")):
+        answer = client.get(f"{API}?{query}")
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, query
     assert client_for(org.finance).get(API).status_code == 403
 
 
