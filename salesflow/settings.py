@@ -182,12 +182,10 @@ LOGIN_THROTTLE_WINDOW = env_int("SALESFLOW_LOGIN_THROTTLE_WINDOW", 900)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale"]
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "followups" / "locale")
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "visits" / "locale")  # visits (merged by the lead)
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "tasks" / "locale")
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "stats" / "locale")
-LOCALE_PATHS.append(BASE_DIR / "salesflow" / "activities" / "reports" / "locale")  # work reports (zh_Hans)
+# The shell's catalogue, then field work's catalogues, one per concept (the app's own is found by Django).
+LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
+                *(BASE_DIR / "salesflow" / "activities" / concept / "locale"
+                  for concept in ("followups", "visits", "tasks", "stats", "reports"))]
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
