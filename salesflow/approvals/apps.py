@@ -8,4 +8,4 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
-        from . import navigation, tiles  # noqa: F401  (menu entries, the home page's "awaiting me" tile)
+        from . import audit_labels, navigation, tiles  # noqa: F401  (audit log labels, menu entries, the "awaiting me" tile)

@@ -19,6 +19,14 @@ from salesflow.core.templatetags.salesflow_tags import money
 
 MISSING = "—"
 
+# Change keys that are not model fields (an app records e.g. {"approval": "submitted"}): their label and the labels
+# of their coded values, registered by the app that writes them (core names no app above it).
+CHANGE_LABELS: dict[str, tuple[object, dict]] = {}
+
+
+def register_change_label(key: str, label, values: dict | None = None) -> None:
+    CHANGE_LABELS[key] = (label, values or {})
+
 
 def _fields_by_name(model) -> dict:
     if model is None:
@@ -32,7 +40,7 @@ def _fields_by_name(model) -> dict:
 
 def _label(field, key: str) -> str:
     if field is None:
-        return key
+        return str(CHANGE_LABELS[key][0]) if key in CHANGE_LABELS else key
     text = str(field.verbose_name)
     return text[:1].upper() + text[1:]
 
@@ -102,7 +110,10 @@ def describe(entries) -> list:
                 old, new = (_plain_value(field, v, related) for v in value)
                 rows.append((_label(field, key), old, new))
             else:
-                rows.append((_label(field, key), None, _plain_value(field, value, related)))
+                coded = CHANGE_LABELS.get(key, (None, {}))[1] if field is None else {}
+                shown = (str(coded[value]) if isinstance(value, str) and value in coded
+                         else _plain_value(field, value, related))
+                rows.append((_label(field, key), None, shown))
         entry.rows = rows
         entry.note_display = _readable_note(entry.note)
     return entries

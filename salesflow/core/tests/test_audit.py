@@ -52,3 +52,17 @@ def test_audit_log_page_is_admin_only(org, client_for):
     response = client_for(org.admin).get("/audit/")
     assert response.status_code == 200
     assert "客户" in response.content.decode() or "customer" in response.content.decode()
+
+
+def test_change_keys_that_are_not_fields_read_with_their_registered_labels(org, client_for):
+    from django.utils import translation
+
+    from salesflow.core.audit import record as audit_record
+    from salesflow.core.audit_display import describe
+
+    customer = make_customer(org.rep_a)
+    audit_record(customer, "action", changes={"approval": "submitted", "steps": 2}, actor=org.rep_a)
+    with translation.override("zh-hans"):
+        rows = describe(AuditEntry.objects.filter(action="action"))[0].rows
+    assert any(label == "审批" and "提交" in shown for label, _old, shown in rows), rows
+    assert not any("submitted" in str(r) for r in rows)
