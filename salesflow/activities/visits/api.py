@@ -128,8 +128,9 @@ class PlanPatch(InputSchema):
 
 class CheckInIn(InputSchema):
     version: Version | None = None
-    latitude: Annotated[Decimal, Field(ge=-90, le=90, max_digits=12, decimal_places=8)] | None = None
-    longitude: Annotated[Decimal, Field(ge=-180, le=180, max_digits=12, decimal_places=8)] | None = None
+    # Plain JSON numbers, as a browser's geolocation gives them; stored rounded to 6 places (about 0.1 m).
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
     accuracy: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
 
 
@@ -241,11 +242,15 @@ def update_plan(request, plan_id: PathId, payload: PlanPatch):
     return _get(request, plan_id)
 
 
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 6)))
+
+
 @router.post("/{plan_id}/check-in", response=PlanOut, summary="Check in (location optional, once)")
 def check_in(request, plan_id: PathId, payload: CheckInIn):
     plan = _get(request, plan_id)
-    services.check_in(plan, actor=request.user, latitude=payload.latitude, longitude=payload.longitude,
-                      accuracy=payload.accuracy, version=payload.version)
+    services.check_in(plan, actor=request.user, latitude=_coordinate(payload.latitude),
+                      longitude=_coordinate(payload.longitude), accuracy=payload.accuracy, version=payload.version)
     return _get(request, plan_id)
 
 
