@@ -7,9 +7,6 @@ core/tests/test_generator.py does); each test runs in a savepoint of its own."""
 import datetime
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
@@ -18,23 +15,15 @@ from salesflow.activities.showcase import non_submitters
 from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
 from salesflow.org.models import User
+from salesflow.testing.generated import generated_data
 
 SCALE = 300
 
 
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            cache.clear()
-            call_command("generate", scale=SCALE, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield timezone.now()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            cache.clear()
+    with generated_data(django_db_blocker, scale=SCALE):
+        yield timezone.now()
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,6 +27,7 @@ from salesflow.contracts.models import (
 from salesflow.customers.models import Customer
 from salesflow.org.models import User
 from salesflow.pipeline.models import Opportunity
+from salesflow.testing.generated import generated_data
 
 SCALE = 10_000
 ZERO = 0
@@ -37,17 +35,8 @@ ZERO = 0
 
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            cache.clear()
-            call_command("generate", scale=SCALE, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield timezone.localdate()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            cache.clear()
+    with generated_data(django_db_blocker, scale=SCALE):
+        yield timezone.localdate()
 
 
 @pytest.fixture
