@@ -63,8 +63,8 @@ def test_a_reps_day_on_a_phone_then_the_manager_reviews_the_daily_report(new_pag
     phone.goto(rep, "/activities/today/")
     assert customer.name in rep.locator("[data-testid=today-plans]").inner_text()
     screenshot(rep, "field-work-phone-1-today")
-    rep.click(f"[data-testid=check-in-{plan.pk}]")
-    rep.wait_for_load_state("load")
+    with rep.expect_navigation():  # the page script waits for the location answer before it posts
+        rep.click(f"[data-testid=check-in-{plan.pk}]")
     phone.check(rep)
     assert VisitPlan.objects.get(pk=plan.pk).status == "checked_in"
 
