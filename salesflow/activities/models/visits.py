@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
@@ -89,3 +89,18 @@ class VisitPlan(AuditedModel, VersionedModel):
 
     def get_absolute_url(self):
         return reverse("activities:visit-detail", args=[self.pk])
+
+    def check_in_refusal(self, today=None) -> str | None:
+        """Why the rep cannot check in on this plan's day ``today`` (default: the local date), or ``None``.
+        A check-in says "I am at the customer now", so it is refused for a plan dated after today; a plan for today
+        or an overdue one may be checked in. The status rule (planned only, once) stays in the service."""
+        today = today or timezone.localdate()
+        if self.planned_on and self.planned_on > today:
+            return gettext("This visit is planned for %(day)s: you can check in only on or after that day. "
+                     "To visit today, first move the plan to today.") % {"day": f"{self.planned_on:%Y-%m-%d}"}
+        return None
+
+    @property
+    def may_check_in(self) -> bool:
+        """Whether the check-in button is offered: a planned visit whose day has come (pages use it)."""
+        return self.status == self.Status.PLANNED and self.check_in_refusal() is None

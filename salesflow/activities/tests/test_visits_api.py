@@ -136,3 +136,13 @@ def test_cancel_needs_a_reason_and_other_reps_get_404(org, client_for):
                                        content_type=JSON).status_code == 404
     done = client.post(f"{BASE}{plan.pk}/cancel", {"reason": "客户出差", "version": 1}, content_type=JSON)
     assert done.status_code == 200 and done.json()["status"] == "cancelled"
+
+
+def test_check_in_on_a_future_plan_is_refused_by_planned_on(org, client_for):
+    plan = make_plan(org.rep_a, make_customer(org.rep_a), on=TODAY() + datetime.timedelta(days=1))
+    response = client_for(org.rep_a).post(f"{BASE}{plan.pk}/check-in", {"version": 1}, content_type=JSON)
+    assert response.status_code == 422 and fields_of(response) == {"planned_on"}
+    assert VisitPlan.objects.get(pk=plan.pk).status == VisitPlan.Status.PLANNED
+    overdue = make_plan(org.rep_a, make_customer(org.rep_a), on=TODAY() - datetime.timedelta(days=1))
+    response = client_for(org.rep_a).post(f"{BASE}{overdue.pk}/check-in", {"version": 1}, content_type=JSON)
+    assert response.status_code == 200 and response.json()["status"] == "checked_in"

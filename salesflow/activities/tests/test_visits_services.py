@@ -268,3 +268,29 @@ def test_recorded_visit_cannot_be_cancelled(org):
     with pytest.raises(ValidationError):
         services.cancel_visit(plan, actor=org.rep_a, reason="误操作")
     assert VisitPlan.objects.get(pk=plan.pk).status == VisitPlan.Status.DONE
+
+
+def test_check_in_on_a_future_plan_is_refused_by_planned_on(org):
+    plan = make_plan(org.rep_a, make_customer(org.rep_a), on=TODAY() + datetime.timedelta(days=2))
+    with pytest.raises(ValidationError) as error:
+        services.check_in(plan, actor=org.rep_a)
+    assert set(error.value.message_dict) == {"planned_on"}
+    assert VisitPlan.objects.get(pk=plan.pk).status == VisitPlan.Status.PLANNED
+
+
+def test_check_in_refusal_names_the_day_and_asks_to_move_the_plan_in_chinese(org):
+    from django.utils import translation
+
+    day = TODAY() + datetime.timedelta(days=1)
+    plan = make_plan(org.rep_a, make_customer(org.rep_a), on=day)
+    with translation.override("zh-hans"):
+        message = plan.check_in_refusal(TODAY())
+    assert f"{day:%Y-%m-%d}" in message and "改为今天" in message
+    assert plan.check_in_refusal(day) is None and plan.check_in_refusal(day + datetime.timedelta(days=1)) is None
+
+
+def test_todays_and_overdue_plans_still_check_in(org):
+    today = make_plan(org.rep_a, make_customer(org.rep_a))
+    overdue = make_plan(org.rep_a, make_customer(org.rep_a), on=TODAY() - datetime.timedelta(days=3))
+    assert services.check_in(today, actor=org.rep_a).status == VisitPlan.Status.CHECKED_IN
+    assert services.check_in(overdue, actor=org.rep_a).status == VisitPlan.Status.CHECKED_IN

@@ -263,3 +263,24 @@ def test_edit_of_a_recorded_plan_goes_back_to_it_unchanged(org, client_for):
         "planned_on": TODAY().isoformat(), "objective": "事后修改", "version": 2})
     assert response.status_code == 302 and response.url == plan.get_absolute_url()
     assert VisitPlan.objects.get(pk=plan.pk).objective == "原目的"
+
+
+def test_future_plan_detail_offers_no_check_in_and_a_forced_post_is_refused(org, client_for):
+    plan = make_plan(org.rep_a, make_customer(org.rep_a), on=TODAY() + datetime.timedelta(days=1))
+    client = client_for(org.rep_a)
+    page = client.get(f"/activities/visits/{plan.pk}/").content.decode()
+    assert 'data-testid="check-in"' not in page and 'data-testid="check-in-refusal"' in page
+    assert 'data-testid="record"' in page  # recording without a check-in stays possible
+    response = client.post(f"/activities/visits/{plan.pk}/check-in/", {"version": 1}, follow=True)
+    assert "请先将计划日期改为今天" in response.content.decode()
+    assert VisitPlan.objects.get(pk=plan.pk).status == VisitPlan.Status.PLANNED
+
+
+def test_todays_and_overdue_plan_details_offer_check_in(org, client_for):
+    client = client_for(org.rep_a)
+    for day in (TODAY(), TODAY() - datetime.timedelta(days=2)):
+        plan = make_plan(org.rep_a, make_customer(org.rep_a), on=day)
+        page = client.get(f"/activities/visits/{plan.pk}/").content.decode()
+        assert 'data-testid="check-in"' in page and 'data-testid="check-in-refusal"' not in page
+        client.post(f"/activities/visits/{plan.pk}/check-in/", {"version": 1})
+        assert VisitPlan.objects.get(pk=plan.pk).status == VisitPlan.Status.CHECKED_IN

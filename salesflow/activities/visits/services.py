@@ -164,6 +164,9 @@ def check_in(plan: VisitPlan, *, actor, latitude=None, longitude=None, accuracy=
             S.DONE: _("This visit is already recorded: there is nothing to check in to."),
             S.CANCELLED: _("This visit is cancelled: you cannot check in."),
         }.get(plan.status, _("You cannot check in to this visit."))})
+    refusal = plan.check_in_refusal(timezone.localdate())
+    if refusal:
+        raise ValidationError({"planned_on": refusal})
     errors = {}
     lat = _coordinate(latitude, "latitude", 90, errors)
     lng = _coordinate(longitude, "longitude", 180, errors)

@@ -151,6 +151,7 @@ def plan_detail(request, pk):
         "next_tasks": record.next_tasks.all() if record else [],
         "may_act": services.may_act_on(request.user, plan),
         "cancel_reason": services.cancel_reason(plan),
+        "check_in_refusal": plan.check_in_refusal() if plan.status == VisitPlan.Status.PLANNED else None,
         "history": AuditEntry.for_object(plan)[:10],
         "cancel_form": CancelForm(initial={"version": plan.version}),
     })
