@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salesflow.contracts.models import Agreement
 from salesflow.core.concurrency import StaleEditError
@@ -153,9 +152,14 @@ def activity_edit(request, pk):
 
 
 @login_required
-@require_POST
 def activity_delete(request, pk):
+    """GET asks first (what goes, and that the last contact stays); POST deletes."""
     activity = _get(request, pk)
-    services.delete_activity(activity, actor=request.user)
-    messages.success(request, _("Follow-up deleted."))
-    return redirect(_next_url(request, "activities:followup-list"))
+    services.require_may_edit(request.user, activity)
+    if request.method == "POST":
+        services.delete_activity(activity, actor=request.user)
+        messages.success(request, _("Follow-up deleted."))
+        return redirect(_next_url(request, "activities:followup-list"))
+    return render(request, "activities/followups/confirm_delete.html", {
+        "a": activity, "next": _next_url(request, ""),
+    })

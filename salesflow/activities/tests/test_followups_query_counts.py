@@ -73,3 +73,10 @@ def test_followup_api_list_and_detail_run_a_fixed_number_of_queries(org, client_
     client = client_for(org.manager_east)
     assert_pinned(client, "/api/v1/activities/followups/", followups_of(org.rep_a), 5,
                   HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_followup_delete_confirm_page_runs_a_fixed_number_of_queries(org, client_for):
+    customer = make_customer(org.rep_a)
+    activity = make_activity(org.rep_a, customer)
+    assert_pinned(client_for(org.rep_a), f"/activities/followups/{activity.pk}/delete/",
+                  followups_of(org.rep_a, customer=customer), 5)

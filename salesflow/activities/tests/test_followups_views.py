@@ -235,3 +235,34 @@ def test_finance_sees_the_customer_page_without_follow_ups_or_a_record_button(or
     assert page.status_code == 200
     html = page.content.decode()
     assert "销售的电话" not in html and 'data-testid="record-followup"' not in html
+
+
+def test_delete_asks_first_then_deletes_without_moving_last_contact_back(org, client_for):
+    customer = make_customer(org.rep_a, name="确认客户")
+    activity = make_activity(org.rep_a, customer, subject="要删的电话")
+    Customer.objects.filter(pk=customer.pk).update(last_contact_at=activity.occurred_at)
+    client = client_for(org.rep_a)
+    confirm_url = f"/activities/followups/{activity.pk}/delete/"
+    detail = client.get(activity.get_absolute_url()).content.decode()
+    assert f'href="{confirm_url}" data-testid="delete-followup"' in detail
+    page = client.get(confirm_url)
+    body = page.content.decode()
+    assert page.status_code == 200 and Activity.objects.filter(pk=activity.pk).exists()
+    assert "要删的电话" in body and "确认客户" in body and "最近联系时间不会因此回退" in body
+    assert "确认删除" in body and f'href="{activity.get_absolute_url()}" data-testid="cancel-delete-followup"' in body
+    response = client.post(confirm_url)
+    assert response.status_code == 302 and response.url == "/activities/followups/"
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert Customer.objects.get(pk=customer.pk).last_contact_at == activity.occurred_at
+
+
+def test_delete_confirm_page_keeps_a_safe_next_and_is_hidden_from_a_colleague(org, client_for):
+    activity = make_activity(org.rep_a, make_customer(org.rep_a))
+    url = f"/activities/followups/{activity.pk}/delete/"
+    assert client_for(org.rep_a2).get(url).status_code == 404
+    page = client_for(org.rep_a).get(f"{url}?next=/activities/today/").content.decode()
+    assert 'name="next" value="/activities/today/"' in page
+    page = client_for(org.rep_a).get(f"{url}?next=https://evil.example/").content.decode()
+    assert "value=\"https://evil.example/\"" not in page and "href=\"https://evil.example/\"" not in page
+    response = client_for(org.rep_a).post(url, {"next": "/activities/today/"})
+    assert response.status_code == 302 and response.url == "/activities/today/"
