@@ -84,6 +84,7 @@ class PeriodForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=K.choices, required=False)
     day = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    missing = forms.BooleanField(label=_("Only those who have not submitted"), required=False)
 
     def period(self):
         data = self.cleaned_data if self.is_valid() else {}

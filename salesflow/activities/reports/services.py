@@ -225,16 +225,24 @@ def delete_report(report: WorkReport, *, actor) -> None:
     report.delete()
 
 
+def reporting_people(viewer, *, missing_kind: str | None = None, day: datetime.date | None = None):
+    """A queryset of the reps and managers ``viewer`` oversees who are expected to write reports (team, then
+    display-name order); with ``missing_kind``, only those without a submitted report of that kind for the period
+    containing ``day``. Pages slice it (``core.paging.page_of``)."""
+    people = access.users_in_scope(viewer).filter(role__in=REPORTING_ROLES)
+    if missing_kind:
+        start, _end = report_period(missing_kind, day)
+        submitted = WorkReport.objects.submitted().filter(kind=missing_kind, period_start=start).values("owner_id")
+        people = people.exclude(pk__in=submitted)
+    return people.select_related("team").order_by("team__path", "display_name", "username", "pk")
+
+
 def missing_reports(viewer, *, kind: str, day: datetime.date) -> list:
     """Reps and managers ``viewer`` oversees who have not submitted their ``kind`` report for the period
     containing ``day`` (display-name order)."""
     if not may_write(viewer):
         return []
-    start, _end = report_period(kind, day)
-    submitted = WorkReport.objects.submitted().filter(kind=kind, period_start=start).values("owner_id")
-    people = (access.users_in_scope(viewer).filter(role__in=REPORTING_ROLES).exclude(pk__in=submitted)
-              .select_related("team").order_by("team__path", "display_name", "username"))
-    return list(people)
+    return list(reporting_people(viewer, missing_kind=kind, day=day))
 
 
 def period_label(report: WorkReport) -> str:

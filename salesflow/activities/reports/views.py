@@ -27,6 +27,9 @@ from .forms import CommentForm, PeriodForm, ReportFilterForm, ReportSettingsForm
 K = WorkReport.Kind
 
 
+MISSING_SHOWN = 30  # names of people without a submitted report shown on the report list
+
+
 def _require_sales(user) -> None:
     if not services.may_write(user):
         raise PermissionDenied(_("Your role does not write work reports."))
@@ -92,8 +95,11 @@ def report_list(request):
         period_form = PeriodForm({"kind": request.GET.get("missing_kind") or K.DAILY,
                                   "day": request.GET.get("day") or ""})
         kind, day, start, end = period_form.period()
-        context.update(missing=services.missing_reports(request.user, kind=kind, day=day), missing_kind=kind,
-                       missing_start=start, missing_end=end, missing_kind_label=dict(K.choices)[kind])
+        # The first names only; the team summary pages through all of them ("only those who have not submitted").
+        missing = list(services.reporting_people(request.user, missing_kind=kind, day=day)[:MISSING_SHOWN + 1])
+        context.update(missing=missing[:MISSING_SHOWN], missing_more=len(missing) > MISSING_SHOWN,
+                       missing_kind=kind, missing_day=day, missing_start=start, missing_end=end,
+                       missing_kind_label=dict(K.choices)[kind])
     return render(request, "activities/reports/report_list.html", context)
 
 
@@ -204,18 +210,24 @@ def report_team(request):
         raise PermissionDenied(_("The team summary is for managers."))
     form = PeriodForm(request.GET or None)
     kind, day, start, end = form.period()
-    people = list(access.users_in_scope(user).filter(role__in=services.REPORTING_ROLES)
-                  .select_related("team").order_by("team__path", "display_name", "username"))
-    ids = [p.pk for p in people]
+    only_missing = form.is_valid() and form.cleaned_data["missing"]
+    everyone = services.reporting_people(user)
+    ids = list(everyone.values_list("pk", flat=True))  # the team together: everyone, whatever the page
+    page, query_string = page_of(request, services.reporting_people(
+        user, missing_kind=kind if only_missing else None, day=day))
+    people = list(page.object_list)
+    page_ids = [p.pk for p in people]
     reports = {r.owner_id: r for r in WorkReport.objects.visible_to(user).filter(
-        owner_id__in=ids, kind=kind, period_start=start).only("id", "owner_id", "status", "submitted_at", "due_at")}
-    per_person = figures_by_owner(owner_ids=ids, start=start, end=end)
+        owner_id__in=page_ids, kind=kind, period_start=start).only(
+        "id", "owner_id", "status", "submitted_at", "due_at")}
+    per_person = figures_by_owner(owner_ids=page_ids, start=start, end=end)
     team = period_figures(owner_ids=ids, start=start, end=end)
     rows = [{"person": p, "report": reports.get(p.pk),
              "cells": [(label, per_person[p.pk][key], is_money) for key, label, is_money in FIGURES]}
             for p in people]
     return render(request, "activities/reports/report_team.html", {
-        "form": form, "kind": kind, "start": start, "end": end, "rows": rows,
+        "form": form, "kind": kind, "start": start, "end": end, "rows": rows, "page": page,
+        "query_string": query_string, "only_missing": only_missing,
         "figures": figure_rows(team, figure_links(owner_ids=ids, start=start, end=end)),
         "kind_rows": kind_rows(team), "columns": FIGURES, "kinds": K.choices, "day": day,
     })

@@ -72,5 +72,20 @@ def test_team_summary_query_count_does_not_grow_with_people_or_records(org, clie
             rep = make_user(team=org.east1)
             make_activity(rep, make_customer(rep), kind="visit")
             services.open_report(actor=rep, kind="daily", day=TODAY)
-    # 2 × 10 figures (the team together, per person)
-    assert_pinned(client_for(org.manager_east), "/activities/reports/team/", grow, 27)
+    # 2 × 10 figures (the team together, per person); paged: + the ids of everyone and the page's count
+    assert_pinned(client_for(org.manager_east), "/activities/reports/team/", grow, 29)
+
+
+@pytest.mark.parametrize("path", ["/activities/reports/team/", "/activities/reports/team/?kind=daily&missing=on"])
+def test_team_summary_query_count_is_pinned_with_2_and_20_submitted_reports(org, client_for, path):
+    from salesflow.testing.factories import make_user
+
+    def grow(n):
+        for _ in range(n):
+            rep = make_user(team=org.east1)
+            report = services.open_report(actor=rep, kind="daily", day=TODAY)
+            report = services.save_report(report, actor=rep, data={"summary": "日报"}, version=report.version)
+            services.submit_report(report, actor=rep, version=report.version)
+            make_user(team=org.east1)  # and one who has not submitted
+    # ids of everyone (team figures), count + page of people, their reports, 2 × 10 figures
+    assert_pinned(client_for(org.manager_east), path, grow, 29)

@@ -225,3 +225,47 @@ def test_every_figure_link_opens_its_list_page_for_the_author(org, client_for):
         if url:
             assert client.get(url).status_code == 200, (key, url)
     assert f"owner={org.rep_a.pk}" in links["followups"] and "date_from=2026-11-16" in links["followups"]
+
+
+def _team_rows(page: str) -> str:
+    return page.split('data-testid="team-rows"')[1].split("</table>")[0]
+
+
+def test_team_summary_pages_people_while_the_team_figures_count_everyone(org, client_for):
+    from salesflow.testing.factories import make_user
+
+    reps = [make_user(f"paged{i:02d}", team=org.east1) for i in range(30)]
+    for rep in reps:
+        make_activity(rep, make_customer(rep), kind="visit")
+    client = client_for(org.manager_east)
+    first = client.get("/activities/reports/team/").content.decode()
+    second = client.get("/activities/reports/team/?page=2").content.decode()
+    first_rows, second_rows = _team_rows(first), _team_rows(second)
+    assert first_rows.count("<tr>") == 1 + 25  # the header and one page of people
+    shown = [rep.username for rep in reps if rep.username in first_rows or rep.username in second_rows]
+    assert shown == [rep.username for rep in reps]
+    assert not any(rep.username in first_rows and rep.username in second_rows for rep in reps)
+    assert '<span class="tile-value">30</span><span class="tile-label">完成拜访' in first + second
+    assert first.count('<span class="tile-value">30</span><span class="tile-label">完成拜访') == 1
+    assert "page=2" in first
+
+
+def test_team_summary_can_show_only_who_has_not_submitted(org, client_for):
+    submitted(org.rep_a)
+    page = client_for(org.manager_east).get("/activities/reports/team/?kind=daily&missing=on").content.decode()
+    rows = _team_rows(page)
+    assert str(org.rep_a2) in rows and f">{org.rep_a}<" not in rows and f">{org.rep_a} <" not in rows
+    assert 'value="on" checked data-testid="only-missing"' in page
+    everyone = _team_rows(client_for(org.manager_east).get("/activities/reports/team/?kind=daily").content.decode())
+    assert f">{org.rep_a} <" in everyone or f">{org.rep_a}<" in everyone
+
+
+def test_report_list_names_the_first_thirty_who_have_not_submitted_and_links_to_the_rest(org, client_for):
+    from salesflow.testing.factories import make_user
+
+    for i in range(31):
+        make_user(f"late{i:02d}", team=org.east1)
+    page = client_for(org.manager_east).get("/activities/reports/").content.decode()
+    section = page.split('data-testid="missing-reports"')[1].split("</section>")[0]
+    assert section.count('<li class="chip">') == 30
+    assert 'data-testid="missing-more"' in section and "missing=on" in section
