@@ -8,18 +8,16 @@ from salesflow.core.models import Notification
 from salesflow.testing.factories import make_customer
 
 BASE = "/api/v1/activities/tasks/"
-JSON = "application/json"
 
 
 def _due(days=1):
     return (timezone.localtime() + datetime.timedelta(days=days)).replace(microsecond=0).isoformat()
 
 
-def test_manager_creates_a_task_for_a_rep_linked_to_the_reps_customer(org, client_for):
+def test_manager_creates_a_task_for_a_rep_linked_to_the_reps_customer(org, api_for):
     customer = make_customer(org.rep_a)
-    response = client_for(org.manager_east).post(BASE, {"title": "催回款", "due_at": _due(), "priority": 3,
-                                                         "owner_id": org.rep_a.pk, "customer_id": customer.pk},
-                                                  content_type=JSON)
+    response = api_for(org.manager_east).post(BASE, {"title": "催回款", "due_at": _due(), "priority": 3,
+                                                         "owner_id": org.rep_a.pk, "customer_id": customer.pk})
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["owner_id"], body["customer_id"], body["status"], body["version"]) == (
@@ -27,57 +25,56 @@ def test_manager_creates_a_task_for_a_rep_linked_to_the_reps_customer(org, clien
     assert Notification.objects.filter(recipient=org.rep_a, kind="task-assigned").exists()
 
 
-def test_assigning_outside_the_subtree_is_403_and_an_invisible_link_is_422_naming_the_field(org, client_for):
-    client = client_for(org.manager_east)
-    response = client.post(BASE, {"title": "x", "due_at": _due(), "owner_id": org.rep_b.pk}, content_type=JSON)
+def test_assigning_outside_the_subtree_is_403_and_an_invisible_link_is_422_naming_the_field(org, api_for):
+    client = api_for(org.manager_east)
+    response = client.post(BASE, {"title": "x", "due_at": _due(), "owner_id": org.rep_b.pk})
     assert response.status_code == 403
-    response = client.post(BASE, {"title": "x", "due_at": _due(), "customer_id": make_customer(org.rep_b).pk},
-                           content_type=JSON)
+    response = client.post(BASE, {"title": "x", "due_at": _due(), "customer_id": make_customer(org.rep_b).pk})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
     assert not Task.objects.exists()
 
 
-def test_update_needs_the_current_version_and_a_stale_one_is_409(org, client_for):
+def test_update_needs_the_current_version_and_a_stale_one_is_409(org, api_for):
     task = make_task(org.rep_a)
-    client = client_for(org.rep_a)
-    ok = client.patch(f"{BASE}{task.pk}", {"version": task.version, "title": "改了"}, content_type=JSON)
+    client = api_for(org.rep_a)
+    ok = client.patch(f"{BASE}{task.pk}", {"version": task.version, "title": "改了"})
     assert ok.status_code == 200 and ok.json()["title"] == "改了" and ok.json()["version"] == task.version + 1
-    stale = client.patch(f"{BASE}{task.pk}", {"version": task.version, "title": "再改"}, content_type=JSON)
+    stale = client.patch(f"{BASE}{task.pk}", {"version": task.version, "title": "再改"})
     assert stale.status_code == 409 and "message" in stale.json()
-    assert client.patch(f"{BASE}{task.pk}", {"title": "no version"}, content_type=JSON).status_code == 422
+    assert client.patch(f"{BASE}{task.pk}", {"title": "no version"}).status_code == 422
 
 
-def test_done_and_reopen_through_the_api(org, client_for):
+def test_done_and_reopen_through_the_api(org, api_for):
     task = make_task(org.rep_a)
-    client = client_for(org.rep_a)
-    done = client.post(f"{BASE}{task.pk}/done", {"version": task.version}, content_type=JSON).json()
+    client = api_for(org.rep_a)
+    done = client.post(f"{BASE}{task.pk}/done", {"version": task.version}).json()
     assert done["status"] == "done" and done["done_at"]
-    again = client.post(f"{BASE}{task.pk}/done", {}, content_type=JSON)
+    again = client.post(f"{BASE}{task.pk}/done", {})
     assert again.status_code == 422
-    reopened = client.post(f"{BASE}{task.pk}/reopen", {"version": done["version"]}, content_type=JSON).json()
+    reopened = client.post(f"{BASE}{task.pk}/reopen", {"version": done["version"]}).json()
     assert reopened["status"] == "open" and reopened["done_at"] is None
 
 
-def test_rep_cannot_read_or_change_another_reps_task_and_finance_sees_none(org, client_for):
+def test_rep_cannot_read_or_change_another_reps_task_and_finance_sees_none(org, api_for):
     theirs = make_task(org.rep_a2)
-    rep = client_for(org.rep_a)
+    rep = api_for(org.rep_a)
     assert rep.get(f"{BASE}{theirs.pk}").status_code == 404
-    assert rep.post(f"{BASE}{theirs.pk}/done", {}, content_type=JSON).status_code == 404
-    assert rep.patch(f"{BASE}{theirs.pk}", {"version": 1, "title": "x"}, content_type=JSON).status_code == 404
+    assert rep.post(f"{BASE}{theirs.pk}/done", {}).status_code == 404
+    assert rep.patch(f"{BASE}{theirs.pk}", {"version": 1, "title": "x"}).status_code == 404
     assert rep.get(BASE).json()["count"] == 0
-    assert client_for(org.manager_west).get(f"{BASE}{theirs.pk}").status_code == 404
-    finance = client_for(org.finance)
+    assert api_for(org.manager_west).get(f"{BASE}{theirs.pk}").status_code == 404
+    finance = api_for(org.finance)
     assert finance.get(f"{BASE}{theirs.pk}").status_code == 404
     assert finance.get(f"{BASE}?owner=team").json()["count"] == 0
-    assert finance.post(BASE, {"title": "x", "due_at": _due()}, content_type=JSON).status_code == 403
+    assert finance.post(BASE, {"title": "x", "due_at": _due()}).status_code == 403
 
 
-def test_list_tabs_and_the_managers_team(org, client_for):
+def test_list_tabs_and_the_managers_team(org, api_for):
     make_task(org.rep_a, due=timezone.now() - datetime.timedelta(days=2))
     make_task(org.rep_a2, due=timezone.now() + datetime.timedelta(days=3))
     make_task(org.rep_b, due=timezone.now() + datetime.timedelta(days=3))
-    manager = client_for(org.manager_east)
+    manager = api_for(org.manager_east)
     assert manager.get(BASE).json()["count"] == 0  # the manager's own
     assert manager.get(f"{BASE}?owner=team").json()["count"] == 2
     assert manager.get(f"{BASE}?owner=team&tab=overdue").json()["count"] == 1
@@ -85,7 +82,7 @@ def test_list_tabs_and_the_managers_team(org, client_for):
     assert manager.get(f"{BASE}?tab=nonsense").status_code == 422
 
 
-def test_calendar_feed_returns_the_entries_of_the_chosen_owner_in_range(org, client_for):
+def test_calendar_feed_returns_the_entries_of_the_chosen_owner_in_range(org, api_for):
     today = timezone.localdate()
     customer = make_customer(org.rep_a)
     plan = make_plan(org.rep_a, customer, on=today)
@@ -93,7 +90,7 @@ def test_calendar_feed_returns_the_entries_of_the_chosen_owner_in_range(org, cli
     task = make_task(org.rep_a, due=timezone.now() + datetime.timedelta(minutes=1))
     make_task(org.rep_a2, due=timezone.now() + datetime.timedelta(minutes=1))
     make_task(org.rep_a, due=timezone.now() + datetime.timedelta(days=40))
-    manager = client_for(org.manager_east)
+    manager = api_for(org.manager_east)
     day = today.isoformat()
     response = manager.get(f"{BASE}calendar?start={day}&end={(today + datetime.timedelta(days=1)).isoformat()}"
                            f"&owner={org.rep_a.pk}")
@@ -103,4 +100,4 @@ def test_calendar_feed_returns_the_entries_of_the_chosen_owner_in_range(org, cli
     team = manager.get(f"{BASE}calendar?start={day}&end={(today + datetime.timedelta(days=1)).isoformat()}&owner=team")
     assert len(team.json()) == 4
     assert manager.get(f"{BASE}calendar?start={day}&end=2000-01-01").status_code == 422
-    assert client_for(org.rep_b).get(f"{BASE}calendar?start={day}&end={day}&owner={org.rep_a.pk}").json() == []
+    assert api_for(org.rep_b).get(f"{BASE}calendar?start={day}&end={day}&owner={org.rep_a.pk}").json() == []
