@@ -14,6 +14,7 @@ from salesflow.core.exports import export_response
 from salesflow.core.models import AuditEntry
 from salesflow.core.paging import page_of
 from salesflow.customers.models import Contact, Customer
+from salesflow.customers.picking import render_customer_pick
 from salesflow.leads.models import Lead
 from salesflow.org import access
 from salesflow.pipeline.models import Opportunity
@@ -85,7 +86,7 @@ def followup_create(request):
         raise PermissionDenied(_("Your role cannot record follow-ups."))
     records = _context_records(request)
     if "customer" not in records and "lead" not in records:
-        return _pick_customer(request)
+        return render_customer_pick(request, "activities/followups/pick_customer.html")
     customer = records.get("customer")
     initial = {"contact": records["contact"].pk} if "contact" in records else {}
     if "opportunity" in records:
@@ -105,13 +106,6 @@ def followup_create(request):
     return render(request, "activities/followups/form.html", {
         "form": form, "records": records, "next": _next_url(request, ""),
     }, status=400 if request.method == "POST" else 200)
-
-
-def _pick_customer(request):
-    q = request.GET.get("q", "").strip()[:100]
-    customers = Customer.objects.visible_to(request.user).order_by("name")
-    customers = customers.filter(name__icontains=q)[:20] if q else customers.none()
-    return render(request, "activities/followups/pick_customer.html", {"customers": customers, "q": q})
 
 
 def _get(request, pk) -> Activity:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.models import AuditEntry
 from salesflow.customers.models import Customer
+from salesflow.customers.picking import render_customer_pick
 from salesflow.org import access
 
 from ..models import VisitPlan
@@ -92,10 +93,7 @@ def plan_new(request):
         raise PermissionDenied(_("Your role cannot plan or record visits."))
     customer_id = request.GET.get("customer") or request.POST.get("customer") or ""
     if not customer_id.isdigit():
-        q = request.GET.get("q", "").strip()
-        customers = Customer.objects.visible_to(request.user).order_by("name")
-        customers = customers.filter(name__icontains=q)[:20] if q else customers.none()
-        return render(request, "activities/visits/pick_customer.html", {"customers": customers, "q": q})
+        return render_customer_pick(request, "activities/visits/pick_customer.html")
     customer = access.get_visible_or_404(Customer, request.user, pk=int(customer_id))
     form = PlanForm(request.POST or None, user=request.user, customer=customer)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from salesflow.core.models import AuditEntry
 from salesflow.core.paging import page_of
 from salesflow.core.registry import agreement_sections
 from salesflow.customers.models import Customer
+from salesflow.customers.picking import render_customer_pick
 from salesflow.org import access
 
 from . import attachments, services
@@ -139,10 +140,7 @@ def agreement_new(request):
 
 def _pick_customer(request):
     services.check_can_create(request.user)
-    q = request.GET.get("q", "").strip()
-    customers = Customer.objects.visible_to(request.user).order_by("name")
-    customers = customers.filter(name__icontains=q)[:20] if q else customers.none()
-    return render(request, "contracts/agreement_pick_customer.html", {"customers": customers, "q": q})
+    return render_customer_pick(request, "contracts/agreement_pick_customer.html")
 
 
 @login_required
