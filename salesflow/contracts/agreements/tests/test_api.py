@@ -1,33 +1,16 @@
-import json
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from salesflow.contracts.agreements import services
 from salesflow.contracts.models import Agreement
-from salesflow.org.models import ApiToken
+from salesflow.testing.api_client import ApiClient as Api
 from salesflow.testing.factories import make_customer
 
 from .factories import make_agreement
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/contracts/agreements/"
-
-
-class Api:
-    def __init__(self, user):
-        _token, raw = ApiToken.issue(user=user, name="test")
-        self.client, self.auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    def get(self, path):
-        return self.client.get(path, **self.auth)
-
-    def post(self, path, body=None):
-        return self.client.post(path, json.dumps(body or {}), content_type="application/json", **self.auth)
-
-    def patch(self, path, body):
-        return self.client.patch(path, json.dumps(body), content_type="application/json", **self.auth)
 
 
 def test_create_with_lines_and_submit_at_once(org):
