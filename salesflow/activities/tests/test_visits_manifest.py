@@ -62,3 +62,11 @@ def test_phone_user_opening_home_is_not_redirected(org, client_for):
     iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
     response = client_for(org.rep_a).get("/", HTTP_USER_AGENT=iphone)
     assert response.status_code == 200
+
+
+def test_manifest_speaks_the_browsers_language(client):
+    english = json.loads(client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8"))
+    assert english["name"] == "SalesFlow field sales" and english["lang"] == "en"
+    chinese = client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert json.loads(chinese.content.decode("utf-8"))["name"] == "SalesFlow 销售过程管理"
+    assert "Accept-Language" in chinese["Vary"]

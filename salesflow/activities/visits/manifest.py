@@ -1,9 +1,12 @@
 """The web app manifest (/manifest.webmanifest): a rep adds SalesFlow to the phone's home screen and it opens on
-the "today" page, full screen. Public: browsers fetch a manifest without the session cookie."""
+the "today" page, full screen. Public: browsers fetch a manifest without the session cookie, so its name follows the
+language the browser asks for (``LocaleMiddleware`` answers ``Vary: Accept-Language``)."""
 
 from django.http import JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -16,9 +19,9 @@ ICONS = (("salesflow/icons/icon-192.png", 192), ("salesflow/icons/icon-512.png",
 @cache_control(public=True, max_age=3600)
 def manifest(request):
     body = {
-        "name": "SalesFlow 销售过程管理",
+        "name": _("SalesFlow field sales"),
         "short_name": "SalesFlow",
-        "lang": "zh-CN",
+        "lang": "zh-CN" if (get_language() or "").startswith("zh") else "en",
         "start_url": reverse("activities:today"),
         "scope": "/",
         "display": "standalone",
