@@ -56,3 +56,25 @@ def test_rep_records_a_follow_up_from_the_customer_page_and_edits_it(new_page, o
     assert "发了产品资料和报价" in page.locator("h1").inner_text()
     assert "主题" in page.locator("[data-testid=change-history]").inner_text()
     screenshot(page, f"followup-detail-{viewport['width']}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375px"])
+def test_rep_deletes_a_follow_up_after_confirming_and_cancel_keeps_it(new_page, org, viewport):
+    from salesflow.activities.tests.factories import make_activity
+
+    customer = make_customer(org.rep_a, name="删除测试客户有限公司")
+    activity = make_activity(org.rep_a, customer, subject="误记的电话")
+    page = login(new_page(viewport), org.rep_a.username)
+    page.goto(activity.get_absolute_url())
+    page.click("[data-testid=delete-followup]")
+    page.wait_for_selector("[data-testid=confirm-delete]")
+    no_sideways_scroll(page, viewport)
+    assert "误记的电话" in page.locator("[data-testid=confirm-delete]").inner_text()
+    page.click("[data-testid=cancel-delete-followup]")
+    page.wait_for_url(f"**{activity.get_absolute_url()}")
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    page.click("[data-testid=delete-followup]")
+    page.click("[data-testid=confirm-delete-followup]")
+    page.wait_for_url("**/activities/followups/")
+    no_sideways_scroll(page, viewport)
+    assert not Activity.objects.filter(pk=activity.pk).exists()

@@ -120,3 +120,19 @@ def test_manager_reads_the_team_week_and_plans_for_a_rep_on_a_phone(org, browser
         screenshot(page, "visits-phone-manager")
     finally:
         context.close()
+
+
+def test_a_future_plan_offers_no_check_in_and_says_to_move_it_to_today(org, browser, live_server):
+    plan = make_plan(org.rep_a, make_customer(org.rep_a, name="明天的客户"),
+                     on=timezone.localdate() + datetime.timedelta(days=1))
+    context, page = phone_page(browser, live_server, allow_location=True)
+    try:
+        login(page, org.rep_a.username)
+        page.goto(f"/activities/visits/{plan.pk}/")
+        check(page)
+        assert page.locator("[data-testid=check-in]").count() == 0
+        assert "请先将计划日期改为今天" in page.locator("[data-testid=check-in-refusal]").inner_text()
+        assert page.locator("[data-testid=record]").count() == 1
+        assert VisitPlan.objects.get(pk=plan.pk).status == VisitPlan.Status.PLANNED
+    finally:
+        context.close()
