@@ -12,10 +12,12 @@ from salesflow.org import access
 from salesflow.org.models import Scope
 
 from . import selectors
-from .calendar import calendar_entries
+from .calendar import calendar_window
 from .forms import owner_choices_queryset
 
 VIEWS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
+# Entries shown a day before "N more" (a whole team's day can hold hundreds); the day view lists far more.
+PER_DAY = {"day": 200, "week": 12, "month": 4}
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
@@ -50,17 +52,19 @@ def calendar_page(request):
     owner, owner_value = selectors.pick_owner(request.user, request.GET.get("owner", ""))
     first, last, previous, following = view_range(view, anchor)
     owners = [owner] if owner is not None else list(access.users_in_scope(request.user).values_list("pk", flat=True))
-    entries = calendar_entries(request.user, owners=owners, first_day=first, last_day=last)
+    window = calendar_window(request.user, owners=owners, first_day=first, last_day=last, per_day=PER_DAY[view])
     by_day: dict[datetime.date, list] = {}
-    for entry in entries:
+    for entry in window.entries:
         by_day.setdefault(entry.day, []).append(entry)
     today = timezone.localdate()
-    days = [{"date": d, "entries": by_day.get(d, []), "today": d == today,
-             "outside": view == "month" and d.month != anchor.month}
-            for d in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))]
+    days = []
+    for d in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1)):
+        shown = by_day.get(d, [])
+        days.append({"date": d, "entries": shown, "more": window.more_on(d, len(shown)), "today": d == today,
+                     "outside": view == "month" and d.month != anchor.month})
     return render(request, "activities/tasks/calendar.html", {
         "view": view, "views": VIEWS.items(), "anchor": anchor, "days": days, "first": first, "last": last,
         "previous": previous, "next": following, "today": today, "owner_value": owner_value,
         "owners": owner_choices_queryset(request.user), "weekdays": WEEKDAYS,
         "may_pick": access.effective_scope(request.user) != Scope.OWN, "team": owner is None,
-        "owner_query": f"&owner={owner_value}" if owner_value else "", "count": len(entries)})
+        "owner_query": f"&owner={owner_value}" if owner_value else "", "count": window.total})

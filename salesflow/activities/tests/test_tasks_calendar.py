@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from salesflow.activities.models import Activity, Task, VisitPlan
-from salesflow.activities.tasks.calendar import calendar_entries, day_bounds
+from salesflow.activities.tasks.calendar import calendar_entries, calendar_window, day_bounds
 from salesflow.activities.tests.factories import make_activity, make_plan, make_task
 from salesflow.testing.factories import make_customer
 
@@ -64,6 +64,28 @@ def test_calendar_runs_one_query_per_kind(org, django_assert_num_queries):
     with django_assert_num_queries(5):  # the viewer's team subtree (2, cached on the user), plans, visits, tasks
         entries = calendar_entries(viewer, owners=[org.rep_a.pk], first_day=MONDAY, last_day=SUNDAY)
     assert len(entries) == 21
+
+
+def test_a_capped_day_shows_its_earliest_entries_and_counts_the_rest(org, django_assert_num_queries):
+    customer = make_customer(org.rep_a)
+    early_plan = make_plan(org.rep_a, customer, on=MONDAY, planned_time=None)  # no time: first of its day
+    visits = [make_activity(org.rep_a if n % 2 else org.rep_a2, customer, kind=Activity.Kind.VISIT,
+                            at=at(MONDAY, 8 + n)) for n in range(5)]
+    tasks = [make_task(org.rep_a, due=at(MONDAY, 7, 30)), make_task(org.rep_a2, due=at(MONDAY, 20))]
+    make_task(org.rep_a, due=at(SUNDAY, 9))
+    viewer = type(org.manager_east).objects.get(pk=org.manager_east.pk)
+
+    with django_assert_num_queries(5):  # still one query per kind, whatever the day holds
+        window = calendar_window(viewer, owners=[org.rep_a, org.rep_a2], first_day=MONDAY, last_day=SUNDAY, per_day=3)
+
+    assert [(e.kind, e.pk) for e in window.entries] == [
+        ("plan", early_plan.pk), ("task", tasks[0].pk), ("visit", visits[0].pk), ("task", window.entries[-1].pk)]
+    assert window.entries[-1].day == SUNDAY
+    assert window.day_totals == {MONDAY: 8, SUNDAY: 1}
+    assert window.total == 9
+    assert window.more_on(MONDAY, 3) == 5 and window.more_on(SUNDAY, 1) == 0
+    uncapped = calendar_window(viewer, owners=[org.rep_a, org.rep_a2], first_day=MONDAY, last_day=SUNDAY)
+    assert len(uncapped.entries) == 9 and uncapped.day_totals == window.day_totals
 
 
 def test_day_bounds_are_local_midnights():

@@ -144,6 +144,20 @@ def test_calendar_views_show_plans_visits_and_tasks_of_the_chosen_rep(org, clien
     assert 'data-testid="day-2026-11-18"' in page
 
 
+def test_a_busy_team_month_day_shows_four_entries_and_links_the_rest_to_the_day_view(org, client_for):
+    day = datetime.date(2026, 11, 18)
+    tasks = [make_task(org.rep_a if n % 2 else org.rep_a2, title=f"团队任务{n}",
+                       due=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9 + n, 0))))
+             for n in range(7)]
+    client = client_for(org.manager_east)
+    month = client.get(f"/activities/calendar/?view=month&date={day.isoformat()}&owner=team").content.decode()
+    assert [f"entry-task-{t.pk}" in month for t in tasks] == [True] * 4 + [False] * 3
+    assert 'data-testid="more-2026-11-18"' in month and "还有 3 条" in month
+    assert "7 条" in month  # the range's count is every entry, shown or not
+    whole_day = client.get(f"/activities/calendar/?view=day&date={day.isoformat()}&owner=team").content.decode()
+    assert all(f"entry-task-{t.pk}" in whole_day for t in tasks) and "more-2026-11-18" not in whole_day
+
+
 def test_calendar_previous_and_next_move_by_the_views_length(org, client_for):
     page = client_for(org.rep_a).get("/activities/calendar/?view=month&date=2026-01-31").content.decode()
     assert "date=2025-12-01" in page and "date=2026-02-01" in page
