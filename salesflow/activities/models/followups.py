@@ -81,9 +81,10 @@ class Activity(AuditedModel, VersionedModel):
         ]
         indexes = [
             # Covering: a rep's or a team's report figures and statistics count kinds and distinct customers of
-            # the owners' activities in a date range from the index alone (PostgreSQL; SQLite ignores INCLUDE).
-            models.Index(fields=["owner", "occurred_at"], include=["kind", "customer", "id"],
-                         name="activity_owner_cover_idx"),
+            # the owners' activities in a date range from the index alone (PostgreSQL; SQLite ignores INCLUDE);
+            # team too, which a manager's visibility rule reads.
+            models.Index(fields=["owner", "occurred_at"], include=["kind", "customer", "id", "team"],
+                         name="activity_owner_team_cover_idx"),
             models.Index(fields=["team", "occurred_at"], name="activity_team_idx"),
             models.Index(fields=["customer", "-occurred_at"], name="activity_customer_idx"),
             models.Index(fields=["opportunity", "-occurred_at"], name="activity_opportunity_idx"),
