@@ -189,6 +189,9 @@ class Opportunity(AuditedModel, VersionedModel):
                                  "amount", "pipeline"], name="opp_forecast_pipeline_idx"),
             models.Index(fields=["customer"], name="opp_customer_idx"),
             models.Index(fields=["created_at"], name="opp_created_idx"),
+            # a group of reps' deals created or closed in a period (work report figures), and their ids alone
+            models.Index(fields=["owner", "created_at"], include=["id"], name="opp_owner_created_idx"),
+            models.Index(fields=["owner", "closed_at"], name="opp_owner_closed_idx"),
             # closed deals per period (forecast, win rates) with owner, team and amount read from the index alone
             models.Index(fields=["closed_at", "status", "owner", "team", "amount", "pipeline"],
                          name="opp_won_pipeline_idx"),
@@ -261,8 +264,13 @@ class StageChange(models.Model):
     class Meta:
         ordering = ["changed_at", "id"]
         indexes = [
-            models.Index(fields=["opportunity", "changed_at"], name="stagechange_opp_idx"),
+            # include the stages: one rep's moves of a period read from the index alone (a probe per deal)
+            models.Index(fields=["opportunity", "changed_at"], include=["from_stage", "to_stage"],
+                         name="stagechange_opp_idx"),
             models.Index(fields=["to_stage", "changed_at"], name="stagechange_to_idx"),
+            # the moves of a period (work report figures) read from the index alone
+            models.Index(fields=["changed_at"], include=["opportunity", "from_stage", "to_stage"],
+                         name="stagechange_changed_idx"),
         ]
 
     def __str__(self):
