@@ -72,7 +72,8 @@ def main() -> None:  # noqa: PLR0915  (one table, read top to bottom)
 
         owners = ",".join(str(pk) for pk in fifty)
         timeline = find("salesflow.activities.followups.selectors:timeline")
-        calendar = find("salesflow.activities.tasks.calendar:calendar_entries")
+        calendar = find("salesflow.activities.tasks.calendar:calendar_window")
+        per_day = (find("salesflow.activities.tasks.calendar_views:PER_DAY") or {}).get("week")
         stats = find("salesflow.activities.stats.selectors:activity_stats")
         figures = find("salesflow.activities.reports.figures:period_figures")
         cases = [
@@ -82,15 +83,15 @@ def main() -> None:  # noqa: PLR0915  (one table, read top to bottom)
             ("timeline, the rep's own", timeline and (lambda: timeline(rep, owner=rep, limit=50)),
              f"SELECT id FROM {activity} WHERE owner_id = {rep.pk} ORDER BY occurred_at DESC, id DESC LIMIT 50"),
             ("calendar week, rep", calendar and (lambda: calendar(
-                rep, owners=[rep], first_day=this_week.start, last_day=this_week.end)),
+                rep, owners=[rep], first_day=this_week.start, last_day=this_week.end, per_day=per_day)),
              f"SELECT 'a', id FROM {activity} WHERE owner_id = {rep.pk} AND kind = 'visit' AND "
              f"{between(this_week.start, this_week.end)}"
              f" UNION ALL SELECT 'p', id FROM {plan} WHERE owner_id = {rep.pk} AND planned_on BETWEEN "
              f"'{this_week.start}' AND '{this_week.end}' UNION ALL SELECT 't', id FROM {task} WHERE owner_id = "
              f"{rep.pk} AND {between(this_week.start, this_week.end, 'due_at')}"),
-            (f"calendar week, manager's team ({len(reps)} reps)", calendar and (lambda: calendar(
-                manager, owners=list(User.objects.filter(pk__in=reps)), first_day=this_week.start,
-                last_day=this_week.end)),
+            (f"calendar week, manager's team ({len(reps)} reps), {per_day} a day as the page shows",
+             calendar and (lambda: calendar(manager, owners=list(User.objects.filter(pk__in=reps)),
+                                            first_day=this_week.start, last_day=this_week.end, per_day=per_day)),
              f"SELECT 'a', id FROM {activity} WHERE owner_id IN ({','.join(map(str, reps))}) AND kind = 'visit' "
              f"AND {between(this_week.start, this_week.end)}"),
             (f"team statistics {quarter.label}, manager of {len(reps)} reps", stats and (lambda: stats(
