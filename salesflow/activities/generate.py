@@ -79,6 +79,9 @@ class _Clock:
             day -= weekday - self.rng.randrange(5)  # to a working day of the same week
         return day * DAY + (self.rng.choice(HOURS) + self.rng.random()) * 3600 - self.offset
 
+    def in_office(self, ts: float) -> bool:
+        return 8 <= (ts + self.offset) % DAY / 3600 < 19
+
     def within(self, ts: float, low: float, high: float) -> float:
         """``ts`` in working time when that stays inside ``[low, high)``, else ``ts`` itself."""
         moved = self.working(ts)
@@ -155,6 +158,8 @@ class _Writer:
         at = ctx.moment(ts)
         plan_id = outcome = commitment = next_on = None
         next_step = outcome = ""
+        if kind == "visit" and not self.clock.in_office(ts):  # a last contact at night was a message, not a visit
+            kind = "wechat"
         if kind == "visit":
             outcome = rng.choice(OUTCOMES)
             commitment = rng.random() < 0.55

@@ -193,3 +193,11 @@ def test_old_overdue_tasks_count_as_reminded_and_the_showcases_are_not(now):
     assert history and mine
     assert all(expected[pk] in keys for pk in history)
     assert not any(expected[pk] in keys for pk in mine)
+
+
+def test_visits_and_their_plans_are_in_office_hours(now):
+    local_hours = {timezone.localtime(at).hour for at in Activity.objects.filter(kind="visit")
+                   .values_list("occurred_at", flat=True)}
+    plan_hours = {t.hour for t in VisitPlan.objects.exclude(planned_time=None).values_list("planned_time", flat=True)}
+    assert local_hours and plan_hours
+    assert min(local_hours | plan_hours) >= 8 and max(local_hours | plan_hours) < 19, sorted(local_hours | plan_hours)
