@@ -52,7 +52,8 @@ def test_rep_checks_in_with_location_records_the_visit_and_sees_the_next_plan(or
         check(page)
         assert page.locator(f"[data-testid=plan-{plan.pk}]").is_visible()
         screenshot(page, "visits-phone-today")
-        page.click(f"[data-testid=check-in-{plan.pk}]")
+        with page.expect_navigation():  # the page script posts once the location has answered
+            page.click(f"[data-testid=check-in-{plan.pk}]")
         page.wait_for_url(re.compile(r"/activities/today/"))
         check(page)
         stored = VisitPlan.objects.get(pk=plan.pk)
