@@ -216,7 +216,7 @@ class _Writer:
             status, done_at = "done", ctx.moment(min(self.now, max(ts + 600, due - rng.uniform(0, 1) * DAY)))
         self.tasks.append((self.task_id, rng.choice(TASK_TITLES), ctx.moment(due), rng.choice((1, 2, 2, 2, 3, 4)),
                            status, done_at, owner, team, owner, customer, opportunity, lead, source,
-                           ctx.moment(ts + 300)))
+                           ctx.moment(min(self.now, ts + 300))))  # a last contact may be minutes ago
         self.task_id += 1
 
 
