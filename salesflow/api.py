@@ -233,6 +233,7 @@ def _mount_routers():
     from salesflow.customers.api import router as customers_router
     from salesflow.leads.api import router as leads_router
     from salesflow.org.api import router as org_router
+    from salesflow.performance.api import router as performance_router
     from salesflow.pipeline.analytics_api import router as analytics_router
     from salesflow.pipeline.api import router as pipeline_router
 
@@ -244,6 +245,7 @@ def _mount_routers():
     api.add_router("/contracts/", contracts_router)
     api.add_router("/approvals/", approvals_router)
     api.add_router("/activities/", activities_router)
+    api.add_router("/performance/", performance_router)
 
 
 _mount_routers()

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "salesflow.pipeline",
     "salesflow.contracts",
     "salesflow.activities",
+    "salesflow.performance",
     "salesflow.insights",
 ]
 
@@ -185,10 +186,13 @@ LOGIN_THROTTLE_WINDOW = env_int("SALESFLOW_LOGIN_THROTTLE_WINDOW", 900)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-# The shell's catalogue, then field work's catalogues, one per concept (the app's own is found by Django).
+# The shell's catalogue, then field work's and performance's catalogues, one per concept (an app's own is found by
+# Django).
 LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
                 *(BASE_DIR / "salesflow" / "activities" / concept / "locale"
-                  for concept in ("followups", "visits", "tasks", "stats", "reports"))]
+                  for concept in ("followups", "visits", "tasks", "stats", "reports")),
+                *(BASE_DIR / "salesflow" / "performance" / concept / "locale"
+                  for concept in ("targets", "kpis", "commission"))]
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

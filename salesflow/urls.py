@@ -37,6 +37,7 @@ urlpatterns = [
     path("contracts/", include("salesflow.contracts.urls")),
     path("approvals/", include("salesflow.approvals.urls")),
     path("activities/", include("salesflow.activities.urls")),
+    path("performance/", include("salesflow.performance.urls")),
     path("import/", include("salesflow.core.import_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

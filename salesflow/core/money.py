@@ -18,6 +18,30 @@ def to_money(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def allocate(total, weights) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights`` so the parts add up to it to the cent.
+
+    The one rounding rule for every split (targets down the tree and over time): each part is rounded down to the
+    cent, then the cents left over go one each to the parts with the largest remainders (ties: the earlier part).
+    All weights zero (or none positive): an even split. A negative weight counts as zero.
+    """
+    total = to_money(total)
+    weights = [max(Decimal(str(w or 0)), Decimal(0)) for w in weights]
+    if not weights:
+        return []
+    if sum(weights) == 0:
+        weights = [Decimal(1)] * len(weights)
+    whole = sum(weights)
+    cents = int(total / CENT)
+    exact = [Decimal(cents) * w / whole for w in weights]
+    parts = [int(e // 1) for e in exact]  # floor, also for a negative total
+    left = cents - sum(parts)
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in by_remainder[:left]:
+        parts[i] += 1
+    return [Decimal(p) * CENT for p in parts]
+
+
 def format_money(value, unit: str = "yuan") -> str:
     """1234567.8 -> '1,234,567.80' (元) or '123.46万' (万元)."""
     if value is None:

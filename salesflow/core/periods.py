@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -38,6 +39,13 @@ class Period:
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
+
+
+def aware_bounds(first_day: datetime.date, last_day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) in the business time zone covering whole days ``first_day`` .. ``last_day``, for timestamps."""
+    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
+    return start, end
 
 
 def _month_end(year: int, month: int) -> datetime.date:

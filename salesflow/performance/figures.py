@@ -1,0 +1,144 @@
+"""The figures the system computes per person over a span of days: what targets measure, KPIs score, leaderboards
+rank and commission pays on. Each figure is defined once here — the rows behind it, who owns them, how they add up —
+and everything reads it through :func:`actuals` (per owner, in one grouped query) or :func:`records` (the rows
+behind a figure, for drill-down; their count and sum equal the figure).
+
+Attribution: a figure belongs to the record's owner (the rep); a team's figure is the sum over the people in it.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from salesflow.activities.models import Activity
+from salesflow.contracts.models import Agreement, AgreementLine, Payment
+from salesflow.contracts.receivables.selectors import NOT_SIGNED
+from salesflow.core.periods import aware_bounds
+from salesflow.customers.models import Customer
+from salesflow.pipeline.models import Opportunity
+
+AMOUNT, COUNT = "amount", "count"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: Promise
+    unit: str  # AMOUNT (元) or COUNT
+    rows: Callable[[datetime.date, datetime.date], QuerySet]  # the records behind the figure in [first, last] day
+    owner: str  # path from those records to the owning user
+    total: Callable[[], object]  # the aggregate over them (Sum / Count)
+
+
+FIGURES: dict[str, Figure] = {}
+
+
+def figure(key: str, label, unit: str, owner: str = "owner", total=None):
+    """Register the function that returns a figure's rows; ``total`` defaults to counting them."""
+
+    def decorator(rows):
+        FIGURES[key] = Figure(key, label, unit, rows, owner, total or (lambda: Count("pk")))
+        return rows
+
+    return decorator
+
+
+def get(key: str) -> Figure:
+    try:
+        return FIGURES[key]
+    except KeyError:
+        raise KeyError(f"unknown figure {key!r}; known: {', '.join(sorted(FIGURES))}") from None
+
+
+def choices() -> list[tuple[str, Promise]]:
+    return [(f.key, f.label) for f in FIGURES.values()]
+
+
+def records(key: str, first: datetime.date, last: datetime.date, owners: Iterable[int] | None = None) -> QuerySet:
+    """The rows behind figure ``key`` in [first, last], optionally only those owned by ``owners`` (user ids).
+    Callers showing them to a person add ``.visible_to(user)``."""
+    fig = get(key)
+    rows = fig.rows(first, last)
+    if owners is not None:
+        rows = rows.filter(**{f"{fig.owner}__in": list(owners)})
+    return rows
+
+
+def actuals(key: str, first: datetime.date, last: datetime.date,
+            owners: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """Figure ``key`` per owner (user id) over [first, last], in one grouped query. Owners without rows are absent."""
+    fig = get(key)
+    grouped = (records(key, first, last, owners).order_by().values(fig.owner)
+               .annotate(value=Coalesce(fig.total(), Value(0), output_field=DecimalField(max_digits=22,
+                                                                                        decimal_places=2))))
+    return {row[fig.owner]: Decimal(row["value"]) for row in grouped if row[fig.owner] is not None}
+
+
+def total(key: str, first: datetime.date, last: datetime.date, owners: Iterable[int] | None = None) -> Decimal:
+    return sum(actuals(key, first, last, owners).values(), Decimal(0))
+
+
+# --- the figures -------------------------------------------------------------------------------------------------
+
+def _money():
+    return DecimalField(max_digits=22, decimal_places=2)
+
+
+@figure("signed_amount", _("Signed amount"), AMOUNT, total=lambda: Sum("amount"))
+def _signed(first, last):
+    return Agreement.objects.exclude(status__in=NOT_SIGNED).filter(signed_on__gte=first, signed_on__lte=last)
+
+
+@figure("signed_count", _("Agreements signed"), COUNT)
+def _signed_count(first, last):
+    return _signed(first, last)
+
+
+@figure("collected_amount", _("Collected amount"), AMOUNT, owner="agreement__owner", total=lambda: Sum("amount"))
+def _collected(first, last):
+    """Payments received in the span; a reversal is a negative row on its own date, so it is never counted twice."""
+    return Payment.objects.filter(received_on__gte=first, received_on__lte=last)
+
+
+@figure("won_amount", _("Won amount"), AMOUNT, total=lambda: Sum("amount"))
+def _won(first, last):
+    start, end = aware_bounds(first, last)
+    return Opportunity.objects.won().filter(closed_at__gte=start, closed_at__lt=end)
+
+
+@figure("won_count", _("Opportunities won"), COUNT)
+def _won_count(first, last):
+    return _won(first, last)
+
+
+@figure("new_customers", _("New customers"), COUNT)
+def _new_customers(first, last):
+    start, end = aware_bounds(first, last)
+    return Customer.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+@figure("gross_margin", _("Gross margin"), AMOUNT, owner="agreement__owner",
+        total=lambda: Sum(ExpressionWrapper(F("amount") - F("quantity") * Coalesce(F("product__cost"), Value(0)),
+                                            output_field=_money())))
+def _gross_margin(first, last):
+    """Lines of agreements signed in the span: net amount (after discount, before tax) minus quantity × unit cost."""
+    return AgreementLine.objects.exclude(agreement__status__in=NOT_SIGNED).filter(
+        agreement__signed_on__gte=first, agreement__signed_on__lte=last)
+
+
+@figure("visits", _("Visits"), COUNT)
+def _visits(first, last):
+    start, end = aware_bounds(first, last)
+    return Activity.objects.filter(kind=Activity.Kind.VISIT, occurred_at__gte=start, occurred_at__lt=end)
+
+
+@figure("followups", _("Follow-ups"), COUNT)
+def _followups(first, last):
+    start, end = aware_bounds(first, last)
+    return Activity.objects.filter(occurred_at__gte=start, occurred_at__lt=end)

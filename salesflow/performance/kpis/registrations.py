@@ -1,0 +1,1 @@
+"""What this concept registers in core's registries (menu, tiles, reports, importer, generator step, jobs)."""

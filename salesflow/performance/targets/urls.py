@@ -1,0 +1,3 @@
+"""Pages of this concept (filled in as it is built)."""
+
+urlpatterns = []
