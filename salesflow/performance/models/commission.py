@@ -1,0 +1,3 @@
+"""commission (built next)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""kpis (built next)."""
+
+__all__ = []
