@@ -51,7 +51,8 @@ def test_admin_menu_has_the_administration_pages_of_every_app(org, client_for):
     names = menu_urls(client_for(org.admin).get("/"), "nav_admin")
     assert names == ["org:users", "org:teams", "org:regions", "customers:settings", "leads:settings",
                      "pipeline:settings", "catalog:products", "catalog:price_lists", "catalog:discount_limits",
-                     "contracts:numbering-settings", "approvals:rules", "activities:report-settings", "core-audit"]
+                     "contracts:numbering-settings", "approvals:rules", "activities:report-settings",
+                     "insights:channels", "core-audit"]
 
 
 def test_current_section_is_marked_active(org, client_for):
