@@ -11,6 +11,7 @@ from django.utils import timezone
 from salesflow.core.worker import run_once
 from salesflow.insights.delivery import services
 from salesflow.insights.models import Channel, Delivery
+from salesflow.testing.api_client import ApiClient
 from salesflow.testing.queries import assert_pinned
 from salesflow.testing.robots import robot_server
 from salesflow.testing.smtp import smtp_sink
@@ -179,3 +180,21 @@ def test_the_delivery_log_runs_a_fixed_number_of_queries(org, client_for):
             Delivery.objects.create(channel=channel, subject=f"消息{i}", text="t", status="failed", last_error="x")
     assert_pinned(client_for(org.admin), "/insights/settings/deliveries/", grow, 5)
     assert_pinned(client_for(org.admin), f"/insights/settings/channels/{channel.pk}/", grow, 5)
+
+
+def test_the_api_lists_channels_without_secrets_and_resends_failed_deliveries(org):
+    channel = _channel("dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=t", DING_SECRET)
+    failed = Delivery.objects.create(channel=channel, subject="s", text="t", status="failed", attempts=6,
+                                     last_error="HTTP 502 Bad Gateway")
+    admin = ApiClient(org.admin)
+    channels = admin.get("/api/v1/insights/channels")
+    assert channels.status_code == 200 and channels.json()[0]["signed"] is True
+    assert DING_SECRET not in channels.content.decode()
+    listed = admin.get("/api/v1/insights/deliveries?status=failed").json()
+    assert listed["count"] == 1 and listed["items"][0]["last_error"] == "HTTP 502 Bad Gateway"
+    bad = admin.get("/api/v1/insights/deliveries?status=lost")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+    assert ApiClient(org.rep_a).get("/api/v1/insights/deliveries").status_code == 403
+    assert ApiClient(org.rep_a).post(f"/api/v1/insights/deliveries/{failed.pk}/retry").status_code == 403
+    resent = admin.post(f"/api/v1/insights/deliveries/{failed.pk}/retry")
+    assert resent.status_code == 200 and resent.json()["status"] == "pending"
