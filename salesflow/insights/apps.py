@@ -12,5 +12,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self):
         from . import navigation  # noqa: F401  (the dashboard's menu entry)
+        from .alerts import jobs as alert_jobs  # noqa: F401  (evaluate the rules that are due)
+        from .alerts import navigation as alert_navigation  # noqa: F401
         from .delivery import jobs as delivery_jobs  # noqa: F401  (send what is due, retry what failed)
         from .delivery import navigation as delivery_navigation  # noqa: F401
