@@ -11,7 +11,10 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self):
-        from . import navigation  # noqa: F401  (the dashboard's menu entry)
+        from . import (
+            generate,  # noqa: F401  (the demo's alerts)
+            navigation,  # noqa: F401  (the dashboard's menu entry)
+        )
         from .alerts import jobs as alert_jobs  # noqa: F401  (evaluate the rules that are due)
         from .alerts import navigation as alert_navigation  # noqa: F401
         from .delivery import jobs as delivery_jobs  # noqa: F401  (send what is due, retry what failed)

@@ -192,21 +192,26 @@ def discounts_over_limit(threshold, now):
 @metric("daily_report_missing", gettext_lazy("Daily report not submitted"), gettext_lazy("working days"), 1, 3,
         every_minutes=24 * 60)
 def missing_daily_reports(threshold, now):
-    """Of the last 5 working days before today, on how many each rep submitted no daily report."""
+    """Working days in a row, back from yesterday (at most 5, none before the rep joined), without a daily report."""
     today = timezone.localdate(now)
     days, day = [], today
     while len(days) < 5:
         day -= datetime.timedelta(days=1)
         if day.weekday() < 5:
             days.append(day)
-    submitted = dict(WorkReport.objects.filter(kind=WorkReport.Kind.DAILY, period_start__in=days)
-                     .exclude(status=WorkReport.Status.DRAFT).values("owner_id")
-                     .annotate(n=Count("pk")).values_list("owner_id", "n"))
+    submitted = set(WorkReport.objects.filter(kind=WorkReport.Kind.DAILY, period_start__in=days)
+                    .exclude(status=WorkReport.Status.DRAFT).values_list("owner_id", "period_start"))
     found = []
-    for rep in User.objects.filter(is_active=True, role=Role.REP, date_joined__date__lte=days[-1]):
-        missing = len(days) - submitted.get(rep.pk, 0)
+    for rep in User.objects.filter(is_active=True, role=Role.REP).only("pk", "username", "display_name", "team_id",
+                                                                         "date_joined", "first_name", "last_name"):
+        joined = timezone.localdate(rep.date_joined)
+        missing = 0
+        for day in days:
+            if day < joined or (rep.pk, day) in submitted:
+                break
+            missing += 1
         if missing >= threshold:
             found.append(Finding(f"user:{rep.pk}", str(rep), reverse("activities:report-list"), rep.pk, rep.team_id,
-                                 Decimal(missing), _("no daily report on %(n)s of the last 5 working days")
+                                 Decimal(missing), _("no daily report for %(n)s working days in a row")
                                  % {"n": missing}))
     return found

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesflow.core.models import Notification
 from salesflow.core.notifications import notify
 from salesflow.org.models import Role, Team, User
 
@@ -58,20 +59,16 @@ def evaluate_rule(rule: AlertRule, now=None) -> dict:
     metric = METRICS[rule.metric]
     findings = {f.key: f for f in _in_scope(rule, metric.find(rule.yellow_at, now))}
     open_alerts = {a.key: a for a in rule.alerts.open().select_related("owner", "team", "escalated_to")}
-    raised, changed, cleared, escalated, events = [], 0, 0, [], []
+    changed, escalated, events, new, updated = 0, [], [], [], []
     for key, finding in findings.items():
         level = rule.level_of(finding.value)
         alert = open_alerts.get(key)
         if alert is None:
-            alert = Alert.objects.create(rule=rule, key=key, subject=finding.subject[:200], url=finding.url,
-                                         owner_id=finding.owner_id, team_id=finding.team_id, level=level,
-                                         value=finding.value, message=finding.message[:300], raised_at=now,
-                                         level_since=now, last_seen_at=now)
-            events.append(AlertEvent(alert=alert, action=AlertEvent.Action.RAISED, at=now,
-                                     note=f"{alert.get_level_display()} · {finding.message}"[:300]))
-            raised.append(alert)
+            new.append(Alert(rule=rule, key=key, subject=finding.subject[:200], url=finding.url,
+                             owner_id=finding.owner_id, team_id=finding.team_id, level=level, value=finding.value,
+                             message=finding.message[:300], raised_at=now, level_since=now))
             continue
-        fields = {"value": finding.value, "message": finding.message[:300], "last_seen_at": now}
+        fields = {"value": finding.value, "message": finding.message[:300]}
         if alert.level != level:
             events.append(AlertEvent(alert=alert, action=AlertEvent.Action.LEVEL, at=now,
                                      note=f"{Level(alert.level).label} → {Level(level).label}"))
@@ -88,25 +85,47 @@ def evaluate_rule(rule: AlertRule, now=None) -> dict:
             events.append(AlertEvent(alert=alert, action=AlertEvent.Action.ESCALATED, at=now,
                                      note=str(target or _("nobody to escalate to"))))
             escalated.append(alert)
-        for name, value in fields.items():
-            setattr(alert, name, value)
-        Alert.objects.filter(pk=alert.pk).update(**fields)
-    for key, alert in open_alerts.items():
-        if key not in findings:
-            Alert.objects.filter(pk=alert.pk).update(status=Alert.Status.RESOLVED, resolved_at=now)
-            events.append(AlertEvent(alert=alert, action=AlertEvent.Action.CLEARED, at=now))
-            cleared += 1
-    AlertEvent.objects.bulk_create(events)
-    for alert in raised:
-        if alert.owner_id:
-            notify(recipient=alert.owner, text=_("%(level)s alert: %(rule)s — %(subject)s")
-                   % {"level": alert.get_level_display(), "rule": rule.label, "subject": alert.subject},
-                   url=_alert_url(alert), kind="alert")
+        if any(getattr(alert, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(alert, name, value)
+            updated.append(alert)
+    Alert.objects.bulk_update(updated, ["value", "message", "level", "level_since", "escalation", "escalated_to"],
+                              batch_size=2000)
+    gone = [alert for key, alert in open_alerts.items() if key not in findings]
+    Alert.objects.filter(pk__in=[alert.pk for alert in gone]).update(status=Alert.Status.RESOLVED, resolved_at=now)
+    events += [AlertEvent(alert=alert, action=AlertEvent.Action.CLEARED, at=now) for alert in gone]
+    raised = Alert.objects.bulk_create(new, batch_size=2000)  # thousands at once on a first run over a big book
+    events += [AlertEvent(alert=alert, action=AlertEvent.Action.RAISED, at=now,
+                          note=f"{alert.get_level_display()} · {alert.message}"[:300]) for alert in raised]
+    AlertEvent.objects.bulk_create(events, batch_size=2000)
+    _notify_owners(rule, raised)
     _send_digest(rule, raised, escalated)
-    result = {"raised": len(raised), "changed": changed, "escalated": len(escalated), "cleared": cleared,
+    result = {"raised": len(raised), "changed": changed, "escalated": len(escalated), "cleared": len(gone),
               "open": len(findings)}
     AlertRule.objects.filter(pk=rule.pk).update(last_evaluated_at=now, last_result=str(result)[:300])
     return result
+
+
+def _notify_owners(rule: AlertRule, raised) -> None:
+    """One in-app notification per owner per evaluation: the alert itself, or how many were raised and a link."""
+    by_owner = {}
+    for alert in raised:
+        by_owner.setdefault(alert.owner_id, []).append(alert)
+    active = set(User.objects.filter(pk__in=[pk for pk in by_owner if pk], is_active=True).values_list("pk", flat=True))
+    notifications = []
+    for owner_id, alerts in by_owner.items():
+        if owner_id not in active:
+            continue
+        first = alerts[0]
+        if len(alerts) == 1:
+            text = _("%(level)s alert: %(rule)s — %(subject)s") % {
+                "level": first.get_level_display(), "rule": rule.label, "subject": first.subject}
+            url = _alert_url(first)
+        else:
+            text = _("%(n)s new alerts: %(rule)s") % {"n": len(alerts), "rule": rule.label}
+            url = reverse("insights:alerts")
+        notifications.append(Notification(recipient_id=owner_id, kind="alert", url=url, text=text[:500]))
+    Notification.objects.bulk_create(notifications)
 
 
 def _alert_url(alert: Alert) -> str:

@@ -42,7 +42,6 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('new', 'New'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], default='new', max_length=12, verbose_name='status')),
                 ('raised_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='raised')),
                 ('level_since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('escalation', models.PositiveSmallIntegerField(default=0, verbose_name='escalation')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
                 ('escalated_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='escalated to')),

@@ -106,7 +106,6 @@ class Alert(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     level_since = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
     escalation = models.PositiveSmallIntegerField(_("escalation"), default=0)  # 0 owner, 1 manager, 2 directors
     escalated_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("escalated to"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")

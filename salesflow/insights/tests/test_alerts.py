@@ -43,7 +43,8 @@ def test_a_stalled_deal_is_yellow_from_14_days_and_red_from_30(org):
     levels = dict(Alert.objects.values_list("key", "level"))
     assert levels == {f"opportunity:{yellow.pk}": "yellow", f"opportunity:{red.pk}": "red"}
     assert f"opportunity:{calm.pk}" not in levels and result["raised"] == 2
-    assert Notification.objects.filter(recipient=org.rep_a, kind="alert").count() == 2
+    notice = Notification.objects.get(recipient=org.rep_a, kind="alert")  # one per owner per evaluation
+    assert notice.text.startswith("2") and notice.url == "/insights/alerts/"
 
 
 def test_an_alert_is_raised_once_changes_level_and_clears_by_itself(org):
@@ -128,7 +129,7 @@ def test_overdue_receivables_leads_and_daily_reports_at_their_boundaries(org):
         rep.date_joined = NOW - datetime.timedelta(days=30)
         rep.save()
     monday = datetime.date(2026, 11, 16)
-    for offset in range(5):  # rep_a2 submitted every day of the last week; rep_a only 3 days
+    for offset in range(5):  # rep_a2 submitted every day of the last week; rep_a not on Thursday and Friday
         day = monday + datetime.timedelta(days=offset)
         for rep in [org.rep_a2] + ([org.rep_a] if offset < 3 else []):
             WorkReport.objects.create(kind="daily", owner=rep, team=rep.team, period_start=day, period_end=day,
@@ -184,3 +185,26 @@ def test_the_alert_centre_runs_a_fixed_number_of_queries(org, client_for):
             _deal(org.rep_a, 20)
         evaluate_rule(rule, NOW)
     assert_pinned(client_for(org.manager_east), "/insights/alerts/", grow, 7)
+
+
+def test_the_api_lists_only_the_callers_alerts_and_resolving_needs_a_note(org):
+    from salesflow.testing.api_client import ApiClient
+
+    _deal(org.rep_a, 20, "甲的商机")
+    _deal(org.rep_b, 40, "乙的商机")
+    evaluate_rule(_rule("stalled_opportunity"), NOW)
+    rep = ApiClient(org.rep_a)
+    response = rep.get("/api/v1/insights/alerts")
+    assert response.status_code == 200, response.content.decode()
+    listed = response.json()
+    assert listed["count"] == 1 and listed["items"][0]["subject"] == "甲的商机"
+    assert listed["items"][0]["level"] == "yellow" and listed["items"][0]["metric"] == "stalled_opportunity"
+    assert ApiClient(org.director).get("/api/v1/insights/alerts?level=red").json()["count"] == 1
+    assert rep.get("/api/v1/insights/alerts?level=blue").status_code == 422
+    theirs = Alert.objects.get(owner=org.rep_b)
+    assert rep.post(f"/api/v1/insights/alerts/{theirs.pk}/acknowledge").status_code == 404
+    mine = listed["items"][0]["id"]
+    refused = rep.post(f"/api/v1/insights/alerts/{mine}/resolve", {"note": ""})
+    assert refused.status_code == 422 and ApiClient.fields(refused) == {"note"}
+    done = rep.post(f"/api/v1/insights/alerts/{mine}/resolve", {"note": "客户已签约"})
+    assert done.status_code == 200 and done.json()["status"] == "resolved"
