@@ -163,3 +163,6 @@ class ScorecardItem(models.Model):
             models.UniqueConstraint(fields=["scorecard", "kpi"], name="scorecarditem_unique_kpi"),
             models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=100), name="scorecarditem_weight_range"),
         ]
+
+    def __str__(self):
+        return f"{self.kpi} {self.weight}%"

@@ -7,13 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from salesflow.core.periods import parse_period
 from salesflow.customers.models import Customer
 from salesflow.performance import figures
 from salesflow.performance.kpis import selectors
 from salesflow.performance.kpis.library import LIBRARY
 from salesflow.performance.kpis.selectors import Group, evaluate, person
 from salesflow.performance.models import Kpi, ManualValue, Measure
-from salesflow.core.periods import parse_period
 from salesflow.testing.factories import make_customer, make_team, make_user
 
 from .kpi_factories import make_activity, make_agreement, make_closed, make_target
