@@ -18,6 +18,7 @@ from . import payloads, services
 router = Router(tags=["performance"])
 
 PeriodText = Annotated[str, Query(max_length=10, pattern=NO_NUL)]
+KpiKey = Annotated[str, Query(max_length=40, pattern=NO_NUL)]
 
 
 class KpiOut(Schema):
@@ -115,7 +116,7 @@ def scorecards(request, period: PeriodText = "", user: QueryId = None, team: Que
 
 @router.get("/leaderboard/", response=BoardOut,
             summary="A KPI's leaderboard: scope company, teams (team vs team) or team:<id>; period month/quarter/year")
-def leaderboard(request, kpi: PeriodText = "signed_amount", period: PeriodText = "",
+def leaderboard(request, kpi: KpiKey = "signed_amount", period: PeriodText = "",
                 scope: Annotated[str, Query(max_length=20, pattern=NO_NUL)] = "company"):
     try:
         return payloads.leaderboard_data(request.user, _period(period), kpi, scope)
