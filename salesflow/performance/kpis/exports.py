@@ -9,7 +9,7 @@ from .display import show, show_score
 
 
 def scorecards_xlsx(cards, period, *, audit_target):
-    headers = [_("Scorecard of"), _("Period"), _("KPI"), _("weight %"), _("Value"), _("Shown as"), _("target"),
+    headers = [_("Scorecard of"), _("Period"), _("KPI"), _("Weight"), _("Value"), _("Shown as"), _("target"),
                _("Score"), _("Weighted score"), _("Weighted total")]
 
     def rows():

@@ -24,7 +24,7 @@ class ScorecardForm(forms.Form):
         self.rows = []
         for kpi in kpis:
             item = items.get(kpi.pk)
-            weight = forms.DecimalField(label=_("weight %"), required=False, min_value=Decimal("0.01"),
+            weight = forms.DecimalField(label=_("Weight"), required=False, min_value=Decimal("0.01"),
                                         max_value=Decimal(100), decimal_places=2,
                                         initial=item.weight if item else None)
             target = forms.DecimalField(label=_("target"), required=False, decimal_places=2,

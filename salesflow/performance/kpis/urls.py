@@ -6,8 +6,8 @@ from . import views
 
 urlpatterns = [
     path("scorecard/", views.my_scorecard, name="kpi-scorecard"),
-    path("scorecard/team/", views.team_scorecards, name="kpi-team-scorecards"),
-    path("scorecard/settings/", views.scorecard_settings, name="kpi-scorecard-settings"),
+    path("team-scorecards/", views.team_scorecards, name="kpi-team-scorecards"),
+    path("kpis/settings/", views.scorecard_settings, name="kpi-scorecard-settings"),
     path("kpis/<slug:key>/records/", views.drill_down, name="kpi-drill"),
     path("leaderboard/", views.leaderboard, name="kpi-leaderboard"),
     path("kpis/manual/", views.manual_values, name="kpi-manual-values"),

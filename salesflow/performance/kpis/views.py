@@ -136,6 +136,7 @@ def drill_down(request, key):
     page, query = page_of(request, rows)
     return render(request, "performance/kpis/drill.html", {
         "kpi": kpi, "figure": fig, "period": period, "whose": whose, "page": page, "query": query,
+        "items": [(row, getattr(row, "amount", None)) for row in page],
         "count": rows.count(), "total": show(total, "amount" if fig.unit == "amount" else "count") if total is not None
         else no_data()})
 
@@ -188,7 +189,7 @@ def scorecard_settings(request):
 
 
 def _field_name(field: str) -> str:
-    return {"weight": _("weight %"), "target": _("target"), "role": _("role")}.get(field, field)
+    return {"weight": _("Weight"), "target": _("target"), "role": _("role")}.get(field, field)
 
 
 @login_required

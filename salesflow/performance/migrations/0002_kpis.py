@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             name='ScorecardItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='weight %')),
+                ('weight', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='Weight')),
                 ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='target')),
                 ('approved_target', models.BooleanField(default=False, verbose_name='use the approved target')),
                 ('order', models.PositiveSmallIntegerField(default=0)),

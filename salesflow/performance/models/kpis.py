@@ -151,7 +151,7 @@ class Scorecard(AuditedModel, VersionedModel):
 class ScorecardItem(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="items")
     kpi = models.ForeignKey(Kpi, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
-    weight = models.DecimalField(_("weight %"), max_digits=5, decimal_places=2,
+    weight = models.DecimalField(_("Weight"), max_digits=5, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True, blank=True)
     approved_target = models.BooleanField(_("use the approved target"), default=False)
