@@ -12,7 +12,7 @@ from salesflow.core.registry import generator_steps
 from salesflow.org.models import Role, Team, User
 
 from ..models import Kpi, ManualValue, Scorecard
-from . import services
+from . import selectors, services
 
 # key, weight %, target (None: the approved target)
 REP_CARD = [("signed_amount", 30, "300000"), ("target_completion", 10, None), ("collected_amount", 15, "250000"),
@@ -23,9 +23,30 @@ MANAGER_CARD = [("signed_amount", 25, "1500000"), ("collected_amount", 15, "1200
                 ("new_customer_rate", 5, "5"), ("retention_rate", 5, "30"), ("training_hours", 5, "40")]
 
 
-def _items(spec):
+def _round(value: Decimal) -> Decimal:
+    """Two significant digits: a target a person would set (e.g. 430000, 38, 12)."""
+    digits = value.adjusted() - 1
+    return value.scaleb(-digits).quantize(Decimal(1)).scaleb(digits).quantize(Decimal("0.01"))
+
+
+def _target(kpi, groups, today, fallback: str) -> Decimal:
+    """A target the demo data can reach: 110% of the typical (median) monthly value over the last quarter
+    (lower is better: 90%), so a fresh demo shows scores around 100 rather than all capped or all zero."""
+    last_quarter = period_of("quarter", period_of("quarter", today).start - datetime.timedelta(days=1))
+    values = sorted(v for v in selectors.evaluate(kpi, last_quarter, groups).values() if v is not None and v > 0)
+    if not values:
+        return Decimal(fallback)
+    typical = values[len(values) // 2]
+    if kpi.unit in (Kpi.Unit.AMOUNT, Kpi.Unit.COUNT, Kpi.Unit.HOURS) and kpi.formula != Kpi.Formula.RATIO:
+        typical = typical / 3  # a quarter's sum -> a month's
+    factor = Decimal("1.1") if kpi.higher_is_better else Decimal("0.9")
+    return _round(typical * factor)
+
+
+def _items(spec, groups, today):
     kpis = {k.key: k for k in Kpi.objects.filter(key__in=[key for key, _w, _t in spec])}
-    return [{"kpi": kpis[key], "weight": Decimal(weight), "target": Decimal(target) if target else None,
+    return [{"kpi": kpis[key], "weight": Decimal(weight),
+             "target": _target(kpis[key], groups, today, target) if target else None,
              "approved_target": target is None} for key, weight, target in spec if key in kpis]
 
 
@@ -35,10 +56,6 @@ def generate_kpis(ctx: GenerateContext) -> None:
     admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first()
     if admin is None:
         return
-    for role, spec in ((Scorecard.Role.REP, REP_CARD), (Scorecard.Role.MANAGER, MANAGER_CARD)):
-        items = _items(spec)
-        if sum(i["weight"] for i in items) == 100:
-            services.save_scorecard(actor=admin, role=role, items=items)
     rng, today = ctx.rng, timezone.localdate()
     months = [period_of("month", today)]
     for _n in range(2):
@@ -56,4 +73,13 @@ def generate_kpis(ctx: GenerateContext) -> None:
             rows += [ManualValue(kpi=share, team_id=tid, period=month.label, entered_by=admin,
                                  value=Decimal(rng.randint(50, 250)) / 10) for tid in teams]
     ManualValue.objects.bulk_create(rows, ignore_conflicts=True)
+    rep_groups = [selectors.person(u) for u in User.objects.filter(role=Role.REP, is_active=True)]
+    team_groups = []
+    for manager in User.objects.filter(role=Role.MANAGER, is_active=True, team__isnull=False).select_related("team"):
+        team_groups.append(selectors.team_group(manager.team, selectors.team_members(manager.team)))
+    for role, spec, groups in ((Scorecard.Role.REP, REP_CARD, rep_groups),
+                               (Scorecard.Role.MANAGER, MANAGER_CARD, team_groups)):
+        items = _items(spec, groups, today)
+        if sum(i["weight"] for i in items) == 100:
+            services.save_scorecard(actor=admin, role=role, items=items)
     ctx.log(f"kpis: 2 scorecards, {len(rows)} values entered by hand")

@@ -16,11 +16,15 @@ def _managers(user) -> bool:
     return user.is_authenticated and user.is_manager_or_above
 
 
+def _sales(user) -> bool:
+    return user.is_authenticated and user.role in (Role.REP, Role.MANAGER)
+
+
 def _admins(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
 
 
-navigation.register("performance:kpi-scorecard", _lazy("My scorecard"), "◎", order=160)
+navigation.register("performance:kpi-scorecard", _lazy("My scorecard"), "◎", order=160, visible=_sales)
 navigation.register("performance:kpi-team-scorecards", _lazy("Team scorecards"), "◉", order=161, visible=_managers)
 navigation.register("performance:kpi-leaderboard", _lazy("Leaderboard"), "☰", order=162)
 navigation.register("performance:kpi-scorecard-settings", _lazy("Scorecard settings"), "◎", order=160,

@@ -60,6 +60,8 @@ def _subject_card(viewer, subject, period):
 def my_scorecard(request):
     viewer, period = request.user, chosen_period(request, ("month", "quarter"))
     subject = viewer
+    if not request.GET.get("user") and viewer.role in (Role.ADMIN, Role.DIRECTOR):
+        return redirect("performance:kpi-team-scorecards")  # they have no scorecard of their own: their teams'
     if request.GET.get("user"):
         subject = access.users_in_scope(viewer).filter(pk=request.GET["user"]).first()
         if subject is None:
