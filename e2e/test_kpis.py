@@ -58,3 +58,12 @@ def test_admin_sets_weights_and_a_rep_reads_scorecard_drills_down_and_finds_thei
     assert "你排第 1 名，共 2 名" in rep.locator("[data-testid=my-standing]").inner_text()
     no_sideways_scroll(rep)
     screenshot(rep, "kpis-leaderboard-375")
+
+    manager = login(new_page(PHONE), "manager_east")
+    manager.goto("/performance/team-scorecards/")
+    cards = manager.locator("[data-testid=scorecard]")
+    assert cards.count() == 3  # the team (East, manager scorecard: none set) and its two reps
+    assert "¥150,000.00" in cards.nth(1).inner_text() or "¥150,000.00" in cards.nth(2).inner_text()
+    no_sideways_scroll(manager)
+    screenshot(manager, "kpis-team-scorecards-375")
+

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from salesflow.core.api_schemas import NO_NUL, Id, InputSchema, QueryId
 from salesflow.org import access
@@ -148,4 +148,4 @@ def enter_manual_value(request, payload: ManualIn):
         raise access.PermissionDenied("manager")
     row = services.enter_manual_value(actor=request.user, kpi=kpi, period=payload.period, value=payload.value,
                                       user=user, team=team)
-    return 201, row
+    return Status(201, row)

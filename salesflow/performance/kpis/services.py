@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from salesflow.core import audit
+from salesflow.core.money import to_money
 from salesflow.core.periods import parse_period
 from salesflow.org import access
 from salesflow.org.models import Role
@@ -77,5 +78,5 @@ def enter_manual_value(*, actor, kpi: Kpi, period: str, value, user=None, team=N
         raise ValidationError({"period": str(error)}) from None
     with transaction.atomic():
         row, _created = ManualValue.objects.update_or_create(
-            kpi=kpi, user=user, team=team, period=label, defaults={"value": Decimal(value), "entered_by": actor})
+            kpi=kpi, user=user, team=team, period=label, defaults={"value": to_money(value), "entered_by": actor})
     return row

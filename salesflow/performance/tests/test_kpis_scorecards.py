@@ -132,3 +132,28 @@ def test_manual_values_are_entered_through_the_service_by_a_manager_for_their_pe
     with pytest.raises(ValidationError) as refused:
         services.enter_manual_value(actor=org.admin, kpi=kpi("visits"), period="2026-03", value="6", user=org.rep_b)
     assert list(refused.value.message_dict) == ["kpi"]
+
+
+def test_the_demo_step_sets_both_scorecards_to_100_percent_and_enters_hours_and_shares(org):
+    from salesflow.core.generator import GenerateContext
+    from salesflow.performance.kpis.generate import generate_kpis
+
+    generate_kpis(GenerateContext(scale=10))
+    for role in ("rep", "manager"):
+        items = Scorecard.objects.get(role=role).items.all()
+        assert sum(i.weight for i in items) == 100
+        assert all(i.approved_target or i.target > 0 for i in items)
+    assert ManualValue.objects.filter(kpi__key="training_hours", user=org.rep_a).count() == 3
+    assert ManualValue.objects.filter(kpi__key="market_share", team=org.east).count() == 3
+
+
+def test_manual_values_through_the_api_obey_the_same_rules(org):
+    manager, rep = ApiClient(org.manager_east), ApiClient(org.rep_a)
+    body = {"kpi": "training_hours", "period": "2026-03", "value": "7.5", "user_id": org.rep_a.pk}
+    created = manager.post("/api/v1/performance/kpis/manual-values/", body)
+    assert created.status_code == 201 and created.json()["value"] == "7.50"
+    assert manager.post("/api/v1/performance/kpis/manual-values/", {**body, "user_id": org.rep_b.pk}).status_code == 404
+    assert rep.post("/api/v1/performance/kpis/manual-values/", body).status_code == 403
+    wrong = manager.post("/api/v1/performance/kpis/manual-values/", {**body, "kpi": "visits"})
+    assert wrong.status_code == 422 and ApiClient.fields(wrong) == {"kpi"}
+    assert [v["user_id"] for v in rep.get("/api/v1/performance/kpis/manual-values/").json()] == [org.rep_a.pk]
