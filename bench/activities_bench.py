@@ -73,7 +73,7 @@ def main() -> None:  # noqa: PLR0915  (one table, read top to bottom)
         owners = ",".join(str(pk) for pk in fifty)
         timeline = find("salesflow.activities.followups.selectors:timeline")
         calendar = find("salesflow.activities.tasks.calendar:calendar_window")
-        per_day = (find("salesflow.activities.tasks.calendar_views:PER_DAY") or {}).get("week")
+        per_day = (find("salesflow.activities.tasks.calendar:PER_DAY") or {}).get("week")
         stats = find("salesflow.activities.stats.selectors:activity_stats")
         figures = find("salesflow.activities.reports.figures:period_figures")
         cases = [

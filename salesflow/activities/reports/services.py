@@ -62,6 +62,25 @@ def due_at(kind: str, period_start: datetime.date, settings: ReportSettings | No
     return datetime.datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
 
 
+@transaction.atomic
+def save_report_settings(settings: ReportSettings, *, actor, changed: list[str]) -> int:
+    """Save the admin's deadlines and move every unsubmitted report's deadline to follow them (a submitted report
+    keeps the deadline it was judged against). Returns how many drafts moved."""
+    access.require_role(actor, Role.ADMIN)
+    settings.save()
+    moved = []
+    for report in WorkReport.objects.filter(status=WorkReport.Status.DRAFT).only("id", "kind", "period_start",
+                                                                                   "due_at").iterator(2000):
+        new_due = due_at(report.kind, report.period_start, settings)
+        if report.due_at != new_due:
+            report.due_at = new_due
+            moved.append(report)
+    WorkReport.objects.bulk_update(moved, ["due_at"], batch_size=2000)
+    audit.record(settings, "update", changes={name: str(getattr(settings, name)) for name in changed},
+                 note=_("%(count)s unsubmitted reports' deadlines moved") % {"count": len(moved)}, actor=actor)
+    return len(moved)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Who may do what
 

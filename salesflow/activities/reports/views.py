@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from salesflow.core import audit
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.exports import export_response
 from salesflow.core.paging import page_of
@@ -238,10 +237,10 @@ def report_settings(request):
     access.require_role(request.user, Role.ADMIN)
     form = ReportSettingsForm(request.POST or None, instance=ReportSettings.current())
     if request.method == "POST" and form.is_valid():
-        settings = form.save()
-        audit.record(settings, "update", changes={f: str(form.cleaned_data[f]) for f in form.changed_data},
-                     actor=request.user)
-        messages.success(request, _("Settings saved."))
+        moved = services.save_report_settings(form.save(commit=False), actor=request.user,
+                                              changed=form.changed_data)
+        messages.success(request, _("Settings saved; %(count)s unsubmitted reports now have the new deadlines.")
+                         % {"count": moved})
         return redirect("activities:report-settings")
     return render(request, "activities/reports/settings.html", {"form": form},
                   status=400 if request.method == "POST" else 200)

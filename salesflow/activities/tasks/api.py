@@ -4,6 +4,7 @@ read), done / reopen / cancel, and the calendar feed (plans, visits, tasks of a 
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -24,12 +25,13 @@ from salesflow.org.models import User
 
 from ..models import Task
 from . import selectors, services
-from .calendar import calendar_entries
+from .calendar import PER_DAY, calendar_window
 from .forms import LINK_MODELS
 
 router = Router(tags=["tasks"])
 
 CALENDAR_MAX_DAYS = 62
+CALENDAR_MAX_PER_DAY = 500
 
 
 class TaskOut(Schema):
@@ -140,14 +142,21 @@ def list_tasks(request, tab: QueryText = "", owner: QueryText = ""):
 
 
 @router.get("/calendar", response=list[CalendarEntryOut],
-            summary="Calendar feed: visit plans, visit records and tasks from start to end (inclusive, ≤ 62 days)")
-def calendar_feed(request, start: BusinessDate, end: BusinessDate, owner: QueryText = ""):
+            summary="Calendar feed: visit plans, visit records and tasks from start to end (inclusive, ≤ 62 days), "
+                    "at most per_day entries a day (earliest first; default 200, at most 500). The headers "
+                    "X-Calendar-Total and X-Calendar-Shown count every entry in range and those returned.")
+def calendar_feed(request, response: HttpResponse, start: BusinessDate, end: BusinessDate, owner: QueryText = "",
+                  per_day: int = PER_DAY["day"]):
     if end < start or (end - start).days >= CALENDAR_MAX_DAYS:
         raise ValidationError({"end": _("The end must be on or after the start, at most 62 days later.")})
+    if not 1 <= per_day <= CALENDAR_MAX_PER_DAY:
+        raise ValidationError({"per_day": _("Ask for 1 to 500 entries a day.")})
     who, _value = selectors.pick_owner(request.user, owner)
     owners = [who] if who is not None else list(access.users_in_scope(request.user).values_list("pk", flat=True))
-    entries = calendar_entries(request.user, owners=owners, first_day=start, last_day=end)
-    return [{**entry.__dict__, "id": entry.pk} for entry in entries]
+    window = calendar_window(request.user, owners=owners, first_day=start, last_day=end, per_day=per_day)
+    response["X-Calendar-Total"] = str(window.total)
+    response["X-Calendar-Shown"] = str(len(window.entries))
+    return [{**entry.__dict__, "id": entry.pk} for entry in window.entries]
 
 
 @router.get("/{task_id}", response=TaskOut)

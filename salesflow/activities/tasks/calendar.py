@@ -16,6 +16,8 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from salesflow.core.periods import aware_bounds
+
 from ..models import Activity, Task, VisitPlan
 
 PLAN, VISIT, TASK = "plan", "visit", "task"
@@ -52,13 +54,6 @@ def _url_maker(kind):
     return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
-def day_bounds(first_day: datetime.date, last_day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """``[start of first_day, start of the day after last_day)`` in the current (Asia/Shanghai) time zone."""
-    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
-
-
 def _owner_ids(owners) -> list[int]:
     return [owner if isinstance(owner, int) else owner.pk for owner in owners]
 
@@ -74,6 +69,10 @@ class CalendarWindow:
 
     def more_on(self, day: datetime.date, shown: int) -> int:
         return self.day_totals.get(day, 0) - shown
+
+
+# How many entries a day each view shows (the rest is counted: "还有 N 条"); the API feed defaults to the day view's.
+PER_DAY = {"day": 200, "week": 12, "month": 4}
 
 
 def _per_day(rows, day, order, per_day):
@@ -98,7 +97,7 @@ def calendar_window(viewer, *, owners, first_day: datetime.date, last_day: datet
     owner_ids = _owner_ids(owners)
     if not owner_ids:
         return CalendarWindow([], {})
-    start, end = day_bounds(first_day, last_day)
+    start, end = aware_bounds(first_day, last_day)
     now = timezone.now()
     entries = []
     totals: dict[datetime.date, int] = {}

@@ -12,12 +12,11 @@ from salesflow.org import access
 from salesflow.org.models import Scope
 
 from . import selectors
-from .calendar import calendar_window
+from .calendar import PER_DAY, calendar_window
 from .forms import owner_choices_queryset
 
 VIEWS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
 # Entries shown a day before "N more" (a whole team's day can hold hundreds); the day view lists far more.
-PER_DAY = {"day": 200, "week": 12, "month": 4}
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 

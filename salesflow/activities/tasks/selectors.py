@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from salesflow.core.periods import aware_bounds
 from salesflow.org import access
 from salesflow.org.models import Scope
 
@@ -15,8 +16,7 @@ TEAM = "team"
 
 def today_bounds(now=None) -> tuple[datetime.datetime, datetime.datetime]:
     day = timezone.localdate(now or timezone.now())
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, start + datetime.timedelta(days=1)
+    return aware_bounds(day, day)
 
 
 def for_tab(tasks, tab: str, now=None):

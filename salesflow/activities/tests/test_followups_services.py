@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from salesflow.activities.followups.selectors import timeline
 from salesflow.activities.followups.services import delete_activity, record_activity, update_activity
-from salesflow.activities.models import Activity
+from salesflow.activities.models import Activity, Task
 from salesflow.activities.tests.factories import make_activity, make_plan
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.models import AuditEntry
@@ -127,3 +127,26 @@ def test_timeline_by_opportunity_lead_and_agreement(org):
     _record(org.rep_a, customer)
     assert timeline(org.rep_a, opportunity=opportunity) == [on_opportunity]
     assert timeline(org.rep_a, lead=lead) == [on_lead]
+
+
+def test_a_next_contact_date_becomes_one_task_that_moves_with_the_date(org):
+    customer = make_customer(org.rep_a)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    activity = record_activity(actor=org.rep_a, data={
+        "kind": Activity.Kind.CALL, "subject": "报价沟通", "customer": customer, "next_contact_on": tomorrow,
+        "next_step": "确认采购数量"})
+    task = Task.objects.get(source_activity=activity)
+    assert (task.owner, task.title, task.customer) == (org.rep_a, "确认采购数量", customer)
+    assert timezone.localtime(task.due_at).date() == tomorrow and timezone.localtime(task.due_at).hour == 9
+    later = tomorrow + datetime.timedelta(days=3)
+    update_activity(activity, actor=org.rep_a, data={"next_contact_on": later}, version=activity.version)
+    task.refresh_from_db()
+    assert Task.objects.filter(source_activity=activity).count() == 1
+    assert timezone.localtime(task.due_at).date() == later
+
+
+def test_a_next_contact_date_in_the_past_makes_no_task(org):
+    activity = record_activity(actor=org.rep_a, data={
+        "kind": Activity.Kind.CALL, "subject": "旧记录", "customer": make_customer(org.rep_a),
+        "next_contact_on": timezone.localdate() - datetime.timedelta(days=1)})
+    assert not Task.objects.filter(source_activity=activity).exists()

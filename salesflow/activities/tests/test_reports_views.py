@@ -150,10 +150,16 @@ def test_admin_sets_the_deadlines_and_others_may_not(org, client_for):
         "daily_due_time": "21:00", "weekly_due_weekday": 6, "weekly_due_time": "12:00", "monthly_due_day": 31,
         "monthly_due_time": "10:00"})
     assert response.status_code == 400 and "1" in response.content.decode()
+    draft = services.open_report(actor=org.rep_a, kind="daily", day=datetime.date(2026, 11, 20))
+    submitted = services.open_report(actor=org.rep_a, kind="daily", day=datetime.date(2026, 11, 19))
+    WorkReport.objects.filter(pk=submitted.pk).update(status="submitted", submitted_at=submitted.due_at)
     client.post("/activities/reports/settings/", {
         "daily_due_time": "21:00", "weekly_due_weekday": 6, "weekly_due_time": "12:00", "monthly_due_day": 2,
         "monthly_due_time": "10:00"})
     assert ReportSettings.current().daily_due_time == datetime.time(21, 0)
+    draft.refresh_from_db()
+    assert timezone.localtime(draft.due_at) == timezone.localtime(draft.due_at).replace(hour=21, minute=0)
+    assert WorkReport.objects.get(pk=submitted.pk).due_at == submitted.due_at  # judged against the old deadline
     report = services.open_report(actor=org.rep_a, kind="daily", day=datetime.date(2026, 11, 23))
     assert timezone.localtime(report.due_at).time() == datetime.time(21, 0)
 

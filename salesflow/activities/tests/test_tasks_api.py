@@ -101,3 +101,19 @@ def test_calendar_feed_returns_the_entries_of_the_chosen_owner_in_range(org, api
     assert len(team.json()) == 4
     assert manager.get(f"{BASE}calendar?start={day}&end=2000-01-01").status_code == 422
     assert api_for(org.rep_b).get(f"{BASE}calendar?start={day}&end={day}&owner={org.rep_a.pk}").json() == []
+
+
+def test_calendar_feed_caps_each_day_and_counts_what_it_left_out(org, api_for):
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9)))
+    tasks = [make_task(org.rep_a, due=start + datetime.timedelta(minutes=i)) for i in range(5)]
+    make_task(org.rep_a, due=start + datetime.timedelta(days=1))
+    rep = api_for(org.rep_a)
+    url = f"{BASE}calendar?start={today}&end={today + datetime.timedelta(days=1)}&per_day=3"
+    response = rep.get(url)
+    assert response.status_code == 200, response.content
+    assert [e["id"] for e in response.json() if e["kind"] == "task"][:3] == [t.pk for t in tasks[:3]]
+    assert len(response.json()) == 4  # 3 of today's 5, and tomorrow's one
+    assert (response["X-Calendar-Total"], response["X-Calendar-Shown"]) == ("6", "4")
+    refused = rep.get(f"{BASE}calendar?start={today}&end={today}&per_day=0")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "per_day"

@@ -3,8 +3,9 @@ import datetime
 from django.utils import timezone
 
 from salesflow.activities.models import Activity, Task, VisitPlan
-from salesflow.activities.tasks.calendar import calendar_entries, calendar_window, day_bounds
+from salesflow.activities.tasks.calendar import calendar_entries, calendar_window
 from salesflow.activities.tests.factories import make_activity, make_plan, make_task
+from salesflow.core.periods import aware_bounds
 from salesflow.testing.factories import make_customer
 
 MONDAY = datetime.date(2026, 11, 16)
@@ -89,6 +90,6 @@ def test_a_capped_day_shows_its_earliest_entries_and_counts_the_rest(org, django
 
 
 def test_day_bounds_are_local_midnights():
-    start, end = day_bounds(MONDAY, MONDAY)
+    start, end = aware_bounds(MONDAY, MONDAY)
     assert timezone.localtime(start).hour == 0 and end - start == datetime.timedelta(days=1)
     assert start.utcoffset() is None or timezone.localtime(start).date() == MONDAY

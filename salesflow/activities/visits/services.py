@@ -220,7 +220,7 @@ def record_visit(plan: VisitPlan, *, actor, data: dict, version: int | None = No
         data["subject"] = plan.objective[:200]
     data.setdefault("occurred_at", plan.checked_in_at or timezone.now())
     activity = record_activity(actor=actor, data={**data, "kind": Activity.Kind.VISIT, "customer": plan.customer},
-                               owner=plan.owner)
+                               owner=plan.owner, remind=False)
     activity.visit_plan = plan
     activity.save(update_fields=["visit_plan"])
     plan.status = S.DONE
