@@ -45,9 +45,7 @@ def my_rank_tile(user):
     if kpi is None:
         return None
     period = period_of("month", timezone.localdate())
-    board = selectors.leaderboard(kpi, period, selectors.SCOPE_COMPANY, user)
-    mine = board["me"]
-    value = (_("No. %(rank)s / %(total)s") % {"rank": mine["rank"], "total": board["ranked"]}
-             if mine and mine["rank"] else _("No data yet"))
+    rank, ranked = selectors.standing(kpi, period, selectors.SCOPE_COMPANY, user)
+    value = _("No. %(rank)s / %(total)s") % {"rank": rank, "total": ranked} if rank else _("No data yet")
     return Tile(_("My rank"), value, url=f"{reverse('performance:kpi-leaderboard')}?period={period.label}",
                 testid="my-rank-tile")

@@ -260,6 +260,13 @@ def _ranks(values: dict, higher: bool) -> dict:
     return ranks
 
 
+def standing(kpi: Kpi, period: Period, scope: str, viewer) -> tuple[int | None, int]:
+    """(the viewer's rank or None, how many are ranked) on a board, without the previous period (the home tile)."""
+    entries = board_groups(scope)
+    ranks = _ranks(evaluate(kpi, period, [g for g, _name in entries]), kpi.higher_is_better)
+    return ranks.get(("user", viewer.pk)), len(ranks)
+
+
 def leaderboard(kpi: Kpi, period: Period, scope: str, viewer=None) -> dict:
     entries = board_groups(scope)
     groups = [g for g, _name in entries]
