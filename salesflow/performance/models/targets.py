@@ -16,7 +16,7 @@ from salesflow.core.periods import parse_period
 
 from .measures import Measure
 
-__all__ = ["Target", "TargetPlan"]
+__all__ = ["Target", "TargetPlan", "TargetSettings"]
 
 
 class TargetPlan(AuditedModel, VersionedModel):
@@ -124,3 +124,26 @@ class Target(models.Model):
         self.starts_on, self.ends_on = period.start, period.end
         self.node = self.node_key(team=self.team_id, user=self.user_id)
         return self
+
+
+class TargetSettings(AuditedModel):
+    """The colouring of completion, stated once (one row): green when completion ≥ elapsed × ``green_ratio``,
+    red when completion < elapsed × ``red_ratio``, amber between."""
+
+    green_ratio = models.DecimalField(_("green from (share of time elapsed)"), max_digits=4, decimal_places=2,
+                                      default=1)
+    red_ratio = models.DecimalField(_("red below (share of time elapsed)"), max_digits=4, decimal_places=2,
+                                    default=0.8)
+
+    class Meta:
+        verbose_name = _("target settings")
+        verbose_name_plural = _("target settings")
+        constraints = [models.CheckConstraint(condition=Q(red_ratio__lte=models.F("green_ratio")),
+                                              name="targetsettings_red_below_green")]
+
+    def __str__(self):
+        return f"{self.green_ratio}/{self.red_ratio}"
+
+    @classmethod
+    def load(cls) -> "TargetSettings":
+        return cls.objects.order_by("pk").first() or cls(pk=1)
