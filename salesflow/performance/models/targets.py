@@ -3,6 +3,8 @@ rep) for every period (year, quarter, month, optionally week), optionally furthe
 series, customer class). Top-down figures are ``amount``; figures a team or rep submits bottom-up are ``proposed``.
 A plan is revised as a new revision; the approved one is what completion, scorecards and commission read."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -37,7 +39,7 @@ class TargetPlan(AuditedModel, VersionedModel):
 
     year = models.PositiveSmallIntegerField(_("fiscal year"))
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="plans")
-    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=Decimal("1.00"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     time_split = models.CharField(_("split over time"), max_length=10, choices=TimeSplit.choices,
                                   default=TimeSplit.EVEN)
@@ -131,9 +133,9 @@ class TargetSettings(AuditedModel):
     red when completion < elapsed × ``red_ratio``, amber between."""
 
     green_ratio = models.DecimalField(_("green from (share of time elapsed)"), max_digits=4, decimal_places=2,
-                                      default=1)
+                                      default=Decimal("1.00"))
     red_ratio = models.DecimalField(_("red below (share of time elapsed)"), max_digits=4, decimal_places=2,
-                                    default=0.8)
+                                    default=Decimal("0.80"))
 
     class Meta:
         verbose_name = _("target settings")

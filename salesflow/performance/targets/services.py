@@ -3,8 +3,9 @@ bottom-up figures, approve and revise. Every change is one transaction, audited 
 through :func:`salesflow.core.money.allocate`, so children add up to their parent to the cent.
 
 How the two axes stay consistent: a node's time split fills its quarters, months (and weeks) from its year; an
-organisation split divides the node's finest periods (months, or weeks) among its children — each child's share of
-every month in proportion to its share of the year, the last month taking what rounding left — and sets each child's
+organisation split divides the node's finest periods (months, or weeks) among its children — each month in
+proportion to what each child has still to receive of its year total, the last month taking what rounding left — and
+sets each child's
 quarters and year as the sums of its months. So after an org split every parent equals the sum of its children in
 every period, and every child's year equals the sum of its quarters and months.
 """
@@ -223,12 +224,13 @@ def _fill_children(grid, plan, tree, node, totals: list[Decimal]):
     left = list(totals)
     for index, leaf in enumerate(leaves):
         if index < len(leaves) - 1:
-            parts = allocate(grid.amount(node, leaf.label), totals)
+            # In proportion to what each child has left: a cent rounded up in one month is given back later.
+            parts = allocate(grid.amount(node, leaf.label), left if any(left) else totals)
         else:
-            parts = left  # the last period takes what rounding left, so every row and column adds up
+            parts = list(left)  # the last period takes what rounding left, so every row and column adds up
         for i, child in enumerate(children):
             grid.set(child, leaf.label, parts[i])
-            left[i] -= parts[i] if index < len(leaves) - 1 else 0
+            left[i] -= parts[i]
     for child in children:
         _roll_up_time(grid, plan, child)
 
@@ -505,3 +507,22 @@ def roll_up(*, actor, plan, version=None) -> int:
     count = grid.save()
     _touch(plan, "roll_up", {"cells": count})
     return count
+
+
+@transaction.atomic
+def update_settings(*, actor, green_ratio, red_ratio):
+    """Change the completion colours (administrators): green from ``green_ratio`` × elapsed, red below
+    ``red_ratio`` × elapsed."""
+    from ..models import TargetSettings
+
+    access.require_role(actor, Role.ADMIN)
+    try:
+        green, red = Decimal(str(green_ratio)), Decimal(str(red_ratio))
+    except Exception:  # noqa: BLE001
+        raise ValidationError({"green_ratio": _("Enter ratios such as 1.00 and 0.80.")}) from None
+    if not (Decimal(0) <= red <= green <= Decimal(5)):
+        raise ValidationError({"red_ratio": _("The red threshold must be between 0 and the green threshold.")})
+    settings = TargetSettings.load()
+    settings.green_ratio, settings.red_ratio = green, red
+    settings.save()
+    return settings

@@ -73,7 +73,7 @@ def test_seasonal_split_follows_last_years_months(org, signed):
 
 def test_seasonal_split_without_history_falls_back_to_even_and_says_so(org, plan):
     result = services.split_time(actor=org.director, plan=plan, node="company", method="seasonal")
-    assert "evenly" in result.note
+    assert result.note == "该节点去年没有实际数据：已改为平均分解。"
     assert amounts(plan)[("company", "2026-05")] == Decimal("100000.00")
 
 
@@ -99,7 +99,7 @@ def test_manual_org_split_that_does_not_add_up_is_named_and_blocks_approval(org,
     services.split_org(actor=org.director, plan=plan, node=f"team:{org.west.pk}", method="headcount")
     problems = [p for p in services.check_plan(plan) if p.node == hq and p.period == "2026"]
     assert [(p.axis, p.difference) for p in problems] == [("org", Decimal("100000.00"))]
-    with pytest.raises(ValidationError, match=r"HQ 2026: 1200000.00.*1100000.00 \(\+100000.00\)"):
+    with pytest.raises(ValidationError, match=r"HQ 2026：1200000.00.*1100000.00（\+100000.00）"):
         services.approve_plan(actor=org.director, plan=plan)
 
 
@@ -114,7 +114,7 @@ def test_a_cell_set_by_hand_shows_the_gap_in_both_axes(org, plan):
     assert problems[("time", rep_a, "2026-Q1")] == february - Decimal("50000.00")
     assert problems[("org", f"team:{org.east1.pk}", "2026-02")] == february - Decimal("50000.00")
     assert len(problems) == 2
-    with pytest.raises(ValidationError, match="does not add up"):
+    with pytest.raises(ValidationError, match="计划未对齐"):
         services.approve_plan(actor=org.director, plan=plan)
 
 
