@@ -44,6 +44,10 @@ class Row:
     colour: str = ""
 
     @property
+    def indent(self):
+        return range(self.depth)
+
+    @property
     def completion_pct(self) -> Decimal | None:
         if not self.target or self.actual is None:
             return None
@@ -135,8 +139,10 @@ def root_for(user, tree: OrgTree) -> str | None:
 
 
 def completion_tree(user, measure_key: str, period: Period, node: str | None = None,
-                    today: datetime.date | None = None, tree: OrgTree | None = None) -> Completion:
-    """Completion of every node ``user`` may see (from ``node`` or their own top node down) for ``period``."""
+                    today: datetime.date | None = None, tree: OrgTree | None = None,
+                    only_top: bool = False) -> Completion:
+    """Completion of every node ``user`` may see (from ``node`` or their own top node down) for ``period``;
+    ``only_top``: just that first node (the home page tile)."""
     today = today or timezone.localdate()
     tree = tree or OrgTree.load()
     root = root_for(user, tree)
@@ -147,6 +153,8 @@ def completion_tree(user, measure_key: str, period: Period, node: str | None = N
         if node not in visible:
             raise PermissionDenied(_("You may not see this node's targets."))
         visible = list(tree.walk(node))
+    if only_top:
+        visible = visible[:1]
     plan = approved_plan(period.start.year, measure_key)
     targets = {}
     if plan is not None:

@@ -1,1 +1,41 @@
-"""What this concept registers in core's registries (menu, tiles, reports, importer, generator step, jobs)."""
+"""What targets register in core's registries: the menu entry, the home-page tile, the CLI report, the importer and
+the demo generator step."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from salesflow.core.periods import period_of
+from salesflow.core.registry import Tile, dashboard_tiles, navigation
+from salesflow.org.models import Role
+
+from .completion import completion_tree
+
+TILE_MEASURE = "signed_amount"
+
+navigation.register("performance:target-completion", gettext_lazy("Targets"), "◎", order=45)
+
+
+@dashboard_tiles.register("target-completion", order=25)
+def quarter_completion(user):
+    """本季度目标完成率 of the user's own node (a rep) or team (a manager); hidden without an approved plan."""
+    if user.role not in (Role.REP, Role.MANAGER) or user.is_superuser:
+        return None
+    today = timezone.localdate()
+    quarter = period_of("quarter", today)
+    try:
+        result = completion_tree(user, TILE_MEASURE, quarter, today=today, only_top=True)
+    except PermissionDenied:  # nothing of theirs in the tree
+        return None
+    if result.plan is None or not result.rows:
+        return None
+    row = result.rows[0]
+    if row.completion_pct is not None:
+        value = f"{row.completion_pct}%"
+    else:
+        value = row.note
+    url = reverse("performance:target-completion") + f"?period={quarter.label}&measure={TILE_MEASURE}"
+    return Tile(_("Target completion this quarter"), value, url=url, danger=row.colour == "red",
+                testid="target-tile")

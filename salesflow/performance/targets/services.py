@@ -54,7 +54,10 @@ def can_allocate(actor, tree: OrgTree, node: str) -> bool:
         return False
     if info.kind == "team":
         return info.team_id in access.team_subtree_ids(actor)
-    return access.users_in_scope(actor).filter(pk=info.user_id).exists()
+    # A rep: the same rule as access.oversees (their team within the actor's team subtree), read from the tree so
+    # a page of many reps asks no query per rep.
+    team_id = tree.nodes[info.parent].team_id if info.parent else None
+    return team_id is not None and team_id in access.team_subtree_ids(actor)
 
 
 def can_propose(actor, tree: OrgTree, node: str) -> bool:
