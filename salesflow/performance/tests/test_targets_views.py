@@ -88,7 +88,7 @@ def _more_reps(org):
 
 @pytest.mark.parametrize(("who", "path", "expected"), [
     ("director", "/performance/targets/completion/?period=2026-Q4", 10),
-    ("manager_west", "/performance/targets/completion/?period=2026-Q4", 12)  # + the team subtree,
+    ("manager_west", "/performance/targets/completion/?period=2026-Q4", 12),  # + the team subtree
     ("director", "/performance/targets/", 5),
 ])
 def test_target_page_query_counts_are_pinned(org, client_for, plan, who, path, expected):
