@@ -80,4 +80,4 @@ def test_api_reads_query_counts_are_pinned(org, plan):
     api = ApiClient(org.director)
     assert_pinned(api.client, f"{BASE}/completion?period=2026-Q4", grow, 7, **api.auth)
     assert_pinned(api.client, f"{BASE}/plans/{plan.pk}", grow, 5, **api.auth)
-    assert_pinned(api.client, f"{BASE}/plans", grow, 3, **api.auth)
+    assert_pinned(api.client, f"{BASE}/plans", grow, 2, **api.auth)
