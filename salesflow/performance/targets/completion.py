@@ -145,7 +145,7 @@ def completion_tree(user, measure_key: str, period: Period, node: str | None = N
     ``only_top``: just that first node (the home page tile)."""
     today = today or timezone.localdate()
     tree = tree or OrgTree.load()
-    root = root_for(user, tree)
+    root = COMPANY if user is None else root_for(user, tree)  # None: the system (the command line, no --user)
     if root is None:
         raise PermissionDenied(_("You have no targets to see."))
     visible = list(tree.walk(root))

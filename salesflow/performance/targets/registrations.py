@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesflow.core.periods import period_of
-from salesflow.core.registry import Tile, dashboard_tiles, navigation
+from salesflow.core.periods import parse_period, period_of
+from salesflow.core.registry import Tile, dashboard_tiles, navigation, reports
 from salesflow.org.models import Role
 
+from . import imports  # noqa: F401  (registers the importer)
 from .completion import completion_tree
 
 TILE_MEASURE = "signed_amount"
@@ -39,3 +40,15 @@ def quarter_completion(user):
     url = reverse("performance:target-completion") + f"?period={quarter.label}&measure={TILE_MEASURE}"
     return Tile(_("Target completion this quarter"), value, url=url, danger=row.colour == "red",
                 testid="target-tile")
+
+
+@reports.register("targets", "target completion per node for a period (--period, default this quarter; "
+                             "--user: the tree that user may see)")
+def targets_report(*, user=None, period=None, measure: str = TILE_MEASURE):
+    span = parse_period(period) if period else period_of("quarter", timezone.localdate())
+    try:
+        result = completion_tree(user, measure, span)
+    except PermissionDenied as exc:
+        raise ValueError(str(exc)) from None
+    return {"period": span.label, "measure": measure, "plan": result.plan.pk if result.plan else None,
+            "today": result.today.isoformat(), "rows": [row.as_dict() for row in result.rows]}

@@ -37,14 +37,19 @@ ZERO = Decimal("0.00")
 # --- who may do what ---------------------------------------------------------------------------------------------
 
 def can_plan(actor) -> bool:
-    """Create, approve and revise the company plan: directors and administrators."""
+    """Create, approve and revise the company plan: directors and administrators. ``None`` is the system (the
+    command line without --user), as for every importer."""
+    if actor is None:
+        return True
     return bool(actor and actor.is_authenticated and actor.is_active
                 and (actor.is_superuser or actor.role in (Role.ADMIN, Role.DIRECTOR)))
 
 
 def can_allocate(actor, tree: OrgTree, node: str) -> bool:
     """Split or set a node's figures: the company for directors/admins; a team or rep for a manager or above who
-    oversees it (a team in their team subtree; a rep per ``access.oversees``)."""
+    oversees it (a team in their team subtree; a rep per ``access.oversees``). ``None``: the system."""
+    if actor is None:
+        return True
     if not (actor and actor.is_authenticated and actor.is_active and actor.is_manager_or_above):
         return False
     if can_plan(actor):
@@ -318,19 +323,41 @@ def _plan_period(plan, label) -> Period:
 @transaction.atomic
 def set_cell(*, actor, plan, node: str, period: str, amount, version=None) -> Target:
     """Set one top-down cell by hand (nothing else moves; the plan page shows what no longer adds up)."""
+    return set_cells(actor=actor, plan=plan, cells=[(node, period, amount)], version=version)[0]
+
+
+@transaction.atomic
+def set_cells(*, actor, plan, cells: list, version=None, tree: OrgTree | None = None) -> list[Target]:
+    """Set many top-down cells by hand at once — ``cells`` is a list of (node key, period label, amount) — in a
+    few statements (the form sets one, an import thousands)."""
     plan = _locked_draft(plan, version)
-    tree = OrgTree.load()
-    if node not in tree:
-        raise ValidationError({"node": _("Unknown node %(node)s.") % {"node": node}})
-    _require(can_allocate(actor, tree, node))
-    label = _plan_period(plan, period).label
+    tree = tree or OrgTree.load()
     grid = _Grid(plan)
-    old = grid.amount(node, label)
-    grid.set(node, label, _amount(amount))
-    cell = grid.cells[(node, label)]
+    changed, result = {}, []
+    for node, period, amount in cells:
+        if node not in tree:
+            raise ValidationError({"node": _("Unknown node %(node)s.") % {"node": node}})
+        _require(can_allocate(actor, tree, node))
+        label = _plan_period(plan, period).label
+        old = grid.amount(node, label)
+        grid.set(node, label, _amount(amount))
+        result.append(grid.cells[(node, label)])
+        changed[f"{node} {label}"] = f"{old} → {grid.cells[(node, label)].amount}"
     grid.save()
-    _touch(plan, "set_cell", {"node": node, "period": label, "from": str(old), "to": str(cell.amount)})
-    return cell
+    _touch(plan, "set_cell", dict(list(changed.items())[:50]) | {"cells": len(changed)})
+    return result
+
+
+def draft_for(*, actor, year: int, measure) -> TargetPlan:
+    """The draft plan of a year and measure to write into: the existing draft, else a revision of the approved
+    plan, else a new plan with a zero total (what an import fills)."""
+    draft = TargetPlan.objects.filter(year=year, measure__key=measure, status=TargetPlan.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    approved = TargetPlan.objects.filter(year=year, measure__key=measure, status=TargetPlan.Status.APPROVED).first()
+    if approved is not None:
+        return revise_plan(actor=actor, plan=approved)
+    return create_plan(actor=actor, year=year, measure=measure, total=0)
 
 
 @transaction.atomic
