@@ -52,3 +52,5 @@ def targets_report(*, user=None, period=None, measure: str = TILE_MEASURE):
         raise ValueError(str(exc)) from None
     return {"period": span.label, "measure": measure, "plan": result.plan.pk if result.plan else None,
             "today": result.today.isoformat(), "rows": [row.as_dict() for row in result.rows]}
+
+from . import generate  # noqa: E402,F401  (registers the demo generator step)
