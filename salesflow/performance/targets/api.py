@@ -209,6 +209,15 @@ def approve(request, plan_id: PathId, payload: VersionIn | None = None):
     return services.approve_plan(actor=request.user, plan=_plan(request.user, plan_id), version=version)
 
 
+@router.post("/plans/{plan_id}/roll-up", response=PlanOut,
+             summary="Make every parent the sum of its children (after importing reps' months, say)")
+def roll_up(request, plan_id: PathId, payload: VersionIn | None = None):
+    plan = _plan(request.user, plan_id)
+    services.roll_up(actor=request.user, plan=plan, version=payload.version if payload else None)
+    plan.refresh_from_db()
+    return plan
+
+
 @router.post("/plans/{plan_id}/revise", response={201: PlanOut}, summary="Copy an approved plan into a new draft")
 def revise(request, plan_id: PathId):
     return Status(201, services.revise_plan(actor=request.user, plan=_plan(request.user, plan_id)))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("targets/<int:pk>/propose/", views.plan_propose, name="target-plan-propose"),
     path("targets/<int:pk>/approve/", views.plan_approve, name="target-plan-approve"),
     path("targets/<int:pk>/revise/", views.plan_revise, name="target-plan-revise"),
+    path("targets/<int:pk>/roll-up/", views.plan_roll_up, name="target-plan-roll-up"),
     path("targets/completion/", views.completion, name="target-completion"),
     path("targets/completion/settings/", views.completion_settings, name="target-completion-settings"),
 ]

@@ -127,6 +127,13 @@ def plan_approve(request, pk):
 
 @login_required
 @require_POST
+def plan_roll_up(request, pk):
+    return _plan_action(request, pk, lambda plan: services.roll_up(
+        actor=request.user, plan=plan, version=request.POST.get("version") or None))
+
+
+@login_required
+@require_POST
 def plan_revise(request, pk):
     return _plan_action(request, pk, lambda plan: services.revise_plan(actor=request.user, plan=plan))
 

@@ -90,3 +90,23 @@ def test_report_targets_as_a_rep_shows_only_their_own_node(org, plan):
     assert len(everyone["rows"]) == 8 and everyone["rows"][0]["node"] == "company"
     with pytest.raises(CommandError, match="不是有效的期间"):
         run("report", "targets", "--json", "--period", "2026-13")
+
+
+def test_imported_rep_months_add_up_to_an_approvable_plan_after_rolling_up(org, tmp_path):
+    from salesflow.testing.api_client import ApiClient
+
+    lines = ["year,period,node,measure,amount"]
+    lines += [f"2027,2027-{m:02},{rep},signed_amount,{m * 1000 + i}.01"
+              for m in range(1, 13) for i, rep in enumerate(("rep_a", "rep_a2", "rep_b"))]
+    path = tmp_path / "targets.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run("import", "targets", str(path))
+    plan = TargetPlan.objects.get(year=2027)
+    api = ApiClient(org.director)
+    assert api.post(f"/api/v1/performance/targets/plans/{plan.pk}/approve", {}).status_code == 422
+    assert ApiClient(org.rep_a).post(f"/api/v1/performance/targets/plans/{plan.pk}/roll-up", {}).status_code == 403
+    assert api.post(f"/api/v1/performance/targets/plans/{plan.pk}/roll-up", {}).status_code == 200
+    assert services.check_plan(plan) == []
+    company = Target.objects.get(plan=plan, node="company", period="2027").amount
+    assert str(company) == str(sum(m * 1000 * 3 + 3 + 0.03 for m in range(1, 13)).__round__(2))
+    assert api.post(f"/api/v1/performance/targets/plans/{plan.pk}/approve", {}).json()["status"] == "approved"
