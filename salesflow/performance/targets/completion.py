@@ -175,3 +175,36 @@ def completion_tree(user, measure_key: str, period: Period, node: str | None = N
         row.colour = colour(row.completion_pct, elapsed_pct, settings)
         rows.append(row)
     return Completion(period, measure_key, plan, rows, today)
+
+
+def own_completion(user, measure_key: str, period: Period, today: datetime.date | None = None) -> Row | None:
+    """The completion of the user's own node for the home page, cheaply: a rep's own target, a manager's team's
+    (the team they belong to, which their scope covers). None when the approved plan has no target for it.
+    Three queries for a rep (target, actual, colours), one more for a manager (the people of the team)."""
+    from salesflow.org.models import User
+
+    today = today or timezone.localdate()
+    scope = access.effective_scope(user)
+    if scope == "team" and user.team_id:
+        node, kind = f"team:{user.team_id}", "team"
+    elif scope == "own":
+        node, kind = f"user:{user.pk}", "user"
+    else:
+        return None
+    cell = (Target.objects.filter(plan__year=period.start.year, plan__measure__key=measure_key,
+                                  plan__status="approved", node=node, period=period.label, dimension="")
+            .values_list("amount", "plan__measure__figure").first())
+    if cell is None:
+        return None
+    target, figure = cell
+    if kind == "user":
+        people = [user.pk]
+    else:
+        people = list(User.objects.filter(is_active=True, team__in=access.team_subtree_ids(user))
+                      .values_list("pk", flat=True))
+    values = figures.actuals(figure, period.start, period.end, owners=people)
+    elapsed_pct, days_left, months_left = elapsed(period, today)
+    row = Row(node, str(user), kind, 0, target, sum(values.values(), Decimal(0)) if values else None, elapsed_pct,
+              days_left, months_left)
+    row.colour = colour(row.completion_pct, elapsed_pct, TargetSettings.load())
+    return row

@@ -12,7 +12,7 @@ from salesflow.core.registry import Tile, dashboard_tiles, navigation, reports
 from salesflow.org.models import Role
 
 from . import imports  # noqa: F401  (registers the importer)
-from .completion import completion_tree
+from .completion import completion_tree, own_completion
 
 TILE_MEASURE = "signed_amount"
 
@@ -21,18 +21,15 @@ navigation.register("performance:target-completion", gettext_lazy("Targets"), "�
 
 @dashboard_tiles.register("target-completion", order=25)
 def quarter_completion(user):
-    """本季度目标完成率 of the user's own node (a rep) or team (a manager); hidden without an approved plan."""
+    """本季度目标完成率 of the user's own node (a rep) or team (a manager); hidden without an approved plan (or
+    without a target for them in it)."""
     if user.role not in (Role.REP, Role.MANAGER) or user.is_superuser:
         return None
     today = timezone.localdate()
     quarter = period_of("quarter", today)
-    try:
-        result = completion_tree(user, TILE_MEASURE, quarter, today=today, only_top=True)
-    except PermissionDenied:  # nothing of theirs in the tree
+    row = own_completion(user, TILE_MEASURE, quarter, today=today)
+    if row is None:  # no approved plan (or no target for them in it)
         return None
-    if result.plan is None or not result.rows:
-        return None
-    row = result.rows[0]
     if row.completion_pct is not None:
         value = f"{row.completion_pct}%"
     else:

@@ -98,3 +98,22 @@ def test_target_page_query_counts_are_pinned(org, client_for, plan, who, path, e
 def test_plan_page_query_count_is_pinned(org, client_for, plan):
     services.split_org(actor=org.director, plan=plan, node="company", method="headcount", cascade=True)
     assert_pinned(client_for(org.director), f"/performance/targets/{plan.pk}/", _more_reps(org), 10)
+
+
+def test_a_managers_home_tile_shows_their_teams_completion_in_a_fixed_number_of_queries(org, client_for, plan,
+                                                                                          signed):
+    from django.utils import timezone
+
+    from salesflow.core.periods import period_of
+    from salesflow.performance.targets.completion import own_completion
+
+    services.split_org(actor=org.director, plan=plan, node="company", method="headcount", cascade=True)
+    services.approve_plan(actor=org.director, plan=plan)
+    quarter = period_of("quarter", timezone.localdate())
+    signed(org.rep_a, quarter.start, "50000")
+    signed(org.rep_b, quarter.start, "70000")  # West: not the East manager's
+    row = own_completion(org.manager_east, "signed_amount", quarter)
+    assert row.node == f"team:{org.east.pk}" and row.actual == 50000
+    home = client_for(org.manager_east).get("/").content.decode()
+    assert 'data-testid="target-tile"' in home and f"{row.completion_pct}%" in home
+    assert_pinned(client_for(org.rep_a), "/", _more_reps(org), 15)  # the home page's 12, + target, actual, colours
