@@ -1,5 +1,10 @@
 """Generator step: a Chinese-locale sales organisation (team tree, region tree, managers and reps)."""
 
+import datetime
+import itertools
+
+from django.utils import timezone
+
 from salesflow.core.generator import GenerateContext
 from salesflow.core.registry import generator_steps
 
@@ -48,11 +53,16 @@ def generate_organisation(ctx: GenerateContext) -> None:
         division = divisions[i % len(divisions)]
         teams.append(Team.objects.create(name=f"{division.name[:2]}销售{i // len(divisions) + 1}部", parent=division))
 
+    joined = itertools.count()
+
     def make(username, role, team, region=None, display_name=""):
+        # Everyone joined months or years ago (not at generation time), so "new hire" rules leave them alone;
+        # spread without the random stream, which the rest of the data depends on.
+        tenure = datetime.timedelta(days=200 + next(joined) * 37 % 1300)
         return User(
             username=username, role=role, scope=DEFAULT_SCOPE[Role(role)], team=team, region=region,
             display_name=display_name or person_name(rng), password=password_hash,
-            is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+            is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN, date_joined=timezone.now() - tenure,
         )
 
     fixed = [
