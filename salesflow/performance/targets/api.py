@@ -4,14 +4,15 @@ node and period. Every write calls the service the pages call; errors are 4xx JS
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
-from salesflow.core.api_schemas import InputSchema, Money, PathId, Version
+from salesflow.core.api_schemas import InputSchema, Money, PathId, Version, text
 from salesflow.core.periods import parse_period
 
 from ..models import Measure, TargetPlan
@@ -22,8 +23,11 @@ from .tree import OrgTree
 
 router = Router(tags=["targets"])
 
-NodeKey = str
-PeriodLabel = str
+NodeKey = Annotated[str, Field(min_length=1, max_length=24, pattern=r"^(company|team:[0-9]{1,18}|user:[0-9]{1,18})$",
+                                description="company, team:<id> or user:<id>")]
+PeriodLabel = Annotated[str, Field(min_length=4, max_length=10, pattern=r"^[0-9]{4}(-Q[1-4]|-[0-9]{2}|-W[0-9]{2})?$",
+                                   description="2027, 2027-Q1, 2027-03 or 2027-W05")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
 class PlanOut(Schema):
@@ -67,20 +71,20 @@ class PlanDetailOut(PlanOut):
 
 
 class PlanIn(InputSchema):
-    year: int
-    measure: str
+    year: Year
+    measure: Annotated[str, Field(min_length=1, max_length=40)]
     total: Money
     time_split: Literal["even", "seasonal"] = "even"
     with_weeks: bool = False
-    note: str = ""
+    note: text(TargetPlan, "note") = ""
 
 
 class SplitIn(InputSchema):
     axis: Literal["time", "org"]
     node: NodeKey = "company"
-    method: str
+    method: Literal["even", "seasonal", "manual", "headcount", "last_year"]
     cascade: bool = False
-    amounts: dict[str, Money] | None = None
+    amounts: dict[Annotated[str, Field(max_length=24)], Money] | None = None
     version: Version | None = None
 
 
@@ -226,7 +230,9 @@ def revise(request, plan_id: PathId):
 @router.get("/completion", response=CompletionOut,
             summary="Completion for a period (2026, 2026-Q4, 2026-11, 2026-W47) from a node (default: the caller's "
                     "own top node) down")
-def completion(request, period: str, measure: str = "signed_amount", node: str | None = None):
+def completion(request, period: Annotated[str, Field(max_length=10)],
+               measure: Annotated[str, Field(max_length=40)] = "signed_amount",
+               node: Annotated[str | None, Field(max_length=24)] = None):
     try:
         span = parse_period(period)
     except ValueError as error:
