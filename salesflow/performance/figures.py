@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, Func, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.activities.models import Activity
-from salesflow.contracts.models import Agreement, AgreementLine, Payment
+from salesflow.contracts.models import Agreement, AgreementLine, Payment, Quotation
 from salesflow.contracts.receivables.selectors import NOT_SIGNED
 from salesflow.core.periods import aware_bounds
 from salesflow.customers.models import Customer
@@ -142,3 +142,91 @@ def _visits(first, last):
 def _followups(first, last):
     start, end = aware_bounds(first, last)
     return Activity.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+
+# --- figures the KPIs read (process, development) ------------------------------------------------------------------
+
+class DaysBetween(Func):
+    """Days (fractional) from ``start`` to ``end`` (two timestamps): the one cross-database spelling of it."""
+
+    output_field = DecimalField(max_digits=22, decimal_places=6)
+
+    def __init__(self, start, end):
+        super().__init__(start, end)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(",
+                           **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)::numeric", arg_joiner=" - ",
+                           **extra)
+
+
+@figure("quotations_sent", _("Quotations sent"), COUNT)
+def _quotations_sent(first, last):
+    start, end = aware_bounds(first, last)
+    return Quotation.objects.filter(sent_at__gte=start, sent_at__lt=end)
+
+
+@figure("lost_count", _("Opportunities lost"), COUNT)
+def _lost_count(first, last):
+    start, end = aware_bounds(first, last)
+    return Opportunity.objects.lost().filter(closed_at__gte=start, closed_at__lt=end)
+
+
+@figure("closed_count", _("Opportunities closed (won or lost)"), COUNT)
+def _closed_count(first, last):
+    start, end = aware_bounds(first, last)
+    return Opportunity.objects.filter(status__in=[Opportunity.Status.WON, Opportunity.Status.LOST],
+                                      closed_at__gte=start, closed_at__lt=end)
+
+
+@figure("won_cycle_days", _("Days from opening to winning"), COUNT,
+        total=lambda: Sum(DaysBetween(F("closed_at"), F("created_at"))))
+def _won_cycle_days(first, last):
+    """Opportunities won in the span; the figure adds up each one's days from creation to close."""
+    return _won(first, last)
+
+
+@figure("customers_owned", _("Customers owned"), COUNT)
+def _customers_owned(first, last):
+    """Customers on a rep's book at the end of the span (created before its end)."""
+    _start, end = aware_bounds(first, last)
+    return Customer.objects.filter(created_at__lt=end)
+
+
+@figure("customers_contacted", _("Customers followed up"), COUNT)
+def _customers_contacted(first, last):
+    """Customers on the book with at least one activity in the span (follow-up coverage's numerator)."""
+    start, end = aware_bounds(first, last)
+    touched = Activity.objects.filter(customer=OuterRef("pk"), occurred_at__gte=start, occurred_at__lt=end)
+    return Customer.objects.filter(created_at__lt=end).filter(Exists(touched))
+
+
+def _signed_for_customer(first=None, last=None):
+    rows = Agreement.objects.exclude(status__in=NOT_SIGNED).filter(customer=OuterRef("pk"))
+    if first is not None:
+        rows = rows.filter(signed_on__gte=first)
+    if last is not None:
+        rows = rows.filter(signed_on__lte=last)
+    return rows
+
+
+@figure("customers_signed", _("Customers who signed"), COUNT)
+def _customers_signed(first, last):
+    """Customers with an agreement signed in the span."""
+    return Customer.objects.filter(Exists(_signed_for_customer(first, last)))
+
+
+@figure("customers_retained", _("Returning customers who signed"), COUNT)
+def _customers_retained(first, last):
+    """Customers with an agreement signed in the span who had signed one before it (retention's numerator)."""
+    return Customer.objects.filter(Exists(_signed_for_customer(first, last)),
+                                   Exists(_signed_for_customer(last=first - datetime.timedelta(days=1))))
+
+
+@figure("key_account_signed_amount", _("Signed amount from A-class customers"), AMOUNT, total=lambda: Sum("amount"))
+def _key_account_signed(first, last):
+    return _signed(first, last).filter(customer__customer_class=Customer.Class.A)

@@ -6,8 +6,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # After 0002_kpis (merged to main first), so the app has one leaf migration.
     dependencies = [
-        ('performance', '0001_initial'),
+        ('performance', '0002_kpis'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from salesflow.core.registry import reports
 
 class Command(BaseCommand):
     help = ("Print a report: salesflow report NAME [--json] [--user U] [--period P] [--as-of DATE] [--by G] "
-            "[--pipeline P]. --list shows the reports.")
+            "[--kpi K] [--pipeline P]. --list shows the reports.")
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?")
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="2026, 2026-Q3, 2026-07 or 2026-W05, where the report takes one")
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD, where the report takes one (default: today)")
         parser.add_argument("--by", help="a grouping, where the report takes one (e.g. team, rep, month)")
+        parser.add_argument("--kpi", help="a KPI's key, where the report takes one (e.g. signed_amount)")
         parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
                                                "default pipeline)")
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             if "pipeline" not in inspect.signature(entry.func).parameters:
                 raise CommandError(f"report {entry.name!r} takes no --pipeline")
             options["pipeline"] = opts["pipeline"]
-        for name in ("as_of", "by"):
+        for name in ("as_of", "by", "kpi"):
             if opts.get(name):
                 if name not in inspect.signature(entry.func).parameters:
                     raise CommandError(f"report {entry.name!r} takes no --{name.replace('_', '-')}")
