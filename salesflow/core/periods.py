@@ -114,3 +114,29 @@ def period_choices(today: datetime.date, selected: str = "") -> list[tuple[str, 
             return groups
         groups.insert(0, (_("Selected"), [(chosen.label, chosen.display)]))
     return groups
+
+
+def period_children(period: Period, with_weeks: bool = False) -> list[Period]:
+    """The periods a period splits into: a year into quarters, a quarter into months and, with ``with_weeks``, a
+    month into the ISO weeks whose Thursday falls in it (so each week of a year belongs to exactly one month)."""
+    if period.kind == "year":
+        return [period_of("quarter", datetime.date(period.start.year, month, 1)) for month in (1, 4, 7, 10)]
+    if period.kind == "quarter":
+        return [period_of("month", datetime.date(period.start.year, period.start.month + i, 1)) for i in range(3)]
+    if period.kind == "month" and with_weeks:
+        weeks, thursday = [], period.start + datetime.timedelta(days=(3 - period.start.weekday()) % 7)
+        while thursday <= period.end:
+            weeks.append(period_of("week", thursday))
+            thursday += datetime.timedelta(days=7)
+        return weeks
+    return []
+
+
+def year_periods(year: int, with_weeks: bool = False) -> list[Period]:
+    """A year and everything below it, parents before children: year, quarters, months (and weeks)."""
+    result, queue = [], [period_of("year", datetime.date(year, 1, 1))]
+    while queue:
+        period = queue.pop(0)
+        result.append(period)
+        queue.extend(period_children(period, with_weeks))
+    return result

@@ -46,3 +46,16 @@ def test_period_picker_offers_quarters_months_and_years_around_today():
 def test_period_picker_keeps_a_selected_period_outside_its_range():
     groups = period_choices(datetime.date(2026, 11, 23), selected="2019-Q2")
     assert groups[0][1] == [("2019-Q2", parse_period("2019-Q2").display)]
+
+
+def test_a_year_splits_into_quarters_months_and_weeks_each_week_in_one_month():
+    from salesflow.core.periods import period_children, year_periods
+
+    year = parse_period("2026")
+    assert [p.label for p in period_children(year)] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert [p.label for p in period_children(parse_period("2026-Q2"))] == ["2026-04", "2026-05", "2026-06"]
+    assert period_children(parse_period("2026-04")) == []
+    weeks = [p for p in year_periods(2026, with_weeks=True) if p.kind == "week"]
+    assert len(weeks) == len({p.label for p in weeks}) == 53  # ISO 2026 has 53 weeks
+    assert weeks[0].label == "2026-W01" and weeks[-1].label == "2026-W53"
+    assert len(year_periods(2026)) == 17

@@ -3,6 +3,8 @@ rep) for every period (year, quarter, month, optionally week), optionally furthe
 series, customer class). Top-down figures are ``amount``; figures a team or rep submits bottom-up are ``proposed``.
 A plan is revised as a new revision; the approved one is what completion, scorecards and commission read."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +18,7 @@ from salesflow.core.periods import parse_period
 
 from .measures import Measure
 
-__all__ = ["Target", "TargetPlan"]
+__all__ = ["Target", "TargetPlan", "TargetSettings"]
 
 
 class TargetPlan(AuditedModel, VersionedModel):
@@ -37,7 +39,7 @@ class TargetPlan(AuditedModel, VersionedModel):
 
     year = models.PositiveSmallIntegerField(_("fiscal year"))
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="plans")
-    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=Decimal("1.00"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     time_split = models.CharField(_("split over time"), max_length=10, choices=TimeSplit.choices,
                                   default=TimeSplit.EVEN)
@@ -124,3 +126,26 @@ class Target(models.Model):
         self.starts_on, self.ends_on = period.start, period.end
         self.node = self.node_key(team=self.team_id, user=self.user_id)
         return self
+
+
+class TargetSettings(AuditedModel):
+    """The colouring of completion, stated once (one row): green when completion ≥ elapsed × ``green_ratio``,
+    red when completion < elapsed × ``red_ratio``, amber between."""
+
+    green_ratio = models.DecimalField(_("green from (share of time elapsed)"), max_digits=4, decimal_places=2,
+                                      default=Decimal("1.00"))
+    red_ratio = models.DecimalField(_("red below (share of time elapsed)"), max_digits=4, decimal_places=2,
+                                    default=Decimal("0.80"))
+
+    class Meta:
+        verbose_name = _("target settings")
+        verbose_name_plural = _("target settings")
+        constraints = [models.CheckConstraint(condition=Q(red_ratio__lte=models.F("green_ratio")),
+                                              name="targetsettings_red_below_green")]
+
+    def __str__(self):
+        return f"{self.green_ratio}/{self.red_ratio}"
+
+    @classmethod
+    def load(cls) -> "TargetSettings":
+        return cls.objects.order_by("pk").first() or cls(pk=1)

@@ -1,0 +1,170 @@
+"""Target pages: the plans (list, create), a plan as node × period with top-down, bottom-up and what does not add up,
+its actions (split over time / the organisation, set a cell, submit my figure, approve, revise), live completion
+and its colour thresholds. Thin: parse, authorise (the services decide), call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesflow.core.concurrency import StaleEditError
+from salesflow.core.periods import parse_period, period_of, year_periods
+
+from ..models import Measure, TargetPlan, TargetSettings
+from . import services
+from .completion import completion_tree, root_for
+from .selectors import plan_rows, plans_for
+from .tree import OrgTree
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def plan_list(request):
+    plans = plans_for(request.user)
+    if plans is None:
+        raise PermissionDenied(_("You have no targets to see."))
+    return render(request, "performance/targets/plan_list.html", {
+        "plans": plans, "measures": Measure.objects.order_by("pk"), "can_plan": services.can_plan(request.user),
+        "year": timezone.localdate().year + 1, "time_splits": TargetPlan.TimeSplit.choices})
+
+
+@login_required
+@require_POST
+def plan_create(request):
+    try:
+        plan = services.create_plan(actor=request.user, year=request.POST.get("year"),
+                                    measure=request.POST.get("measure", ""), total=request.POST.get("total", ""),
+                                    time_split=request.POST.get("time_split") or TargetPlan.TimeSplit.EVEN,
+                                    with_weeks=request.POST.get("with_weeks") == "on",
+                                    note=request.POST.get("note", "")[:300])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("performance:target-plans")
+    messages.success(request, _("Plan created."))
+    return redirect("performance:target-plan", pk=plan.pk)
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_object_or_404(TargetPlan.objects.select_related("measure", "approved_by"), pk=pk)
+    tree = OrgTree.load()
+    root = root_for(request.user, tree)
+    if root is None:
+        raise PermissionDenied(_("You have no targets to see."))
+    labels = [p.label for p in year_periods(plan.year, plan.with_weeks)]
+    period = request.GET.get("period") if request.GET.get("period") in labels else str(plan.year)
+    rows, mismatches = plan_rows(plan, tree, root, period, request.user)
+    revisions = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).order_by("-revision")
+    return render(request, "performance/targets/plan_detail.html", {
+        "plan": plan, "rows": rows, "period": period, "periods": [(p.label, p.display) for p in
+                                                                   year_periods(plan.year, plan.with_weeks)],
+        "mismatch_count": mismatches, "revisions": revisions, "can_plan": services.can_plan(request.user),
+        "allocatable": [r for r in rows if r["can_allocate"]], "proposable": [r for r in rows if r["can_propose"]],
+        "time_splits": TargetPlan.TimeSplit.choices, "org_splits": TargetPlan.OrgSplit.choices,
+        "is_draft": plan.status == TargetPlan.Status.DRAFT})
+
+
+def _plan_action(request, pk, action):
+    plan = get_object_or_404(TargetPlan, pk=pk)
+    back = reverse("performance:target-plan", args=[pk])
+    period = request.POST.get("period", "")
+    try:
+        result = action(plan)
+    except (ValidationError, StaleEditError) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc.message))
+    else:
+        if isinstance(result, TargetPlan):
+            return redirect("performance:target-plan", pk=result.pk)
+        note = getattr(result, "note", "")
+        messages.success(request, note or _("Saved."))
+    return redirect(f"{back}?period={period}" if period else back)
+
+
+@login_required
+@require_POST
+def plan_split(request, pk):
+    post = request.POST
+    if post.get("axis") == "time":
+        return _plan_action(request, pk, lambda plan: services.split_time(
+            actor=request.user, plan=plan, node=post.get("node", ""), method=post.get("method", ""),
+            version=post.get("version") or None))
+    return _plan_action(request, pk, lambda plan: services.split_org(
+        actor=request.user, plan=plan, node=post.get("node", ""), method=post.get("method", ""),
+        cascade=post.get("cascade") == "on", version=post.get("version") or None))
+
+
+@login_required
+@require_POST
+def plan_set_cell(request, pk):
+    post = request.POST
+    return _plan_action(request, pk, lambda plan: services.set_cell(
+        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
+        amount=post.get("amount", ""), version=post.get("version") or None))
+
+
+@login_required
+@require_POST
+def plan_propose(request, pk):
+    post = request.POST
+    return _plan_action(request, pk, lambda plan: services.submit_proposal(
+        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
+        amount=post.get("amount", "")))
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    return _plan_action(request, pk, lambda plan: services.approve_plan(
+        actor=request.user, plan=plan, version=request.POST.get("version") or None))
+
+
+@login_required
+@require_POST
+def plan_roll_up(request, pk):
+    return _plan_action(request, pk, lambda plan: services.roll_up(
+        actor=request.user, plan=plan, version=request.POST.get("version") or None))
+
+
+@login_required
+@require_POST
+def plan_revise(request, pk):
+    return _plan_action(request, pk, lambda plan: services.revise_plan(actor=request.user, plan=plan))
+
+
+@login_required
+def completion(request):
+    today = timezone.localdate()
+    label = request.GET.get("period") or period_of("quarter", today).label
+    try:
+        period = parse_period(label)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        period = period_of("quarter", today)
+    measures = list(Measure.objects.order_by("pk"))
+    measure = request.GET.get("measure") or "signed_amount"
+    if measure not in {m.key for m in measures}:
+        measure = "signed_amount"
+    result = completion_tree(request.user, measure, period, node=request.GET.get("node") or None, today=today)
+    return render(request, "performance/targets/completion.html", {
+        "result": result, "period": period, "measures": measures, "measure": measure,
+        "settings": TargetSettings.load(), "is_admin": request.user.is_org_admin})
+
+
+@login_required
+@require_POST
+def completion_settings(request):
+    try:
+        services.update_settings(actor=request.user, green_ratio=request.POST.get("green_ratio", ""),
+                                 red_ratio=request.POST.get("red_ratio", ""))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(reverse("performance:target-completion") + "?" + request.POST.get("query", ""))
