@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy
 from salesflow.activities.models import Activity, WorkReport
 from salesflow.catalog.models import RoleDiscountLimit
 from salesflow.contracts.models import Instalment, Quotation
-from salesflow.core.periods import aware_bounds
+from salesflow.core.periods import aware_bounds, period_of
 from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
 from salesflow.org.models import Role, Team, User
+from salesflow.performance.targets.completion import completion_tree
+from salesflow.performance.targets.tree import OrgTree
 from salesflow.pipeline.models import Opportunity
 
 
@@ -214,4 +216,35 @@ def missing_daily_reports(threshold, now):
             found.append(Finding(f"user:{rep.pk}", str(rep), reverse("activities:report-list"), rep.pk, rep.team_id,
                                  Decimal(missing), _("no daily report for %(n)s working days in a row")
                                  % {"n": missing}))
+    return found
+
+
+@metric("target_deviation", gettext_lazy("Target progress behind schedule"), gettext_lazy("points behind"), 10, 20)
+def behind_target(threshold, now):
+    """Each rep and team with an approved signed-amount target this quarter, by how many points their completion
+    trails the share of the quarter gone (进度偏差); nothing signed yet counts as 0%."""
+    today = timezone.localdate(now)
+    org = OrgTree.load()
+    tree_nodes = org.nodes
+    tree = completion_tree(None, "signed_amount", period_of("quarter", today), today=today, tree=org)
+    url = reverse("performance:target-completion")
+    managers = dict(Team.objects.values_list("pk", "manager_id"))
+    found = []
+    for row in tree.rows:
+        if not row.target or row.kind == "company":
+            continue
+        completion = (row.actual or Decimal(0)) / row.target * 100
+        behind = (row.elapsed_pct - completion).quantize(Decimal("0.1"))
+        if behind < threshold:
+            continue
+        node_id = int(row.node.split(":")[1])
+        if row.kind == "user":
+            parent = tree_nodes[row.node].parent
+            owner, team = node_id, int(parent.split(":")[1]) if parent.startswith("team:") else None
+        else:
+            owner, team = managers.get(node_id), node_id
+        found.append(Finding(f"{row.node}:{tree.period.label}", row.label, url, owner, team, behind,
+                             _("%(done)s%% of the %(period)s target signed with %(elapsed)s%% of the time gone")
+                             % {"done": completion.quantize(Decimal("0.1")), "period": tree.period.label,
+                                "elapsed": row.elapsed_pct}))
     return found

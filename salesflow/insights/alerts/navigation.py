@@ -6,7 +6,7 @@ from salesflow.org.navigation import administers
 
 from ..models import Alert
 
-navigation.register("insights:alerts", _("Alerts"), "⚠", order=170)
+navigation.register("insights:alerts", _("Alerts"), "⚠", order=180)
 navigation.register("insights:alert-rules", _("Alert rules"), "⚠", order=86, visible=administers, admin=True)
 
 

@@ -208,3 +208,23 @@ def test_the_api_lists_only_the_callers_alerts_and_resolving_needs_a_note(org):
     assert refused.status_code == 422 and ApiClient.fields(refused) == {"note"}
     done = rep.post(f"/api/v1/insights/alerts/{mine}/resolve", {"note": "客户已签约"})
     assert done.status_code == 200 and done.json()["status"] == "resolved"
+
+
+def test_a_rep_behind_their_quarter_target_is_red_and_their_team_sees_it(org):
+    from salesflow.contracts.receivables.tests.factories import make_agreement
+    from salesflow.core.periods import period_of
+    from salesflow.performance.models import Measure, Target, TargetPlan
+
+    today = NOW.date()
+    quarter = period_of("quarter", today)
+    plan = TargetPlan.objects.create(year=today.year, measure=Measure.objects.get(key="signed_amount"),
+                                     status="approved")
+    for user, amount in ((org.rep_a, 100000), (org.rep_a2, 100000)):
+        Target(plan=plan, user=user, period=quarter.label, amount=amount).save()
+    make_agreement(org.rep_a2, amount="90000", signed_on=today, status="active")
+    evaluate_rule(_rule("target_deviation"), NOW)
+    alert = Alert.objects.get(rule__metric="target_deviation")
+    elapsed = Decimal((today - quarter.start).days + 1) / ((quarter.end - quarter.start).days + 1) * 100
+    assert (alert.owner, alert.team, alert.level) == (org.rep_a, org.east1, "red" if elapsed >= 20 else "yellow")
+    assert alert.value == elapsed.quantize(Decimal("0.1"))  # nothing signed: as far behind as time has gone
+    assert Alert.objects.for_user(org.manager_east).filter(pk=alert.pk).exists()

@@ -24,9 +24,9 @@ def _admins(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN)
 
 
-navigation.register("performance:kpi-scorecard", _lazy("My scorecard"), "◎", order=160, visible=_sales)
-navigation.register("performance:kpi-team-scorecards", _lazy("Team scorecards"), "◉", order=161, visible=_managers)
-navigation.register("performance:kpi-leaderboard", _lazy("Leaderboard"), "☰", order=162)
+navigation.register("performance:kpi-scorecard", _lazy("My scorecard"), "◎", order=163, visible=_sales)
+navigation.register("performance:kpi-team-scorecards", _lazy("Team scorecards"), "◉", order=164, visible=_managers)
+navigation.register("performance:kpi-leaderboard", _lazy("Leaderboard"), "☰", order=165)
 navigation.register("performance:kpi-scorecard-settings", _lazy("Scorecard settings"), "◎", order=160,
                     visible=_admins, admin=True)
 navigation.register("performance:kpi-manual-values", _lazy("KPI values entered by hand"), "✎", order=161,

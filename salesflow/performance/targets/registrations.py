@@ -16,7 +16,7 @@ from .completion import completion_tree, own_completion
 
 TILE_MEASURE = "signed_amount"
 
-navigation.register("performance:target-completion", gettext_lazy("Targets"), "◎", order=45)
+navigation.register("performance:target-completion", gettext_lazy("Targets"), "◎", order=155)
 
 
 @dashboard_tiles.register("target-completion", order=25)
