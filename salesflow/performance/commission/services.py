@@ -225,3 +225,18 @@ def _move(statement, from_status, to_status, actor, version):
                 current.approved_by, current.approved_at = actor, now
             current.save()
     return current
+
+
+def compute_statements(*, users, period: Period, actor=None) -> dict:
+    """Compute the drafts of ``users`` who have a plan in force for ``period``; frozen statements are left as they
+    are. Returns how many were computed and how many were skipped (frozen or without a plan)."""
+    users = list(users)
+    plans = plans_for(users, period.end)
+    frozen = set(CommissionStatement.objects.filter(period=period.label, user__in=users)
+                 .exclude(status=CommissionStatement.Status.DRAFT).values_list("user_id", flat=True))
+    done = 0
+    for user in users:
+        if user.pk in plans and user.pk not in frozen:
+            compute_statement(user=user, period=period, actor=actor)
+            done += 1
+    return {"computed": done, "skipped": len(users) - done}

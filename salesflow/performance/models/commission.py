@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from salesflow.core.audit import AuditedModel
 from salesflow.core.concurrency import VersionedModel
 from salesflow.core.money import MoneyField
+from salesflow.org.access import OwnedQuerySet
+from salesflow.org.models import Role
 
 __all__ = ["CommissionPlan", "CommissionStatement", "CommissionTier", "StatementLine"]
 
@@ -56,7 +58,7 @@ class CommissionPlan(AuditedModel, VersionedModel):
         COLLECTED = "collected_amount", _("Collected amount")
 
     name = models.CharField(_("name"), max_length=80)
-    role = models.CharField(_("role"), max_length=10, blank=True,
+    role = models.CharField(_("role"), max_length=10, blank=True, choices=Role.choices,
                             help_text=_("Applies to everyone with this role, unless a plan names them."))
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("named people"), blank=True,
                                      related_name="commission_plans")
@@ -105,10 +107,6 @@ class CommissionPlan(AuditedModel, VersionedModel):
             errors["decelerator_factor"] = _("The decelerator factor must be between 0 and 1.")
         if self.decelerator_below is not None and not (0 < self.decelerator_below <= HUNDRED):
             errors["decelerator_below"] = _("The decelerator threshold must be above 0 and at most 100.")
-        if self.role:
-            from salesflow.org.models import Role
-            if self.role not in Role.values:
-                errors["role"] = _("Choose a role.")
         if errors:
             raise ValidationError(errors)
 
@@ -198,6 +196,8 @@ class CommissionStatement(AuditedModel, VersionedModel):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commission statement")

@@ -1,0 +1,1 @@
+"""Demo data step (filled in below)."""
