@@ -231,6 +231,7 @@ def _mount_routers():
     from salesflow.approvals.api import router as approvals_router
     from salesflow.contracts.api import router as contracts_router
     from salesflow.customers.api import router as customers_router
+    from salesflow.insights.delivery.api import router as insights_router
     from salesflow.leads.api import router as leads_router
     from salesflow.org.api import router as org_router
     from salesflow.performance.api import router as performance_router
@@ -246,6 +247,7 @@ def _mount_routers():
     api.add_router("/approvals/", approvals_router)
     api.add_router("/activities/", activities_router)
     api.add_router("/performance/", performance_router)
+    api.add_router("/insights/", insights_router)
 
 
 _mount_routers()

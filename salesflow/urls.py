@@ -11,6 +11,7 @@ from salesflow.org.forms import ThrottledLoginForm
 
 urlpatterns = [
     path("", include("salesflow.insights.urls")),
+    path("insights/", include("salesflow.insights.section_urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm, redirect_authenticated_user=True),

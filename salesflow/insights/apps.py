@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InsightsConfig(AppConfig):
-    """Dashboards (later: alert rules, scheduled reports, webhooks). Renders what the apps below register."""
+    """Dashboards and message delivery (WeCom / DingTalk / Feishu robots, e-mail); later alert rules and scheduled
+    reports. Renders what the apps below register."""
 
     name = "salesflow.insights"
     label = "insights"
@@ -11,3 +12,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self):
         from . import navigation  # noqa: F401  (the dashboard's menu entry)
+        from .alerts import jobs as alert_jobs  # noqa: F401  (evaluate the rules that are due)
+        from .alerts import navigation as alert_navigation  # noqa: F401
+        from .delivery import jobs as delivery_jobs  # noqa: F401  (send what is due, retry what failed)
+        from .delivery import navigation as delivery_navigation  # noqa: F401

@@ -1,0 +1,212 @@
+"""What alert rules can watch. Each metric returns its findings at or above a threshold: a record or a person with a
+value where higher is worse (days late, points behind, % drop…), its owner and team, and a sentence saying why.
+Defaults are the thresholds a new installation starts with (the admin changes them per rule)."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from salesflow.activities.models import Activity, WorkReport
+from salesflow.catalog.models import RoleDiscountLimit
+from salesflow.contracts.models import Instalment, Quotation
+from salesflow.core.periods import aware_bounds
+from salesflow.customers.models import Customer
+from salesflow.leads.models import Lead
+from salesflow.org.models import Role, Team, User
+from salesflow.pipeline.models import Opportunity
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    subject: str
+    url: str
+    owner_id: int | None
+    team_id: int | None
+    value: Decimal
+    message: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: Promise
+    unit: Promise
+    yellow: Decimal
+    red: Decimal
+    every_minutes: int
+    find: Callable[..., list[Finding]]  # find(threshold, now) -> findings with value >= threshold
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def metric(key, label, unit, yellow, red, every_minutes=60):
+    def decorator(find):
+        METRICS[key] = Metric(key, label, unit, Decimal(yellow), Decimal(red), every_minutes, find)
+        return find
+    return decorator
+
+
+def _days(since, now) -> int:
+    return max((now - since).days, 0)
+
+
+DAYS = gettext_lazy("days")
+
+
+@metric("stalled_opportunity", gettext_lazy("Stalled opportunity / close date passed"), DAYS, 14, 30)
+def stalled_opportunities(threshold, now):
+    today = timezone.localdate(now)
+    cutoff = now - datetime.timedelta(days=int(threshold))
+    rows = (Opportunity.objects.tracking()
+            .filter(Q(stage_entered_at__lte=cutoff) | Q(expected_close_date__lte=today - datetime.timedelta(
+                days=int(threshold))))
+            .values("pk", "subject", "owner_id", "team_id", "stage_entered_at", "expected_close_date"))
+    found = []
+    for row in rows:
+        in_stage = _days(row["stage_entered_at"], now)
+        overdue = max((today - row["expected_close_date"]).days, 0)
+        why = (_("no stage move for %(days)s days") % {"days": in_stage} if in_stage >= overdue
+               else _("expected close date passed %(days)s days ago") % {"days": overdue})
+        found.append(Finding(f"opportunity:{row['pk']}", row["subject"], reverse("pipeline:detail", args=[row["pk"]]),
+                             row["owner_id"], row["team_id"], Decimal(max(in_stage, overdue)), why))
+    return found
+
+
+@metric("key_customer_silent", gettext_lazy("Key customer not contacted"), DAYS, 30, 60)
+def silent_key_customers(threshold, now):
+    cutoff = now - datetime.timedelta(days=int(threshold))
+    rows = (Customer.objects.filter(customer_class=Customer.Class.A, owner__isnull=False)
+            .filter(Q(last_contact_at__lte=cutoff) | Q(last_contact_at__isnull=True, created_at__lte=cutoff))
+            .values("pk", "name", "owner_id", "team_id", "last_contact_at", "created_at"))
+    return [Finding(f"customer:{r['pk']}", r["name"], reverse("customers:detail", args=[r["pk"]]), r["owner_id"],
+                    r["team_id"], Decimal(_days(r["last_contact_at"] or r["created_at"], now)),
+                    _("A-class customer not contacted for %(days)s days")
+                    % {"days": _days(r["last_contact_at"] or r["created_at"], now)}) for r in rows]
+
+
+@metric("team_activity_falling", gettext_lazy("Team activity volume falling"), gettext_lazy("% drop"), 20, 40,
+        every_minutes=24 * 60)
+def falling_team_activity(threshold, now):
+    """Follow-ups of the last 7 days against the weekly average of the 4 weeks before, per team."""
+    today = timezone.localdate(now)
+    week_start, _end = aware_bounds(today - datetime.timedelta(days=6), today)
+    base_start, _end = aware_bounds(today - datetime.timedelta(days=34), today)
+    rows = (Activity.objects.filter(occurred_at__gte=base_start, occurred_at__lt=_end, team__isnull=False)
+            .values("team_id")
+            .annotate(this_week=Count("pk", filter=Q(occurred_at__gte=week_start)),
+                      before=Count("pk", filter=Q(occurred_at__lt=week_start))))
+    teams = {t.pk: t for t in Team.objects.filter(pk__in=[r["team_id"] for r in rows])}
+    found = []
+    for row in rows:
+        average = Decimal(row["before"]) / 4
+        if average < 5:  # too few to call a trend
+            continue
+        drop = ((average - row["this_week"]) / average * 100).quantize(Decimal("0.1"))
+        team = teams[row["team_id"]]
+        if drop >= threshold:
+            found.append(Finding(f"team:{team.pk}", team.name, reverse("activities:stats"), team.manager_id,
+                                 team.pk, drop, _("%(now)s follow-ups this week against %(before)s a week before")
+                                 % {"now": row["this_week"], "before": average.quantize(Decimal("0.1"))}))
+    return found
+
+
+@metric("overdue_receivable", gettext_lazy("Overdue receivables"), DAYS, 1, 30, every_minutes=24 * 60)
+def overdue_receivables(threshold, now):
+    today = timezone.localdate(now)
+    rows = (Instalment.objects.filter(due_on__lte=today - datetime.timedelta(days=int(threshold)),
+                                      collected_amount__lt=F("amount"))
+            .values("pk", "sequence", "due_on", "amount", "collected_amount", "agreement_id", "agreement__number",
+                    "agreement__owner_id", "agreement__team_id"))
+    return [Finding(f"instalment:{r['pk']}", f"{r['agreement__number']} #{r['sequence']}",
+                    reverse("contracts:agreement-detail", args=[r["agreement_id"]]), r["agreement__owner_id"],
+                    r["agreement__team_id"], Decimal((today - r["due_on"]).days),
+                    _("%(amount)s due on %(day)s is %(days)s days overdue")
+                    % {"amount": r["amount"] - r["collected_amount"], "day": r["due_on"],
+                       "days": (today - r["due_on"]).days}) for r in rows]
+
+
+@metric("churn_risk", gettext_lazy("Churn risk"), gettext_lazy("% of the usual interval"), 150, 200,
+        every_minutes=24 * 60)
+def churn_risk(threshold, now):
+    """Customers silent for longer than their own usual interval between follow-ups (from at least 3 of them)."""
+    rows = (Activity.objects.filter(customer__owner__isnull=False).values("customer_id")
+            .annotate(n=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at")).filter(n__gte=3))
+    found, candidates = [], {}
+    for row in rows:
+        usual = (row["last"] - row["first"]) / (row["n"] - 1)
+        if usual.total_seconds() < 86400:
+            continue
+        ratio = Decimal((now - row["last"]) / usual * 100).quantize(Decimal("0.1"))
+        if ratio >= threshold:
+            candidates[row["customer_id"]] = (ratio, usual.days)
+    for customer in Customer.objects.filter(pk__in=list(candidates)).only("pk", "name", "owner_id", "team_id"):
+        ratio, usual_days = candidates[customer.pk]
+        found.append(Finding(f"customer:{customer.pk}", customer.name, customer.get_absolute_url(),
+                             customer.owner_id, customer.team_id, ratio,
+                             _("silent %(ratio)s%% of its usual %(days)s days between contacts")
+                             % {"ratio": ratio, "days": usual_days}))
+    return found
+
+
+@metric("lead_not_followed", gettext_lazy("Lead not followed up"), DAYS, 3, 7)
+def unfollowed_leads(threshold, now):
+    cutoff = now - datetime.timedelta(days=int(threshold))
+    rows = (Lead.objects.filter(status__in=[Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.QUALIFIED],
+                                owner__isnull=False, last_activity_at__lte=cutoff)
+            .values("pk", "company", "owner_id", "team_id", "last_activity_at"))
+    return [Finding(f"lead:{r['pk']}", r["company"], reverse("leads:detail", args=[r["pk"]]), r["owner_id"],
+                    r["team_id"], Decimal(_days(r["last_activity_at"], now)),
+                    _("no follow-up for %(days)s days") % {"days": _days(r["last_activity_at"], now)}) for r in rows]
+
+
+@metric("discount_over_limit", gettext_lazy("Discount above the role's limit"), gettext_lazy("points"), 0.01, 5)
+def discounts_over_limit(threshold, now):
+    """Open quotations whose largest line discount exceeds the owner's role limit (by that many points)."""
+    limits = dict(RoleDiscountLimit.objects.values_list("role", "max_discount"))
+    rows = (Quotation.objects.filter(status__in=[Quotation.Status.DRAFT, Quotation.Status.SENT],
+                                     discount_approved=False)
+            .values("pk", "number", "owner_id", "owner__role", "team_id")
+            .annotate(top=Max("lines__discount_rate")).filter(top__gt=0))
+    found = []
+    for r in rows:
+        over = Decimal(r["top"]) - Decimal(limits.get(r["owner__role"], 100))
+        if over >= threshold:
+            found.append(Finding(f"quotation:{r['pk']}", r["number"], reverse("contracts:quotation-detail",
+                                                                               args=[r["pk"]]),
+                                 r["owner_id"], r["team_id"], over,
+                                 _("a line discount of %(top)s%% is %(over)s points above the limit")
+                                 % {"top": r["top"], "over": over}))
+    return found
+
+
+@metric("daily_report_missing", gettext_lazy("Daily report not submitted"), gettext_lazy("working days"), 1, 3,
+        every_minutes=24 * 60)
+def missing_daily_reports(threshold, now):
+    """Of the last 5 working days before today, on how many each rep submitted no daily report."""
+    today = timezone.localdate(now)
+    days, day = [], today
+    while len(days) < 5:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    submitted = dict(WorkReport.objects.filter(kind=WorkReport.Kind.DAILY, period_start__in=days)
+                     .exclude(status=WorkReport.Status.DRAFT).values("owner_id")
+                     .annotate(n=Count("pk")).values_list("owner_id", "n"))
+    found = []
+    for rep in User.objects.filter(is_active=True, role=Role.REP, date_joined__date__lte=days[-1]):
+        missing = len(days) - submitted.get(rep.pk, 0)
+        if missing >= threshold:
+            found.append(Finding(f"user:{rep.pk}", str(rep), reverse("activities:report-list"), rep.pk, rep.team_id,
+                                 Decimal(missing), _("no daily report on %(n)s of the last 5 working days")
+                                 % {"n": missing}))
+    return found
