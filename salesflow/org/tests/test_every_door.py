@@ -91,6 +91,7 @@ def concrete_paths(route, org, w):
         ("contracts/", [1]),  # other contracts routes (quotations…): id 1 of a table the world leaves empty
         ("catalog/", [1]),
         ("activities/", [1]),  # field work: id 1 of tables the world leaves empty (404, nothing changes)
+        ("performance/", [1]),  # commission plans and statements: id 1 of tables the world leaves empty
     ]
     route = route.replace("<int:customer_pk>", str(w["customer"].pk)).replace("<slug:kind>", "customers")
     route = re.sub(r"<int:pk>/contacts/", f"{w['customer'].pk}/contacts/", route)

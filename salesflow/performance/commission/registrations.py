@@ -33,13 +33,10 @@ def commission_tile(user):
     if not user.is_authenticated or user.role not in (Role.REP, Role.MANAGER):
         return None
     month = period_of("month", timezone.localdate())
+    plan = services.plan_for(user, month.end)  # one query when no plan is in force (the tile is then hidden)
+    if plan is None:
+        return None
     statement = selectors.current_draft(user)
-    if statement is not None:
-        value = statement.commission
-    else:
-        plan = services.plan_for(user, month.end)
-        if plan is None:
-            return None
-        value = services.compute(plan, user, month).commission
+    value = statement.commission if statement is not None else services.compute(plan, user, month).commission
     return Tile(_("Expected commission this month"), "¥" + format_money(value),
                 url=reverse("performance:commission-statements"), testid="commission-tile")
