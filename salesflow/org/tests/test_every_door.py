@@ -92,6 +92,7 @@ def concrete_paths(route, org, w):
         ("catalog/", [1]),
         ("activities/", [1]),  # field work: id 1 of tables the world leaves empty (404, nothing changes)
         ("insights/", [1]),  # alert 1 / channel 1 / delivery 1 do not exist; alert rule 1 is shipped (admin only)
+        ("performance/", [1]),  # targets, KPIs, commission: id 1 of tables the world leaves empty (or shipped rows)
     ]
     route = route.replace("<int:customer_pk>", str(w["customer"].pk)).replace("<slug:kind>", "customers")
     route = route.replace("<str:action>", "resolve")
