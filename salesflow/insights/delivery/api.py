@@ -30,7 +30,7 @@ class ChannelOut(Schema):
         return bool(channel.secret)
 
 
-class DeliveryOut(Schema):
+class MessageDeliveryOut(Schema):
     id: int
     channel_id: int
     subject: str
@@ -54,13 +54,14 @@ def list_channels(request):
     return Channel.objects.all()
 
 
-@router.post("/channels/{channel_id}/test", response={202: DeliveryOut}, summary="Queue a test message")
+@router.post("/channels/{channel_id}/test", response={202: MessageDeliveryOut}, summary="Queue a test message")
 def test_channel(request, channel_id: PathId):
     channel = get_object_or_404(Channel, pk=channel_id)
     return 202, services.send_test(channel, actor=request.user)
 
 
-@router.get("/deliveries", response=list[DeliveryOut], summary="The delivery log; status = pending | sent | failed")
+@router.get("/deliveries", response=list[MessageDeliveryOut],
+            summary="The delivery log; status = pending | sent | failed")
 @paginate(Page)
 def list_deliveries(request, status: QueryText = ""):
     _require_admin(request)
@@ -72,7 +73,7 @@ def list_deliveries(request, status: QueryText = ""):
     return deliveries
 
 
-@router.post("/deliveries/{delivery_id}/retry", response=DeliveryOut, summary="Send a failed delivery again")
+@router.post("/deliveries/{delivery_id}/retry", response=MessageDeliveryOut, summary="Send a failed delivery again")
 def retry(request, delivery_id: PathId):
     delivery = get_object_or_404(Delivery, pk=delivery_id)
     return services.retry_delivery(delivery, actor=request.user)

@@ -19,7 +19,7 @@ def test_dashboard_tiles_count_only_the_rows_the_user_may_see(org, client_for):
 def test_dashboard_shows_each_apps_tiles_in_order(org, client_for):
     labels = [t.name for t in client_for(org.rep_a).get("/").context["tiles"]]
     assert labels == ["customers-visible", "tasks-today", "tasks-overdue", "customers-owned", "opportunities-open",
-                      "opportunities-stalled", "receivables-overdue", "open-alerts"]
+                      "opportunities-stalled", "receivables-overdue", "my-rank", "open-alerts"]
 
 
 def test_finance_dashboard_has_no_stalled_deals_tile(org, client_for):
@@ -52,7 +52,8 @@ def test_admin_menu_has_the_administration_pages_of_every_app(org, client_for):
     assert names == ["org:users", "org:teams", "org:regions", "customers:settings", "leads:settings",
                      "pipeline:settings", "catalog:products", "catalog:price_lists", "catalog:discount_limits",
                      "contracts:numbering-settings", "approvals:rules", "activities:report-settings",
-                     "insights:alert-rules", "insights:channels", "core-audit"]
+                     "insights:alert-rules", "insights:channels", "performance:commission-plans",
+                     "performance:kpi-scorecard-settings", "performance:kpi-manual-values", "core-audit"]
 
 
 def test_current_section_is_marked_active(org, client_for):

@@ -30,7 +30,7 @@ class TierOut(Schema):
     rate: Decimal
 
 
-class PlanOut(Schema):
+class CommissionPlanOut(Schema):
     id: int
     version: int
     name: str
@@ -74,7 +74,7 @@ class TermsIn(InputSchema):
     tiers: list[TierIn] = Field(..., max_length=12)
 
 
-class PlanIn(TermsIn):
+class CommissionPlanIn(TermsIn):
     version: Version | None = None
     name: Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
     role: Annotated[str, Field(max_length=10, pattern=NO_NUL)] = ""
@@ -84,7 +84,7 @@ class PlanIn(TermsIn):
     active: bool = True
 
 
-class LineOut(Schema):
+class CommissionLineOut(Schema):
     position: int
     kind: str
     agreement_id: int | None
@@ -124,10 +124,10 @@ class StatementOut(Schema):
 
 
 class StatementDetailOut(StatementOut):
-    lines: list[LineOut] = Field(..., alias="lines_list")
+    lines: list[CommissionLineOut] = Field(..., alias="lines_list")
 
 
-class ActionIn(InputSchema):
+class CommissionActionIn(InputSchema):
     version: Version | None = None
 
 
@@ -144,20 +144,21 @@ def _tiers(payload):
     return [(t.from_percent, t.to_percent, t.rate) for t in payload.tiers]
 
 
-@router.get("/plans/", response=list[PlanOut], summary="Commission plans (administrators)")
+@router.get("/plans/", response=list[CommissionPlanOut], summary="Commission plans (administrators)")
 def list_plans(request):
     _admin(request)
     return list(selectors.plans())
 
 
-@router.post("/plans/", response={201: PlanOut}, summary="Create a commission plan (administrators)")
-def create_plan(request, payload: PlanIn):
+@router.post("/plans/", response={201: CommissionPlanOut}, summary="Create a commission plan (administrators)")
+def create_plan(request, payload: CommissionPlanIn):
     _admin(request)
     return Status(201, _save(request, CommissionPlan(), payload))
 
 
-@router.put("/plans/{plan_id}", response=PlanOut, summary="Change a plan; send the version you read (409 if stale)")
-def update_plan(request, plan_id: PathId, payload: PlanIn):
+@router.put("/plans/{plan_id}", response=CommissionPlanOut,
+            summary="Change a plan; send the version you read (409 if stale)")
+def update_plan(request, plan_id: PathId, payload: CommissionPlanIn):
     _admin(request)
     plan = get_object_or_404(CommissionPlan, pk=plan_id)
     if payload.version is not None:
@@ -220,12 +221,12 @@ def compute_statements(request, payload: ComputeIn):
 
 
 @router.post("/statements/{statement_id}/confirm", response=StatementOut, summary="Confirm (the rep's manager)")
-def confirm(request, statement_id: PathId, payload: ActionIn):
+def confirm(request, statement_id: PathId, payload: CommissionActionIn):
     statement = selectors.statement(request.user, statement_id)
     return services.confirm_statement(statement=statement, actor=request.user, version=payload.version)
 
 
 @router.post("/statements/{statement_id}/approve", response=StatementOut, summary="Approve (finance)")
-def approve(request, statement_id: PathId, payload: ActionIn):
+def approve(request, statement_id: PathId, payload: CommissionActionIn):
     statement = selectors.statement(request.user, statement_id)
     return services.approve_statement(statement=statement, actor=request.user, version=payload.version)

@@ -33,7 +33,7 @@ class KpiOut(Schema):
     unit: str
 
 
-class LineOut(Schema):
+class ScorecardLineOut(Schema):
     kpi: str
     label: str
     unit: str
@@ -51,7 +51,7 @@ class CardOut(Schema):
     name: str
     weighted_total: Decimal
     score_cap: Decimal
-    lines: list[LineOut]
+    lines: list[ScorecardLineOut]
 
 
 class BoardRowOut(Schema):

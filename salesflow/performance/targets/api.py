@@ -30,7 +30,7 @@ PeriodLabel = Annotated[str, Field(min_length=4, max_length=10, pattern=r"^[0-9]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
-class PlanOut(Schema):
+class TargetPlanOut(Schema):
     id: int
     year: int
     measure: str
@@ -65,12 +65,12 @@ class MismatchOut(Schema):
     difference: Decimal
 
 
-class PlanDetailOut(PlanOut):
+class PlanDetailOut(TargetPlanOut):
     cells: list[CellOut]
     mismatches: list[MismatchOut]
 
 
-class PlanIn(InputSchema):
+class TargetPlanIn(InputSchema):
     year: Year
     measure: Annotated[str, Field(min_length=1, max_length=40)]
     total: Money
@@ -101,14 +101,14 @@ class ProposalIn(InputSchema):
     amount: Money
 
 
-class VersionIn(InputSchema):
+class TargetPlanVersionIn(InputSchema):
     version: Version | None = None
 
 
 class SplitOut(Schema):
     cells: int
     note: str
-    plan: PlanOut
+    plan: TargetPlanOut
 
 
 class CompletionRowOut(Schema):
@@ -150,7 +150,7 @@ def _visible_nodes(user, tree) -> set[str]:
     return set(tree.walk(root))
 
 
-@router.get("/plans", response=list[PlanOut], summary="Target plans, newest year first")
+@router.get("/plans", response=list[TargetPlanOut], summary="Target plans, newest year first")
 def list_plans(request):
     plans = plans_for(request.user)
     if plans is None:
@@ -174,8 +174,8 @@ def plan_detail(request, plan_id: PathId):
     return plan
 
 
-@router.post("/plans", response={201: PlanOut}, summary="Create a draft plan (directors and administrators)")
-def create_plan(request, payload: PlanIn):
+@router.post("/plans", response={201: TargetPlanOut}, summary="Create a draft plan (directors and administrators)")
+def create_plan(request, payload: TargetPlanIn):
     plan = services.create_plan(actor=request.user, **payload.dict())
     return Status(201, plan)
 
@@ -206,23 +206,23 @@ def submit_proposal(request, plan_id: PathId, payload: ProposalIn):
     return services.submit_proposal(actor=request.user, plan=_plan(request.user, plan_id), **payload.dict())
 
 
-@router.post("/plans/{plan_id}/approve", response=PlanOut,
+@router.post("/plans/{plan_id}/approve", response=TargetPlanOut,
              summary="Approve a draft (refused, naming what does not add up); supersedes the approved revision")
-def approve(request, plan_id: PathId, payload: VersionIn | None = None):
+def approve(request, plan_id: PathId, payload: TargetPlanVersionIn | None = None):
     version = payload.version if payload else None
     return services.approve_plan(actor=request.user, plan=_plan(request.user, plan_id), version=version)
 
 
-@router.post("/plans/{plan_id}/roll-up", response=PlanOut,
+@router.post("/plans/{plan_id}/roll-up", response=TargetPlanOut,
              summary="Make every parent the sum of its children (after importing reps' months, say)")
-def roll_up(request, plan_id: PathId, payload: VersionIn | None = None):
+def roll_up(request, plan_id: PathId, payload: TargetPlanVersionIn | None = None):
     plan = _plan(request.user, plan_id)
     services.roll_up(actor=request.user, plan=plan, version=payload.version if payload else None)
     plan.refresh_from_db()
     return plan
 
 
-@router.post("/plans/{plan_id}/revise", response={201: PlanOut}, summary="Copy an approved plan into a new draft")
+@router.post("/plans/{plan_id}/revise", response={201: TargetPlanOut}, summary="Copy an approved plan into a new draft")
 def revise(request, plan_id: PathId):
     return Status(201, services.revise_plan(actor=request.user, plan=_plan(request.user, plan_id)))
 
