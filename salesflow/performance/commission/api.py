@@ -10,8 +10,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
-from salesflow.core.api_schemas import NO_NUL, BusinessDate, Id, InputSchema, Page, PathId, QueryText, Version
+from salesflow.core.api_schemas import (
+    NO_NUL,
+    BusinessDate,
+    Id,
+    InputSchema,
+    Money,
+    Page,
+    PathId,
+    QueryText,
+    Rate,
+    Version,
+)
 from salesflow.core.periods import parse_period
 from salesflow.org import access
 from salesflow.org.models import Role, User
@@ -21,7 +33,19 @@ from . import selectors, services, whatif
 
 router = Router(tags=["commission"])
 
-Percent = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=2)]
+# Decimals carry their bounds as patterns too (core.api_schemas explains why), so a schema-valid value is never refused.
+Percent = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=2),
+                    WithJsonSchema({"type": "string", "pattern": r"^(10000(\.00?)?|[0-9]{1,4}(\.[0-9]{1,2})?)$",
+                                    "description": "A percentage of quota from 0 to 10000 with up to 2 decimals."})]
+TierRate = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=3),
+                     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,3})?$",
+                                     "description": "Commission % of the amount, up to 3 decimals."})]
+Multiple = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2),
+                     WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,4}(\.[0-9]{1,2})?$",
+                                     "description": "A multiple of the variable target, up to 2 decimals."})]
+Factor = Annotated[Decimal, Field(ge=0, max_digits=4, decimal_places=2),
+                   WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,2}(\.[0-9]{1,2})?$",
+                                   "description": "What every rate is multiplied by below the threshold, e.g. 0.5."})]
 
 
 class TierOut(Schema):
@@ -60,17 +84,17 @@ class CommissionPlanOut(Schema):
 class TierIn(InputSchema):
     from_percent: Percent
     to_percent: Percent | None = None
-    rate: Annotated[Decimal, Field(max_digits=6, decimal_places=3)]
+    rate: TierRate
 
 
 class TermsIn(InputSchema):
-    ote: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
-    base_percent: Percent
-    variable_percent: Percent
+    ote: Money
+    base_percent: Rate
+    variable_percent: Rate
     basis: Annotated[str, Field(pattern="^(signed_amount|collected_amount)$")]
-    cap_multiple: Annotated[Decimal, Field(max_digits=6, decimal_places=2)] | None = None
+    cap_multiple: Multiple | None = None
     decelerator_below: Percent | None = None
-    decelerator_factor: Annotated[Decimal, Field(max_digits=4, decimal_places=2)] = Decimal("0.5")
+    decelerator_factor: Factor = Decimal("0.5")
     tiers: list[TierIn] = Field(..., max_length=12)
 
 
@@ -198,13 +222,6 @@ def list_statements(request, period: QueryText = "", status: QueryText = "",
     return selectors.statements(request.user, period=period, status=status, username=user)
 
 
-@router.get("/statements/{statement_id}", response=StatementDetailOut, summary="A statement with every line")
-def get_statement(request, statement_id: PathId):
-    statement = selectors.statement(request.user, statement_id)
-    statement.lines_list = list(selectors.lines(statement))
-    return statement
-
-
 @router.post("/statements/compute", summary="Compute drafts for a period: one person, or everyone the caller "
                                             "oversees (managers and above)")
 def compute_statements(request, payload: ComputeIn):
@@ -218,6 +235,14 @@ def compute_statements(request, payload: ComputeIn):
     if payload.user_id:
         users = users.filter(pk=payload.user_id)
     return services.compute_statements(users=users, period=period, actor=request.user)
+
+
+# After /statements/compute, so that path is not read as a statement id.
+@router.get("/statements/{statement_id}", response=StatementDetailOut, summary="A statement with every line")
+def get_statement(request, statement_id: PathId):
+    statement = selectors.statement(request.user, statement_id)
+    statement.lines_list = list(selectors.lines(statement))
+    return statement
 
 
 @router.post("/statements/{statement_id}/confirm", response=StatementOut, summary="Confirm (the rep's manager)")

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from salesflow.core.api_schemas import NO_NUL, Id, InputSchema, QueryId
 from salesflow.org import access
@@ -77,7 +79,9 @@ class BoardOut(Schema):
 class ManualIn(InputSchema):
     kpi: Annotated[str, Field(max_length=40, pattern=NO_NUL)]
     period: Annotated[str, Field(max_length=10, pattern=NO_NUL)]
-    value: Annotated[Decimal, Field(max_digits=18, decimal_places=2)]
+    value: Annotated[Decimal, Field(max_digits=18, decimal_places=2),
+                     WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$",
+                                     "description": "The value: up to 16 digits and 2 decimals."})]
     user_id: Id | None = None
     team_id: Id | None = None
 
@@ -111,7 +115,8 @@ def scorecards(request, period: PeriodText = "", user: QueryId = None, team: Que
         return payloads.scorecards_for(request.user, _period(period, ("month", "quarter")), user_id=user,
                                        team_id=team)
     except LookupError:
-        raise Http404 from None
+        field = "user" if user is not None else "team"
+        raise ValidationError({field: _("No such record, or you may not see it.")}) from None
 
 
 @router.get("/leaderboard/", response=BoardOut,

@@ -101,7 +101,8 @@ def test_a_rep_sees_only_their_own_scorecard_through_page_api_export_and_cli(org
     names = {row[0] for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True)}
     assert names == {str(org.rep_a)}
     api = ApiClient(org.rep_a)
-    assert api.get(f"/api/v1/performance/kpis/scorecards/?period=2026-03&user={org.rep_a2.pk}").status_code == 404
+    other = api.get(f"/api/v1/performance/kpis/scorecards/?period=2026-03&user={org.rep_a2.pk}")
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "user"
     assert [c["user"] for c in api.get("/api/v1/performance/kpis/scorecards/?period=2026-03").json()] == [org.rep_a.pk]
     out = io.StringIO()
     call_command("report", "scorecard", "--json", "--user", "rep_a", "--period", "2026-03", stdout=out)
