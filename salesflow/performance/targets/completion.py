@@ -12,6 +12,7 @@ completion ≥ elapsed × green ratio, red when completion < elapsed × red rati
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -47,30 +48,30 @@ class Row:
     def indent(self):
         return range(self.depth)
 
-    @property
+    @cached_property  # read several times per row by the page
     def completion_pct(self) -> Decimal | None:
         if not self.target or self.actual is None:
             return None
         return (self.actual / self.target * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
-    @property
+    @cached_property  # read several times per row by the page
     def deviation(self) -> Decimal | None:
         """Completion minus time elapsed, in percentage points (进度偏差): below zero is behind schedule."""
         pct = self.completion_pct
         return None if pct is None else pct - self.elapsed_pct
 
-    @property
+    @cached_property  # read several times per row by the page
     def gap(self) -> Decimal | None:
         if self.target is None:
             return None
         return max(self.target - (self.actual or Decimal(0)), Decimal(0))
 
-    @property
+    @cached_property  # read several times per row by the page
     def per_day(self) -> Decimal | None:
         gap = self.gap
         return None if gap is None or not self.days_left else to_money(gap / self.days_left)
 
-    @property
+    @cached_property  # read several times per row by the page
     def per_month(self) -> Decimal | None:
         gap = self.gap
         return None if gap is None or not self.months_left else to_money(gap / self.months_left)

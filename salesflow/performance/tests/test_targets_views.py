@@ -116,4 +116,5 @@ def test_a_managers_home_tile_shows_their_teams_completion_in_a_fixed_number_of_
     assert row.node == f"team:{org.east.pk}" and row.actual == 50000
     home = client_for(org.manager_east).get("/").content.decode()
     assert 'data-testid="target-tile"' in home and f"{row.completion_pct}%" in home
-    assert_pinned(client_for(org.rep_a), "/", _more_reps(org), 19)  # the home page's 16, + target, actual, colours
+    # the home page's 17 (with the commission tile), + target, actual, colours
+    assert_pinned(client_for(org.rep_a), "/", _more_reps(org), 20)
