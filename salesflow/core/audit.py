@@ -105,9 +105,25 @@ class AuditedModel(models.Model):
         }
 
 
+_suppressed = contextvars.ContextVar("audit_suppressed", default=False)
+
+
+@contextmanager
+def suppressed():
+    """No audit rows inside (``salesflow generate``: generated data is not anybody's act, and its steps may call the
+    same services people use)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def record(obj, action, *, changes=None, note="", actor=None):
     from .models import AuditEntry
 
+    if _suppressed.get():
+        return None
     actor = actor or current_actor()
     origin = current_origin() if actor is None else ""
     if origin:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from salesflow.activities.models import Activity, WorkReport
 from salesflow.catalog.models import RoleDiscountLimit
 from salesflow.contracts.models import Instalment, Quotation
+from salesflow.core.money import format_money
 from salesflow.core.periods import aware_bounds, period_of
 from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
@@ -133,7 +134,7 @@ def overdue_receivables(threshold, now):
                     reverse("contracts:agreement-detail", args=[r["agreement_id"]]), r["agreement__owner_id"],
                     r["agreement__team_id"], Decimal((today - r["due_on"]).days),
                     _("%(amount)s due on %(day)s is %(days)s days overdue")
-                    % {"amount": r["amount"] - r["collected_amount"], "day": r["due_on"],
+                    % {"amount": format_money(r["amount"] - r["collected_amount"]), "day": r["due_on"],
                        "days": (today - r["due_on"]).days}) for r in rows]
 
 
