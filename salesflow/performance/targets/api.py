@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from salesflow.core.api_schemas import InputSchema, Money, PathId, Version, text
+from salesflow.core.api_schemas import NO_NUL, InputSchema, Money, PathId, Version, text
 from salesflow.core.periods import parse_period
 
 from ..models import Measure, TargetPlan
@@ -72,7 +72,7 @@ class PlanDetailOut(TargetPlanOut):
 
 class TargetPlanIn(InputSchema):
     year: Year
-    measure: Annotated[str, Field(min_length=1, max_length=40)]
+    measure: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]  # a measure key (slug)
     total: Money
     time_split: Literal["even", "seasonal"] = "even"
     with_weeks: bool = False
@@ -84,7 +84,7 @@ class SplitIn(InputSchema):
     node: NodeKey = "company"
     method: Literal["even", "seasonal", "manual", "headcount", "last_year"]
     cascade: bool = False
-    amounts: dict[Annotated[str, Field(max_length=24)], Money] | None = None
+    amounts: dict[Annotated[str, Field(max_length=24, pattern=NO_NUL)], Money] | None = None
     version: Version | None = None
 
 
@@ -230,9 +230,9 @@ def revise(request, plan_id: PathId):
 @router.get("/completion", response=CompletionOut,
             summary="Completion for a period (2026, 2026-Q4, 2026-11, 2026-W47) from a node (default: the caller's "
                     "own top node) down")
-def completion(request, period: Annotated[str, Field(max_length=10)],
-               measure: Annotated[str, Field(max_length=40)] = "signed_amount",
-               node: Annotated[str | None, Field(max_length=24)] = None):
+def completion(request, period: Annotated[str, Field(max_length=10, pattern=NO_NUL)],
+               measure: Annotated[str, Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]*$")] = "signed_amount",
+               node: Annotated[str | None, Field(max_length=24, pattern=NO_NUL)] = None):
     try:
         span = parse_period(period)
     except ValueError as error:
