@@ -200,6 +200,8 @@ USE_TZ = True
 SALESFLOW_CURRENCY = env_str("SALESFLOW_CURRENCY", "CNY")
 # The seller named on quotations (PDF header).
 SALESFLOW_COMPANY_NAME = env_str("SALESFLOW_COMPANY_NAME", "SalesFlow 示例公司")
+# Where people reach SalesFlow: links in messages sent outside it (report deliveries).
+SALESFLOW_BASE_URL = env_str("SALESFLOW_BASE_URL", "http://localhost:8000").rstrip("/")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("SALESFLOW_STATIC_ROOT", str(VAR_DIR / "static")))

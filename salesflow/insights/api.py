@@ -4,7 +4,9 @@ from ninja import Router
 
 from .alerts.api import router as alert_router
 from .delivery.api import router as delivery_router
+from .reports.api import router as report_router
 
 router = Router()
 router.add_router("", alert_router)
 router.add_router("", delivery_router)
+router.add_router("", report_router)

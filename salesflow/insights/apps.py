@@ -19,3 +19,4 @@ class InsightsConfig(AppConfig):
         from .alerts import navigation as alert_navigation  # noqa: F401
         from .delivery import jobs as delivery_jobs  # noqa: F401  (send what is due, retry what failed)
         from .delivery import navigation as delivery_navigation  # noqa: F401
+        from .reports import registrations as report_registrations  # noqa: F401  (CLI, schedule, menu)

@@ -2,6 +2,7 @@
 
 from .alerts.urls import urlpatterns as alert_urls
 from .delivery.urls import urlpatterns as delivery_urls
+from .reports.urls import urlpatterns as report_urls
 
 app_name = "insights"
-urlpatterns = [*alert_urls, *delivery_urls]
+urlpatterns = [*alert_urls, *delivery_urls, *report_urls]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from salesflow.activities.stats.selectors import activity_stats
 from salesflow.activities.stats.selectors import totals as activity_totals
 from salesflow.contracts.receivables.selectors import BUCKETS, ageing, collection_stats
+from salesflow.core.money import to_money
 from salesflow.core.periods import Period, aware_bounds, parse_period, period_of
 from salesflow.org import access
 from salesflow.org.models import Role, Team
@@ -84,6 +85,19 @@ def may_report_on(user, team: Team | None) -> bool:
     return False
 
 
+def may_report_on_company(user) -> bool:
+    return may_report_on(user, None)
+
+
+def report_teams(user):
+    """The teams ``user`` may have reports of (the pickers list these)."""
+    if may_report_on_company(user):
+        return Team.objects.order_by("path")
+    if may_report_on(user, user.team) if user.team_id else False:
+        return Team.objects.filter(pk__in=access.team_subtree_ids(user)).order_by("path")
+    return Team.objects.none()
+
+
 def require_report_scope(user, team: Team | None) -> None:
     if not may_report_on(user, team):
         raise PermissionDenied(_("You may not have the reports of this scope."))
@@ -93,6 +107,15 @@ def _percent(part, whole) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _money(value):
+    return None if value is None else to_money(value)
+
+
+def _value(value, unit):
+    """A figure as the report shows it: amounts in yuan to the cent, counts as whole numbers."""
+    return to_money(value) if unit == figures.AMOUNT else int(value)
 
 
 def _change(now, before) -> Decimal | None:
@@ -123,14 +146,15 @@ def report_data(kind: str, period: str | Period | None = None, team: Team | None
     results = []
     for measure in TARGET_MEASURES:
         row = completion_tree(None, measure, period, node=node, tree=tree, only_top=True).rows[0]
-        results.append({"measure": measure, "label": str(figures.get(measure).label), "target": row.target,
-                        "actual": row.actual, "completion_pct": row.completion_pct, "colour": row.colour})
+        results.append({"measure": measure, "label": str(figures.get(measure).label), "target": _money(row.target),
+                        "actual": _money(row.actual), "completion_pct": row.completion_pct, "colour": row.colour})
 
     headline = []
     for key in HEADLINE:
-        now = figures.total(key, period.start, period.end, people)
-        was = figures.total(key, before.start, before.end, people)
-        headline.append({"key": key, "label": str(figures.get(key).label), "unit": figures.get(key).unit,
+        unit = figures.get(key).unit
+        now = _value(figures.total(key, period.start, period.end, people), unit)
+        was = _value(figures.total(key, before.start, before.end, people), unit)
+        headline.append({"key": key, "label": str(figures.get(key).label), "unit": unit,
                          "value": now, "previous": was, "change_pct": _change(now, was)})
     values = {row["key"]: row for row in headline}
     won, lost = values["won_count"], values["lost_count"]

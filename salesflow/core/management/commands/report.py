@@ -9,10 +9,12 @@ from salesflow.core.registry import reports
 
 class Command(BaseCommand):
     help = ("Print a report: salesflow report NAME [--json] [--user U] [--period P] [--as-of DATE] [--by G] "
-            "[--kpi K] [--pipeline P]. --list shows the reports.")
+            "[--kpi K] [--pipeline P]. --list shows the reports. Files: salesflow report generate "
+            "weekly|monthly|quarterly [--period P] [--team T] [--lang zh-hans|en] [--format xlsx|pdf] [--out FILE].")
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?")
+        parser.add_argument("kind", nargs="?", help="what to generate, where the report takes one (e.g. monthly)")
         parser.add_argument("--list", action="store_true", help="list the reports")
         parser.add_argument("--json", action="store_true", help="print JSON on stdout")
         parser.add_argument("--user", help="compute as this user (their permissions apply); default: all data")
@@ -22,6 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--kpi", help="a KPI's key, where the report takes one (e.g. signed_amount)")
         parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
                                                "default pipeline)")
+        parser.add_argument("--team", help="a team's name or id, where the report takes one (default: the company)")
+        parser.add_argument("--lang", help="zh-hans or en, where the report takes one")
+        parser.add_argument("--format", dest="fmt", help="xlsx or pdf, where the report takes one")
+        parser.add_argument("--out", help="the file to write, where the report writes one")
 
     def handle(self, *args, **opts):
         if opts["list"] or not opts["name"]:
@@ -44,16 +50,19 @@ class Command(BaseCommand):
             if "pipeline" not in inspect.signature(entry.func).parameters:
                 raise CommandError(f"report {entry.name!r} takes no --pipeline")
             options["pipeline"] = opts["pipeline"]
-        for name in ("as_of", "by", "kpi"):
+        for name in ("kind", "as_of", "by", "kpi", "team", "lang", "fmt", "out"):
             if opts.get(name):
                 if name not in inspect.signature(entry.func).parameters:
-                    raise CommandError(f"report {entry.name!r} takes no --{name.replace('_', '-')}")
+                    flag = {"kind": "KIND", "fmt": "--format"}.get(name, f"--{name.replace('_', '-')}")
+                    raise CommandError(f"report {entry.name!r} takes no {flag}")
                 options[name] = opts[name]
         try:
             result = entry.func(**options)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        if opts["json"]:
+        if isinstance(result, str):  # a report that writes a file answers with its path
+            self.stdout.write(result)
+        elif opts["json"]:
             self.stdout.write(json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(format_table(result))
