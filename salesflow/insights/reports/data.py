@@ -41,6 +41,7 @@ from salesflow.pipeline.analytics.winrates import win_rates
 from salesflow.pipeline.models import Opportunity, Pipeline
 
 KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}
+PERIOD_KINDS = {**KINDS, "yearly": "year"}  # a year: the review document's figures only (no yearly report file)
 TARGET_MEASURES = ("signed_amount", "collected_amount", "won_amount")
 HEADLINE = ("signed_amount", "collected_amount", "won_amount", "won_count", "lost_count", "new_customers",
             "visits", "followups")
@@ -50,7 +51,7 @@ ZERO = Decimal("0.00")
 
 def period_for(kind: str, period: str | Period | None = None, *, today: datetime.date | None = None) -> Period:
     """The report's period: ``period`` (a label of the kind's length), else the last whole one before today."""
-    if kind not in KINDS:
+    if kind not in PERIOD_KINDS:
         raise ValueError(_("Unknown report kind “%(kind)s” (use weekly, monthly or quarterly).") % {"kind": kind})
     if isinstance(period, Period):
         found = period
@@ -58,8 +59,8 @@ def period_for(kind: str, period: str | Period | None = None, *, today: datetime
         found = parse_period(period)
     else:
         today = today or timezone.localdate()
-        found = period_of(KINDS[kind], period_of(KINDS[kind], today).start - datetime.timedelta(days=1))
-    if found.kind != KINDS[kind]:
+        found = period_of(PERIOD_KINDS[kind], period_of(PERIOD_KINDS[kind], today).start - datetime.timedelta(days=1))
+    if found.kind != PERIOD_KINDS[kind]:
         raise ValueError(_("Period “%(period)s” is not a %(kind)s period.") % {"period": found.label, "kind": kind})
     return found
 
