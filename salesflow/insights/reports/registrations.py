@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from salesflow.core.registry import reports, scheduled_jobs
 from salesflow.org.models import Team
 
-from . import navigation, services  # noqa: F401  (navigation: the menu entries)
+from . import demo, navigation, services  # noqa: F401  (the demo step, the menu entries)
 
 
 def _team(value):

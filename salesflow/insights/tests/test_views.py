@@ -52,8 +52,16 @@ def test_admin_menu_has_the_administration_pages_of_every_app(org, client_for):
     assert names == ["org:users", "org:teams", "org:regions", "customers:settings", "leads:settings",
                      "pipeline:settings", "catalog:products", "catalog:price_lists", "catalog:discount_limits",
                      "contracts:numbering-settings", "approvals:rules", "activities:report-settings",
-                     "insights:alert-rules", "insights:channels", "performance:commission-plans",
+                     "insights:alert-rules", "insights:channels", "insights:report-subscriptions",
+                     "performance:commission-plans",
                      "performance:kpi-scorecard-settings", "performance:kpi-manual-values", "core-audit"]
+
+
+def test_sales_reports_are_in_the_menu_of_managers_directors_admins_and_finance_not_reps(org, client_for):
+    for who, shown in (("manager_east", True), ("director", True), ("admin", True), ("finance", True),
+                       ("rep_a", False)):
+        names = menu_urls(client_for(getattr(org, who)).get("/"), "nav_sections")
+        assert ("insights:reports" in names) is shown, who
 
 
 def test_current_section_is_marked_active(org, client_for):
