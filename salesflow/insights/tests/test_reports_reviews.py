@@ -68,3 +68,12 @@ def test_create_on_the_page_then_export_the_pdf(org, october, client_for):
     for heading in ("成果回顾", "原因分析", "经验总结", "改进计划", "350,000.00"):
         assert heading in text
     assert client_for(org.rep_a).get("/insights/reviews/").status_code == 403
+
+
+def test_the_review_list_runs_a_fixed_number_of_queries(org, client_for):
+    from salesflow.testing.queries import assert_pinned
+
+    def grow(n):
+        for _ in range(n):
+            ReviewDocument.objects.create(period="2026-Q4", team=org.east1, author=org.manager_east)
+    assert_pinned(client_for(org.manager_east), "/insights/reviews/", grow, 10)
