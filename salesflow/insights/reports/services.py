@@ -68,13 +68,15 @@ def make_report(*, actor, kind: str, period=None, team=None, lang: str = "zh-han
 def generate_report(report_id: int) -> str:
     """The task: render a pending report and store it (ready), or keep the error (failed). Then announce it."""
     with transaction.atomic():
-        report = (SalesReport.objects.select_for_update(skip_locked=True).select_related("team", "generated_by")
+        report = (SalesReport.objects.select_for_update(skip_locked=True, of=("self",))
+                  .select_related("team", "generated_by")
                   .filter(pk=report_id, status=SalesReport.Status.PENDING).first())
         if report is None:
             return "not pending"
         try:
-            title, content, data = render_report(report.kind, report.period, report.team, user=report.generated_by,
-                                                 lang=report.lang, fmt=report.format)
+            with transaction.atomic():  # a savepoint: a database error leaves the row's transaction usable
+                title, content, data = render_report(report.kind, report.period, report.team,
+                                                     user=report.generated_by, lang=report.lang, fmt=report.format)
         except (PermissionDenied, ValueError) as exc:
             report.status, report.error = SalesReport.Status.FAILED, str(exc)[:500]
         except Exception as exc:  # a bug must not leave the row pending for ever: kept, visible, logged
