@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from salesflow.pipeline.analytics.forecast import forecast
 from salesflow.pipeline.analytics.funnel import funnel_rollup
 from salesflow.pipeline.analytics.stalled import stalled_queryset
 from salesflow.pipeline.analytics.winrates import win_rates
-from salesflow.pipeline.models import Opportunity, Pipeline
+from salesflow.pipeline.models import Opportunity
 
 from ..models import Alert
 from . import drills
@@ -96,7 +97,7 @@ def team_targets(scope: Scope) -> dict:
     """Each child of the viewer's node (a manager's reps and sub-teams): target against actual."""
     period = _target_period(scope)
     node = f"team:{scope.team.pk}" if scope.team is not None else None
-    tree = completion_tree(scope.user, TARGET_MEASURE, period, node=node, today=scope.today)
+    tree = completion_tree(scope.user, TARGET_MEASURE, period, node=node, today=scope.today, tree=scope.tree)
     url = reverse("performance:target-completion") + "?" + urlencode({"period": period.label})
     top, children = tree.rows[0], [r for r in tree.rows if r.depth == 1]
     if tree.plan is None:
@@ -118,7 +119,7 @@ def team_targets(scope: Scope) -> dict:
 # --- pipeline -------------------------------------------------------------------------------------------------
 
 def funnel_panel(scope: Scope, *, own: bool) -> dict:
-    pipeline = Pipeline.default()
+    pipeline = scope.pipeline
     if pipeline is None:
         return panel("funnel", _("Funnel"), note=_("No pipeline yet."))
     rows = funnel_rollup(scope.user, pipeline, team=scope.team, owner=scope.user if own else None)
@@ -141,7 +142,7 @@ def _opportunities(scope: Scope):
 
 
 def stalled_panel(scope: Scope) -> dict:
-    pipeline = Pipeline.default()
+    pipeline = scope.pipeline
     count = stalled_queryset(_opportunities(scope), pipeline).count() if pipeline else 0
     return panel("stalled", _("Stalled deals"), url=reverse("analytics:stalled"), unfiltered=_not_filtered(scope),
                  figures=[figure(_("Stalled deals"), count, "count", reverse("analytics:stalled"))])
@@ -156,8 +157,9 @@ def forecast_panel(scope: Scope) -> dict:
         period = _target_period(scope)
         node = f"team:{scope.team.pk}" if scope.team is not None else None
         try:
-            tree = completion_tree(scope.user, measure, period, node=node, today=scope.today, only_top=True)
-        except Exception:  # noqa: BLE001  (no node to see: no target)
+            tree = completion_tree(scope.user, measure, period, node=node, today=scope.today, only_top=True,
+                                   tree=scope.tree)
+        except PermissionDenied:  # no node this viewer may see: no target
             break
         if tree.plan is not None:
             target = (measure, tree.rows[0].target)
@@ -178,7 +180,7 @@ def forecast_panel(scope: Scope) -> dict:
 
 
 def conversion_panel(scope: Scope) -> dict:
-    pipeline = Pipeline.default()
+    pipeline = scope.pipeline
     if pipeline is None:
         return panel("conversion", _("Conversion by stage"), note=_("No pipeline yet."))
     rows = win_rates(_opportunities(scope), pipeline)
@@ -344,13 +346,13 @@ def division_forecast(scope: Scope) -> dict:
     period = _target_period(scope)
     rows = []
     for team in drills.divisions(Team):
-        members = set(team_people(team))
+        members = set(scope.tree.people(f"team:{team.pk}"))
         people = [pk for pk in scope.owners if pk in members]
         if not people:
             continue
         result = forecast(visible(scope.user).filter(owner__in=people), scope.period)
         tree = completion_tree(scope.user, TARGET_MEASURE, period, node=f"team:{team.pk}", today=scope.today,
-                               only_top=True)
+                               only_top=True, tree=scope.tree)
         rows.append((team, result["weighted"], tree.rows[0].target if tree.plan else None))
     chart = {"type": "bar", "x": [t.name for t, _f, _t in rows], "series": [
         {"name": _("Forecast (weighted)"), "y": [_num(f) for _t, f, _g in rows]},
@@ -358,12 +360,6 @@ def division_forecast(scope: Scope) -> dict:
     return panel("division-forecast", _("Forecast vs target by division"), chart=chart,
                  url=reverse("analytics:forecast"), unfiltered=_not_filtered(scope),
                  items=[{"label": t.name, "value": f, "unit": "amount", "target": g} for t, f, g in rows])
-
-
-def team_people(team: Team) -> list[int]:
-    from salesflow.org.models import User
-
-    return list(User.objects.filter(team__path__startswith=team.path).values_list("pk", flat=True))
 
 
 def collections_vs_plan(scope: Scope) -> dict:
@@ -425,9 +421,9 @@ def dashboard(scope: Scope) -> dict:
         "rep": lambda: [my_target(scope), period_panel(scope), funnel_panel(scope, own=True), today_panel(scope),
                         stalled_panel(scope), receivables_panel(scope),
                         _year_trend(scope, "signed", _("Signed, this year against last, month by month"))],
-        "manager": lambda: [team_targets(scope), funnel_panel(scope, own=False), forecast_panel(scope),
-                            conversion_panel(scope), activity_panel(scope), leaderboard_panel(scope),
-                            ageing_panel(scope), alerts_panel(scope)],
+        "manager": lambda: [team_targets(scope), period_panel(scope), funnel_panel(scope, own=False),
+                            forecast_panel(scope), conversion_panel(scope), activity_panel(scope),
+                            leaderboard_panel(scope), ageing_panel(scope), alerts_panel(scope)],
         "director": lambda: [period_panel(scope),
                              _side_by_side(scope, Team, lambda d: f"{d.owner}__team", "signed",
                                            _("Signed by division"), "by_team"),

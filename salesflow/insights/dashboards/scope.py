@@ -39,6 +39,19 @@ class Scope:
     def region_ids(self) -> list[int] | None:
         return None if self.region is None else list(self.region.subtree().values_list("pk", flat=True))
 
+    @cached_property
+    def tree(self):
+        """The organisation tree, loaded once for every target panel of the page."""
+        from salesflow.performance.targets.tree import OrgTree
+
+        return OrgTree.load()
+
+    @cached_property
+    def pipeline(self):
+        from salesflow.pipeline.models import Pipeline
+
+        return Pipeline.default()
+
     def query(self, **extra) -> str:
         """The query string that reproduces this scope (plus ``extra``), for the links to the records."""
         from urllib.parse import urlencode
