@@ -128,7 +128,7 @@ def funnel_panel(scope: Scope, *, own: bool) -> dict:
                                                          "status": Opportunity.Status.TRACKING, **who}) for r in rows]
     chart = {"type": "funnel", "x": [r["stage"] for r in rows], "series": [
         {"name": _("Amount"), "y": [_num(r["amount"]) for r in rows], "links": links,
-         "text": [str(r["count"]) for r in rows]}], "unit": "amount"}
+         "text": [str(r["count"]) for r in rows]}], "unit": "amount"} if any(r["count"] for r in rows) else None
     return panel("funnel", _("Funnel") + " · " + str(pipeline), chart=chart, unfiltered=_not_filtered(scope),
                  url=reverse("analytics:funnel"),
                  figures=[figure(_("Open deals"), sum(r["count"] for r in rows), "count"),
