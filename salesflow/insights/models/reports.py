@@ -81,7 +81,7 @@ class SalesReport(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being generated")
         READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Generation failed")
 
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     period = models.CharField(_("period"), max_length=10)  # core.periods label: 2026-W47, 2026-10, 2026-Q3
