@@ -1,5 +1,6 @@
 """/api/v1/insights/reports/: the report history, "generate now" (202, generated after commit), the file, the
-figures of a report as JSON; /api/v1/insights/report-subscriptions/ for administrators."""
+figures of a report as JSON; /api/v1/insights/report-subscriptions/ for administrators; /api/v1/insights/reviews/
+(review documents: create pre-filled, edit with the version read, PDF)."""
 
 import json
 from datetime import datetime
@@ -15,11 +16,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from salesflow.core import audit
-from salesflow.core.api_schemas import NO_NUL, Id, InputSchema, Page, PathId, QueryId, QueryText
+from salesflow.core.api_schemas import NO_NUL, Id, InputSchema, Page, PathId, QueryId, QueryText, Version, text
 from salesflow.org.models import Team
 
-from ..models import Channel, ReportSubscription, SalesReport
-from . import services
+from ..models import Channel, ReportSubscription, ReviewDocument, SalesReport
+from . import reviews, services
 from .data import report_data
 from .render import FORMATS
 
@@ -143,3 +144,69 @@ def delete_subscription(request, subscription_id: PathId):
     _require_admin(request)
     get_object_or_404(ReportSubscription, pk=subscription_id).delete()
     return 204, None
+
+
+class ReviewDocumentOut(Schema):
+    id: int
+    period: str
+    team_id: int | None
+    author_id: int
+    results: str
+    causes: str
+    lessons: str
+    improvements: str
+    status: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReviewDocumentIn(InputSchema):
+    period: PeriodLabel = Field(description="A quarter (2026-Q3) or a year (2026)")
+    team_id: Id | None = Field(None, description="Empty: the company")
+
+
+class ReviewDocumentPatch(InputSchema):
+    version: Version
+    results: text(ReviewDocument, "results") = None
+    causes: text(ReviewDocument, "causes") = None
+    lessons: text(ReviewDocument, "lessons") = None
+    improvements: text(ReviewDocument, "improvements") = None
+    status: Literal["draft", "final"] = None
+
+
+@router.get("/reviews", response=list[ReviewDocumentOut], summary="The review documents you may see")
+@paginate(Page)
+def list_reviews(request):
+    return ReviewDocument.objects.visible_to(request.user)
+
+
+@router.post("/reviews", response={201: ReviewDocumentOut},
+             summary="Create a review, pre-filled with the period's figures (results) and facts (causes)")
+def create_review(request, payload: ReviewDocumentIn):
+    return 201, reviews.create_review(actor=request.user, period=payload.period, team=_team(payload.team_id))
+
+
+@router.get("/reviews/{review_id}", response=ReviewDocumentOut, summary="One review document")
+def get_review(request, review_id: PathId):
+    return get_object_or_404(ReviewDocument.objects.visible_to(request.user), pk=review_id)
+
+
+@router.patch("/reviews/{review_id}", response=ReviewDocumentOut,
+              summary="Edit a review's sections or status; 409 when it changed since the version you read")
+def patch_review(request, review_id: PathId, payload: ReviewDocumentPatch):
+    review = get_object_or_404(ReviewDocument.objects.visible_to(request.user), pk=review_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return reviews.update_review(actor=request.user, review=review, version=version,
+                                 **{k: v for k, v in changes.items() if v is not None})
+
+
+@router.get("/reviews/{review_id}/pdf", summary="The review as a PDF")
+def review_pdf(request, review_id: PathId):
+    review = get_object_or_404(ReviewDocument.objects.visible_to(request.user).select_related("team", "author"),
+                               pk=review_id)
+    audit.record(review, "export", note="pdf", actor=request.user)
+    response = HttpResponse(reviews.review_pdf(review), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="review-{review.period}-{review.pk}.pdf"'
+    return response

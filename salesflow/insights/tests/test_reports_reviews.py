@@ -77,3 +77,22 @@ def test_the_review_list_runs_a_fixed_number_of_queries(org, client_for):
         for _ in range(n):
             ReviewDocument.objects.create(period="2026-Q4", team=org.east1, author=org.manager_east)
     assert_pinned(client_for(org.manager_east), "/insights/reviews/", grow, 10)
+
+
+def test_the_api_creates_edits_with_the_version_and_refuses_a_stale_edit(org, october):
+    from salesflow.testing.api_client import ApiClient
+
+    api = ApiClient(org.manager_east)
+    created = api.post("/api/v1/insights/reviews", {"period": "2026-Q4", "team_id": org.east.pk})
+    assert created.status_code == 201 and "东区大单" in created.json()["results"]
+    review_id = created.json()["id"]
+    edited = api.patch(f"/api/v1/insights/reviews/{review_id}", {"version": 1, "lessons": "提前跟进"})
+    assert edited.status_code == 200 and edited.json()["version"] == 2 and edited.json()["lessons"] == "提前跟进"
+    assert api.patch(f"/api/v1/insights/reviews/{review_id}", {"version": 1, "lessons": "旧"}).status_code == 409
+    assert api.patch(f"/api/v1/insights/reviews/{review_id}", {"version": 2, "lessons": "a\x00"}).status_code == 422
+    month = api.post("/api/v1/insights/reviews", {"period": "2026-10", "team_id": org.east.pk})
+    assert month.status_code == 422 and ApiClient.fields(month) == {"period"}
+    assert api.post("/api/v1/insights/reviews", {"period": "2026-Q4"}).status_code == 403  # the company
+    assert ApiClient(org.manager_west).get(f"/api/v1/insights/reviews/{review_id}").status_code == 404
+    assert api.get(f"/api/v1/insights/reviews/{review_id}/pdf").content.startswith(b"%PDF")
+    assert api.get("/api/v1/insights/reviews").json()["count"] == 1
