@@ -29,6 +29,7 @@ from salesflow.activities.stats.selectors import totals as activity_totals
 from salesflow.contracts.receivables.selectors import BUCKETS, ageing, collection_stats
 from salesflow.core.money import to_money
 from salesflow.core.periods import Period, aware_bounds, parse_period, period_of
+from salesflow.core.validators import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
 from salesflow.org import access
 from salesflow.org.models import Role, Team
 from salesflow.performance import figures
@@ -60,6 +61,8 @@ def period_for(kind: str, period: str | Period | None = None, *, today: datetime
     else:
         today = today or timezone.localdate()
         found = period_of(PERIOD_KINDS[kind], period_of(PERIOD_KINDS[kind], today).start - datetime.timedelta(days=1))
+    if not (BUSINESS_DATE_MIN <= found.start and found.end <= BUSINESS_DATE_MAX):
+        raise ValueError(_("“%(period)s” is outside the years 2000 to 2100.") % {"period": found.label})
     if found.kind != PERIOD_KINDS[kind]:
         raise ValueError(_("Period “%(period)s” is not a %(kind)s period.") % {"period": found.label, "kind": kind})
     return found

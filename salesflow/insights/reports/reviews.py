@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from salesflow.contracts.pdf import BODY, HEADING, TITLE, facts, p, render
 from salesflow.core.money import format_money
 from salesflow.core.periods import parse_period
+from salesflow.core.validators import BUSINESS_DATE_MAX, BUSINESS_DATE_MIN
 from salesflow.org import access
 
 from ..models import ReviewDocument
@@ -31,6 +32,9 @@ def _period(label: str):
         period = parse_period(label)
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from None
+    if not (BUSINESS_DATE_MIN <= period.start and period.end <= BUSINESS_DATE_MAX):
+        raise ValidationError({"period": _("“%(period)s” is outside the years 2000 to 2100.") % {
+            "period": period.label}})
     if period.kind not in ("quarter", "year"):
         raise ValidationError({"period": _("A review covers a quarter (2026-Q3) or a year (2026).")})
     return period

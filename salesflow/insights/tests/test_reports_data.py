@@ -100,3 +100,9 @@ def test_pdf_reads_back_in_chinese_and_in_english(org, october):
     assert "Results vs target" in text and "Receivables ageing" in text and "350,000.00" in text
     with translation.override("zh-hans"):
         assert translation.gettext("Results vs target") == "目标达成"
+
+
+def test_a_period_outside_the_business_years_is_refused_not_a_crash():
+    for label in ("0001-01", "1999-12", "2101-01"):
+        with pytest.raises(ValueError, match="2000"):
+            period_for("monthly", label)
