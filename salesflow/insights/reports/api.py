@@ -99,7 +99,10 @@ def report_figures(request, kind: Query[Kind], period: QueryText = "", team: Que
                    lang: Query[Lang] = "zh-hans"):
     with translation.override(lang):
         try:
-            data = report_data(kind, period or None, _team(team), user=request.user)
+            scope = None if team is None else Team.objects.filter(pk=team).first()
+            if team is not None and scope is None:
+                raise ValidationError({"team": _("No such team.")})
+            data = report_data(kind, period or None, scope, user=request.user)
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from None
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
