@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--kpi", help="a KPI's key, where the report takes one (e.g. signed_amount)")
         parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
                                                "default pipeline)")
+        parser.add_argument("--scope", help="a scope, where the report takes one (e.g. company, teams, team:NAME)")
 
     def handle(self, *args, **opts):
         if opts["list"] or not opts["name"]:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             if "pipeline" not in inspect.signature(entry.func).parameters:
                 raise CommandError(f"report {entry.name!r} takes no --pipeline")
             options["pipeline"] = opts["pipeline"]
-        for name in ("as_of", "by", "kpi"):
+        for name in ("as_of", "by", "kpi", "scope"):
             if opts.get(name):
                 if name not in inspect.signature(entry.func).parameters:
                     raise CommandError(f"report {entry.name!r} takes no --{name.replace('_', '-')}")
