@@ -85,6 +85,8 @@ class SplitIn(InputSchema):
     method: Literal["even", "seasonal", "manual", "headcount", "last_year"]
     cascade: bool = False
     amounts: dict[Annotated[str, Field(max_length=24, pattern=NO_NUL)], Money] | None = None
+    within: PeriodLabel | None = None  # time, manual: the amounts are this period's sub-periods and must add up
+    exact: bool = False  # organisation, manual: the children's totals must add up to the node's year
     version: Version | None = None
 
 
@@ -186,10 +188,11 @@ def split(request, plan_id: PathId, payload: SplitIn):
     plan = _plan(request.user, plan_id)
     if payload.axis == "time":
         result = services.split_time(actor=request.user, plan=plan, node=payload.node, method=payload.method,
-                                     amounts=payload.amounts, version=payload.version)
+                                     amounts=payload.amounts, exact_within=payload.within, version=payload.version)
     else:
         result = services.split_org(actor=request.user, plan=plan, node=payload.node, method=payload.method,
-                                    amounts=payload.amounts, cascade=payload.cascade, version=payload.version)
+                                    amounts=payload.amounts, cascade=payload.cascade, exact=payload.exact,
+                                    version=payload.version)
     plan.refresh_from_db()
     return {"cells": result.cells, "note": result.note, "plan": plan}
 

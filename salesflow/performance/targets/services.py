@@ -167,6 +167,35 @@ def _split_time_into(grid, node, period: Period, with_weeks, weights_of):
         _split_time_into(grid, node, child, with_weeks, weights_of)
 
 
+def _refuse_unless_exact(tree, node, label, total: Decimal, parts: Decimal):
+    if parts != total:
+        raise ValidationError({"amounts": _(
+            "%(node)s %(period)s: the parts add up to %(parts)s, but the total is %(total)s (%(difference)s to "
+            "allocate).") % {"node": tree.label(node), "period": label, "parts": parts, "total": total,
+                             "difference": f"{total - parts:+}"}})
+
+
+def _set_sub_periods_exactly(grid, plan, tree, node, parent: Period, amounts: dict):
+    children = period_children(parent, plan.with_weeks)
+    by_label = {child.label: child for child in children}
+    unknown = [str(label) for label in amounts if str(label) not in by_label]
+    if not children or unknown:
+        raise ValidationError({"amounts": _("Not a sub-period of %(period)s: %(labels)s")
+                               % {"period": parent.label, "labels": ", ".join(unknown) or "—"}})
+    new = {label: _amount(amounts[label]) if label in amounts else grid.amount(node, label) for label in by_label}
+    _refuse_unless_exact(tree, node, parent.label, grid.amount(node, parent.label), sum(new.values(), ZERO))
+    for label, amount in new.items():
+        if amount == grid.amount(node, label) and (node, label) in grid.cells:
+            continue
+        grid.set(node, label, amount)
+        _split_time_into(grid, node, by_label[label], plan.with_weeks, _present_share(grid, node))
+
+
+def _present_share(grid, node):
+    """Weights for re-spreading a period: each sub-period's present figure (all zero: evenly, see allocate)."""
+    return lambda period: grid.amount(node, period.label)
+
+
 @dataclass
 class SplitResult:
     cells: int
@@ -175,10 +204,14 @@ class SplitResult:
 
 @transaction.atomic
 def split_time(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.TimeSplit.EVEN,
-               amounts: dict | None = None, version=None) -> SplitResult:
+               amounts: dict | None = None, exact_within: str | None = None, version=None) -> SplitResult:
     """Split a node's year over quarters, months (and weeks): ``even``; ``seasonal`` — in proportion to last year's
     actuals of that node per month (evenly, and said so, when last year has none); or ``manual`` — ``amounts``
-    maps period labels to amounts, set as given (what does not add up is shown, and blocks approval)."""
+    maps period labels to amounts, set as given (what does not add up is shown, and blocks approval).
+
+    By hand with ``exact_within`` (a period label, what the plan page sends): ``amounts`` are that period's
+    sub-periods, they must add up to the node's figure for it (else refused, naming the node and the difference),
+    and each changed sub-period's own finer periods follow it in their present proportions (evenly when zero)."""
     plan = _locked_draft(plan, version)
     tree = OrgTree.load()
     _require(node in tree and can_allocate(actor, tree, node))
@@ -186,7 +219,9 @@ def split_time(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.Tim
         raise ValidationError({"method": _("Choose how to split over time.")})
     grid = _Grid(plan)
     note = ""
-    if method == TargetPlan.TimeSplit.MANUAL:
+    if method == TargetPlan.TimeSplit.MANUAL and exact_within:
+        _set_sub_periods_exactly(grid, plan, tree, node, _plan_period(plan, exact_within), amounts or {})
+    elif method == TargetPlan.TimeSplit.MANUAL:
         for label, amount in (amounts or {}).items():
             period = _plan_period(plan, label)
             grid.set(node, period.label, _amount(amount))
@@ -253,11 +288,13 @@ def _roll_up_time(grid, plan, node):
 
 @transaction.atomic
 def split_org(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.OrgSplit.HEADCOUNT,
-              amounts: dict | None = None, cascade: bool = False, version=None) -> SplitResult:
+              amounts: dict | None = None, cascade: bool = False, exact: bool = False,
+              version=None) -> SplitResult:
     """Split a node's figures to its child teams and direct reps: ``headcount`` (active reps in each child's
     subtree), ``last_year`` (each child's share of last year's actual; evenly, and said so, when there is none) or
-    ``manual`` (``amounts`` maps child node keys to their year totals). With ``cascade`` the same method goes on
-    down through every team below."""
+    ``manual`` (``amounts`` maps child node keys to their year totals; with ``exact``, what the plan page sends,
+    they must add up to the node's year, else refused naming the node and the difference). With ``cascade`` the
+    same method goes on down through every team below."""
     plan = _locked_draft(plan, version)
     tree = OrgTree.load()
     _require(node in tree and can_allocate(actor, tree, node))
@@ -281,6 +318,8 @@ def split_org(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.OrgS
             # By hand the children's totals are the person's (if they do not add up, the plan page says by how
             # much); each child's months follow the parent's.
             totals = [_amount(amounts.get(child, 0)) for child in children]
+            if exact:
+                _refuse_unless_exact(tree, node, str(plan.year), year_total, sum(totals, ZERO))
         else:
             weights = _child_weights(plan, tree, current, method)
             if method == TargetPlan.OrgSplit.LAST_YEAR and not any(weights) and current == node:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("targets/new/", views.plan_create, name="target-plan-create"),
     path("targets/<int:pk>/", views.plan_detail, name="target-plan"),
     path("targets/<int:pk>/split/", views.plan_split, name="target-plan-split"),
+    path("targets/<int:pk>/by-hand/", views.plan_by_hand, name="target-plan-by-hand"),
     path("targets/<int:pk>/cell/", views.plan_set_cell, name="target-plan-cell"),
     path("targets/<int:pk>/propose/", views.plan_propose, name="target-plan-propose"),
     path("targets/<int:pk>/approve/", views.plan_approve, name="target-plan-approve"),

@@ -17,7 +17,7 @@ from salesflow.core.periods import parse_period, period_of, year_periods
 from ..models import Measure, TargetPlan, TargetSettings
 from . import services
 from .completion import completion_tree, root_for
-from .selectors import plan_rows, plans_for
+from .selectors import hand_split, plan_rows, plans_for
 from .tree import OrgTree
 
 
@@ -54,19 +54,33 @@ def plan_create(request):
 @login_required
 def plan_detail(request, pk):
     plan = get_object_or_404(TargetPlan.objects.select_related("measure", "approved_by"), pk=pk)
+    return _render_detail(request, plan, request.GET)
+
+
+def _render_detail(request, plan, query, entered=None, template="performance/targets/plan_detail.html"):
+    """The plan page (and its by-hand editor: ``hand`` = the node, ``axis`` = time|org, with the amounts
+    ``entered`` when a refused or previewed form comes back)."""
     tree = OrgTree.load()
     root = root_for(request.user, tree)
     if root is None:
         raise PermissionDenied(_("You have no targets to see."))
     labels = [p.label for p in year_periods(plan.year, plan.with_weeks)]
-    period = request.GET.get("period") if request.GET.get("period") in labels else str(plan.year)
-    rows, mismatches = plan_rows(plan, tree, root, period, request.user)
+    period = query.get("period") if query.get("period") in labels else str(plan.year)
+    rows, mismatches, grid = plan_rows(plan, tree, root, period, request.user, with_grid=True)
+    allocatable = [r for r in rows if r["can_allocate"]]
+    hand = None
+    if plan.status == TargetPlan.Status.DRAFT and query.get("hand") in {r["node"] for r in allocatable}:
+        hand = hand_split(plan, tree, grid, query["hand"], "time" if query.get("axis") == "time" else "org",
+                          period, entered)
+    if template != "performance/targets/plan_detail.html":
+        return render(request, template, {"plan": plan, "hand": hand, "period": period})
     revisions = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).order_by("-revision")
     return render(request, "performance/targets/plan_detail.html", {
+        "hand": hand, "hand_missing": bool(query.get("hand")) and hand is None,
         "plan": plan, "rows": rows, "period": period, "periods": [(p.label, p.display) for p in
                                                                    year_periods(plan.year, plan.with_weeks)],
         "mismatch_count": mismatches, "revisions": revisions, "can_plan": services.can_plan(request.user),
-        "allocatable": [r for r in rows if r["can_allocate"]], "proposable": [r for r in rows if r["can_propose"]],
+        "allocatable": allocatable, "proposable": [r for r in rows if r["can_propose"]],
         "time_splits": TargetPlan.TimeSplit.choices, "org_splits": TargetPlan.OrgSplit.choices,
         "is_draft": plan.status == TargetPlan.Status.DRAFT})
 
@@ -98,6 +112,32 @@ def plan_split(request, pk):
     return _plan_action(request, pk, lambda plan: services.split_org(
         actor=request.user, plan=plan, node=post.get("node", ""), method=post.get("method", ""),
         cascade=post.get("cascade") == "on", version=post.get("version") or None))
+
+
+@login_required
+@require_POST
+def plan_by_hand(request, pk):
+    """The by-hand split: ``action=preview`` (the Recompute button, or htmx as one types) shows what is left to
+    allocate without saving; otherwise the same services as the API, refused unless the parts add up exactly."""
+    plan = get_object_or_404(TargetPlan.objects.select_related("measure", "approved_by"), pk=pk)
+    post = request.POST
+    entered = {key[5:]: value.strip() for key, value in post.items() if key.startswith("part:")}
+    if post.get("action") == "preview":
+        template = "performance/targets/partials/hand_left.html" if request.htmx else None
+        return _render_detail(request, plan, post, entered, **({"template": template} if template else {}))
+    try:
+        if post.get("axis") == "time":
+            services.split_time(actor=request.user, plan=plan, node=post.get("hand", ""), method="manual",
+                                amounts=entered, exact_within=post.get("period", ""),
+                                version=post.get("version") or None)
+        else:
+            services.split_org(actor=request.user, plan=plan, node=post.get("hand", ""), method="manual",
+                               amounts=entered, exact=True, version=post.get("version") or None)
+    except (ValidationError, StaleEditError) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc.message))
+        return _render_detail(request, plan, post, entered)
+    messages.success(request, _("Saved."))
+    return redirect(reverse("performance:target-plan", args=[pk]) + f"?period={post.get('period', '')}")
 
 
 @login_required
