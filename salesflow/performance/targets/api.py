@@ -16,7 +16,7 @@ from salesflow.core.api_schemas import NO_NUL, InputSchema, Money, PathId, Versi
 from salesflow.core.periods import parse_period
 
 from ..models import Measure, TargetPlan
-from . import services
+from . import services, signoff
 from .completion import completion_tree, root_for
 from .selectors import plans_for
 from .tree import OrgTree
@@ -68,6 +68,29 @@ class MismatchOut(Schema):
 class PlanDetailOut(TargetPlanOut):
     cells: list[CellOut]
     mismatches: list[MismatchOut]
+
+
+class ApprovedTargetPlanOut(TargetPlanOut):
+    not_signed_off: list[str]  # team nodes whose manager has not signed off (a warning; see targets.signoff)
+
+    @staticmethod
+    def resolve_not_signed_off(plan):
+        return [s.node for s in getattr(plan, "unsigned", [])]
+
+
+class TargetSignOffOut(Schema):
+    node: str
+    label: str
+    manager: str
+    signed_by: str
+    signed_at: datetime.datetime | None
+    current: bool
+
+
+class TargetSignOffIn(InputSchema):
+    node: NodeKey
+    proposals_reviewed: bool = False
+    version: Version | None = None
 
 
 class TargetPlanIn(InputSchema):
@@ -209,8 +232,27 @@ def submit_proposal(request, plan_id: PathId, payload: ProposalIn):
     return services.submit_proposal(actor=request.user, plan=_plan(request.user, plan_id), **payload.dict())
 
 
-@router.post("/plans/{plan_id}/approve", response=TargetPlanOut,
-             summary="Approve a draft (refused, naming what does not add up); supersedes the approved revision")
+@router.get("/plans/{plan_id}/sign-offs", response=list[TargetSignOffOut],
+            summary="Each manager-led team's sign-off of its part of the plan (current: unchanged since)")
+def sign_offs(request, plan_id: PathId):
+    plan = _plan(request.user, plan_id)
+    tree = OrgTree.load()
+    visible = _visible_nodes(request.user, tree)
+    return [s for s in signoff.statuses(plan, tree, services.cells(plan)).values() if s.node in visible]
+
+
+@router.post("/plans/{plan_id}/sign-offs", response=TargetSignOffOut,
+             summary="A manager signs off their team's part: it must add up; differing proposals must be reviewed")
+def sign_off(request, plan_id: PathId, payload: TargetSignOffIn):
+    plan = _plan(request.user, plan_id)
+    signoff.sign_off_node(actor=request.user, plan=plan, **payload.dict())
+    tree = OrgTree.load()
+    return signoff.statuses(plan, tree, services.cells(plan))[payload.node]
+
+
+@router.post("/plans/{plan_id}/approve", response=ApprovedTargetPlanOut,
+             summary="Approve a draft (refused, naming what does not add up); supersedes the approved revision; "
+                     "lists the team parts not signed off by their manager")
 def approve(request, plan_id: PathId, payload: TargetPlanVersionIn | None = None):
     version = payload.version if payload else None
     return services.approve_plan(actor=request.user, plan=_plan(request.user, plan_id), version=version)

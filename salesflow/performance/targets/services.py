@@ -477,7 +477,9 @@ def describe(mismatches, tree: OrgTree, limit: int = 10) -> str:
 @transaction.atomic
 def approve_plan(*, actor, plan, version=None) -> TargetPlan:
     """Approve a draft: refused, naming the nodes and differences, unless every parent equals the sum of its
-    children in both axes; the previously approved revision becomes superseded."""
+    children in both axes; the previously approved revision becomes superseded. Team parts their manager has not
+    signed off do not block it (see targets.signoff): they are recorded with the approval and returned as
+    ``plan.unsigned`` for the page and the API to show."""
     if not can_plan(actor):
         raise PermissionDenied(_("Only a sales director or an administrator approves the company plan."))
     plan = _locked_draft(plan, version)
@@ -494,6 +496,11 @@ def approve_plan(*, actor, plan, version=None) -> TargetPlan:
         old.save(update_fields=["status"])
     plan.status, plan.approved_by, plan.approved_at = TargetPlan.Status.APPROVED, actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
+    from .signoff import unsigned_nodes  # the sign-offs read this module
+
+    plan.unsigned = unsigned_nodes(plan, tree)
+    audit.record(plan, "update", note="approve_plan",
+                 changes={"not_signed_off": [f"{s.label} ({s.manager})" for s in plan.unsigned]})
     return plan
 
 

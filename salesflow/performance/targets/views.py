@@ -15,7 +15,7 @@ from salesflow.core.concurrency import StaleEditError
 from salesflow.core.periods import parse_period, period_of, year_periods
 
 from ..models import Measure, TargetPlan, TargetSettings
-from . import services
+from . import services, signoff
 from .completion import completion_tree, root_for
 from .selectors import hand_split, plan_rows, plans_for
 from .tree import OrgTree
@@ -75,7 +75,12 @@ def _render_detail(request, plan, query, entered=None, template="performance/tar
     if template != "performance/targets/plan_detail.html":
         return render(request, template, {"plan": plan, "hand": hand, "period": period})
     revisions = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).order_by("-revision")
+    sign_offs = signoff.statuses(plan, tree, grid)
+    for row in rows:
+        row["sign_off"] = sign_offs.get(row["node"])
+    signable = [r for r in allocatable if r["sign_off"] and request.user.is_manager_or_above]
     return render(request, "performance/targets/plan_detail.html", {
+        "signable": signable, "unsigned": [s for s in sign_offs.values() if not s.current],
         "hand": hand, "hand_missing": bool(query.get("hand")) and hand is None,
         "plan": plan, "rows": rows, "period": period, "periods": [(p.label, p.display) for p in
                                                                    year_periods(plan.year, plan.with_weeks)],
@@ -160,9 +165,24 @@ def plan_propose(request, pk):
 
 @login_required
 @require_POST
+def plan_sign_off(request, pk):
+    post = request.POST
+    return _plan_action(request, pk, lambda plan: signoff.sign_off_node(
+        actor=request.user, plan=plan, node=post.get("node", ""),
+        proposals_reviewed=post.get("proposals_reviewed") == "on", version=post.get("version") or None))
+
+
+@login_required
+@require_POST
 def plan_approve(request, pk):
-    return _plan_action(request, pk, lambda plan: services.approve_plan(
-        actor=request.user, plan=plan, version=request.POST.get("version") or None))
+    def approve(plan):
+        approved = services.approve_plan(actor=request.user, plan=plan, version=request.POST.get("version") or None)
+        if approved.unsigned:
+            messages.warning(request, _("Approved, but these teams' managers have not signed off their part: "
+                                        "%(nodes)s") % {"nodes": ", ".join(s.label for s in approved.unsigned)})
+        return approved
+
+    return _plan_action(request, pk, approve)
 
 
 @login_required

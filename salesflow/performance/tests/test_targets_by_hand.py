@@ -121,4 +121,4 @@ def test_the_plan_page_with_the_editor_open_has_a_pinned_query_count(org, client
             factories.make_user(f"extra{next(counter)}", team=org.west)
 
     assert_pinned(client_for(org.director), f"/performance/targets/{plan.pk}/?hand=team:{org.west.pk}&axis=org",
-                  grow, 10)
+                  grow, 12)
