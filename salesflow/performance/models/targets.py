@@ -46,6 +46,8 @@ class TargetPlan(AuditedModel, VersionedModel):
     org_split = models.CharField(_("split over the organisation"), max_length=10, choices=OrgSplit.choices,
                                  default=OrgSplit.HEADCOUNT)
     with_weeks = models.BooleanField(_("down to weeks"), default=False)
+    # The one optional further split of a node's target: "" (none), "region", "series" or "class".
+    dimension_kind = models.CharField(_("further split by"), max_length=6, blank=True, default="")
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from salesflow.core.api_schemas import NO_NUL, InputSchema, Money, PathId, Version, text
 from salesflow.core.periods import parse_period
 
 from ..models import Measure, TargetPlan
-from . import services, signoff
+from . import dimensions, services, signoff
 from .completion import completion_tree, root_for
 from .selectors import plans_for
 from .tree import OrgTree
@@ -39,6 +39,7 @@ class TargetPlanOut(Schema):
     time_split: str
     org_split: str
     with_weeks: bool
+    dimension_kind: str
     note: str
     approved_by_id: int | None
     approved_at: datetime.datetime | None
@@ -93,12 +94,29 @@ class TargetSignOffIn(InputSchema):
     version: Version | None = None
 
 
+class DimensionSplitIn(InputSchema):
+    node: NodeKey
+    period: PeriodLabel
+    method: Literal["even", "last_year", "manual"] = "even"
+    amounts: dict[Annotated[str, Field(max_length=80, pattern=NO_NUL)], Money] | None = None
+    version: Version | None = None
+
+
+class DimensionCompletionOut(Schema):
+    dimension: str
+    label: str
+    target: Decimal | None
+    actual: Decimal
+    completion_pct: Decimal | None
+
+
 class TargetPlanIn(InputSchema):
     year: Year
     measure: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]  # a measure key (slug)
     total: Money
     time_split: Literal["even", "seasonal"] = "even"
     with_weeks: bool = False
+    dimension_kind: Literal["", "region", "series", "class"] = ""
     note: text(TargetPlan, "note") = ""
 
 
@@ -230,6 +248,29 @@ def set_cell(request, plan_id: PathId, payload: CellIn):
              summary="Submit a node's own bottom-up figure (a rep for themself, a manager for their team)")
 def submit_proposal(request, plan_id: PathId, payload: ProposalIn):
     return services.submit_proposal(actor=request.user, plan=_plan(request.user, plan_id), **payload.dict())
+
+
+@router.post("/plans/{plan_id}/dimension-split", response=SplitOut,
+             summary="Split a node's target for a period by the plan's dimension (even|last_year|manual)")
+def dimension_split(request, plan_id: PathId, payload: DimensionSplitIn):
+    plan = _plan(request.user, plan_id)
+    result = dimensions.split_dimension(actor=request.user, plan=plan, **payload.dict())
+    plan.refresh_from_db()
+    return {"cells": result.cells, "note": result.note, "plan": plan}
+
+
+@router.get("/plans/{plan_id}/dimensions", response=list[DimensionCompletionOut],
+            summary="A node's target, actual and completion per value of the plan's dimension, for a period")
+def dimension_completion(request, plan_id: PathId, node: Annotated[str, Query(max_length=24, pattern=NO_NUL)],
+                         period: Annotated[str, Query(max_length=10, pattern=NO_NUL)]):
+    plan = _plan(request.user, plan_id)
+    tree = OrgTree.load()
+    if node not in _visible_nodes(request.user, tree):
+        raise ValidationError({"node": _("No such record, or you may not see it.")})
+    try:
+        return dimensions.completion_by_value(plan, node, period, tree)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from None
 
 
 @router.get("/plans/{plan_id}/sign-offs", response=list[TargetSignOffOut],

@@ -465,7 +465,7 @@ def check_plan(plan, tree: OrgTree | None = None, grid: dict | None = None) -> l
 def describe(mismatches, tree: OrgTree, limit: int = 10) -> str:
     lines = []
     for m in mismatches[:limit]:
-        what = _("its periods") if m.axis == "time" else _("its teams and reps")
+        what = {"time": _("its periods"), "org": _("its teams and reps")}.get(m.axis, _("its dimension values"))
         lines.append(_("%(node)s %(period)s: %(amount)s, but %(what)s add up to %(children)s (%(difference)s)")
                      % {"node": tree.label(m.node), "period": m.period, "amount": m.amount, "what": what,
                         "children": m.children, "difference": f"{m.difference:+}"})
@@ -484,7 +484,9 @@ def approve_plan(*, actor, plan, version=None) -> TargetPlan:
         raise PermissionDenied(_("Only a sales director or an administrator approves the company plan."))
     plan = _locked_draft(plan, version)
     tree = OrgTree.load()
-    problems = check_plan(plan, tree)
+    from .dimensions import dimension_mismatches  # the dimension split reads this module
+
+    problems = check_plan(plan, tree) + dimension_mismatches(plan)
     if problems:
         raise ValidationError({"plan": _("The plan does not add up: %(problems)s")
                                % {"problems": describe(problems, tree)}})
@@ -506,8 +508,9 @@ def approve_plan(*, actor, plan, version=None) -> TargetPlan:
 
 @transaction.atomic
 def create_plan(*, actor, year: int, measure, total, with_weeks: bool = False, note: str = "",
-                time_split: str = TargetPlan.TimeSplit.EVEN) -> TargetPlan:
-    """A new draft plan for a year and measure with the company total, split over time (``even`` by default)."""
+                time_split: str = TargetPlan.TimeSplit.EVEN, dimension_kind: str = "") -> TargetPlan:
+    """A new draft plan for a year and measure with the company total, split over time (``even`` by default);
+    ``dimension_kind`` (region, series, class) lets nodes be split further (refused if the measure cannot be)."""
     if not can_plan(actor):
         raise PermissionDenied(_("Only a sales director or an administrator creates the company plan."))
     if not isinstance(measure, Measure):
@@ -521,13 +524,17 @@ def create_plan(*, actor, year: int, measure, total, with_weeks: bool = False, n
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Enter a year such as 2027.")})
     total = _amount(total)
+    from .dimensions import check_supported
+
+    check_supported(measure, dimension_kind or "")
     existing = TargetPlan.objects.filter(year=year, measure=measure)
     if existing.filter(status=TargetPlan.Status.DRAFT).exists():
         raise ValidationError({"year": _("There is already a draft plan for %(year)s and this measure.")
                                % {"year": year}})
     revision = (existing.aggregate(top=Max("revision"))["top"] or 0) + 1
     plan = TargetPlan.objects.create(year=year, measure=measure, revision=revision, with_weeks=with_weeks,
-                                     note=note, created_by=actor, time_split=time_split)
+                                     note=note, created_by=actor, time_split=time_split,
+                                     dimension_kind=dimension_kind or "")
     Target.objects.create(plan=plan, period=str(year), amount=total)
     split_time(actor=actor, plan=plan, node=COMPANY, method=time_split)
     plan.refresh_from_db()
@@ -548,7 +555,8 @@ def revise_plan(*, actor, plan, note: str = "") -> TargetPlan:
     top = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).aggregate(top=Max("revision"))["top"]
     draft = TargetPlan.objects.create(year=plan.year, measure=plan.measure, revision=top + 1,
                                       time_split=plan.time_split, org_split=plan.org_split,
-                                      with_weeks=plan.with_weeks, note=note or plan.note, created_by=actor)
+                                      with_weeks=plan.with_weeks, note=note or plan.note, created_by=actor,
+                                      dimension_kind=plan.dimension_kind)
     copies = []
     for cell in Target.objects.filter(plan=plan):
         cell.pk, cell.plan = None, draft

@@ -12,6 +12,7 @@ urlpatterns = [
     path("targets/<int:pk>/by-hand/", views.plan_by_hand, name="target-plan-by-hand"),
     path("targets/<int:pk>/cell/", views.plan_set_cell, name="target-plan-cell"),
     path("targets/<int:pk>/propose/", views.plan_propose, name="target-plan-propose"),
+    path("targets/<int:pk>/dimension-split/", views.plan_dimension_split, name="target-plan-dimension-split"),
     path("targets/<int:pk>/sign-off/", views.plan_sign_off, name="target-plan-sign-off"),
     path("targets/<int:pk>/approve/", views.plan_approve, name="target-plan-approve"),
     path("targets/<int:pk>/revise/", views.plan_revise, name="target-plan-revise"),

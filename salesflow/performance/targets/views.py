@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.periods import parse_period, period_of, year_periods
 
+from .. import figures
 from ..models import Measure, TargetPlan, TargetSettings
-from . import services, signoff
+from . import dimensions, services, signoff
 from .completion import completion_tree, root_for
 from .selectors import hand_split, plan_rows, plans_for
 from .tree import OrgTree
@@ -32,7 +33,8 @@ def plan_list(request):
         raise PermissionDenied(_("You have no targets to see."))
     return render(request, "performance/targets/plan_list.html", {
         "plans": plans, "measures": Measure.objects.order_by("pk"), "can_plan": services.can_plan(request.user),
-        "year": timezone.localdate().year + 1, "time_splits": TargetPlan.TimeSplit.choices})
+        "year": timezone.localdate().year + 1, "time_splits": TargetPlan.TimeSplit.choices,
+        "dimension_kinds": list(figures.DIMENSION_KINDS.items())})
 
 
 @login_required
@@ -43,7 +45,8 @@ def plan_create(request):
                                     measure=request.POST.get("measure", ""), total=request.POST.get("total", ""),
                                     time_split=request.POST.get("time_split") or TargetPlan.TimeSplit.EVEN,
                                     with_weeks=request.POST.get("with_weeks") == "on",
-                                    note=request.POST.get("note", "")[:300])
+                                    note=request.POST.get("note", "")[:300],
+                                    dimension_kind=request.POST.get("dimension_kind", ""))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("performance:target-plans")
@@ -75,12 +78,18 @@ def _render_detail(request, plan, query, entered=None, template="performance/tar
     if template != "performance/targets/plan_detail.html":
         return render(request, template, {"plan": plan, "hand": hand, "period": period})
     revisions = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).order_by("-revision")
+    by_value = None
+    if plan.dimension_kind and query.get("dim") in {r["node"] for r in rows}:
+        by_value = {"node": query["dim"], "label": tree.label(query["dim"]),
+                    "rows": dimensions.completion_by_value(plan, query["dim"], period, tree)}
     sign_offs = signoff.statuses(plan, tree, grid)
     for row in rows:
         row["sign_off"] = sign_offs.get(row["node"])
     signable = [r for r in allocatable if r["sign_off"] and request.user.is_manager_or_above]
     return render(request, "performance/targets/plan_detail.html", {
-        "signable": signable, "unsigned": [s for s in sign_offs.values() if not s.current],
+        "signable": signable, "by_value": by_value,
+        "dimension_label": figures.DIMENSION_KINDS.get(plan.dimension_kind, ""),
+        "unsigned": [s for s in sign_offs.values() if not s.current],
         "hand": hand, "hand_missing": bool(query.get("hand")) and hand is None,
         "plan": plan, "rows": rows, "period": period, "periods": [(p.label, p.display) for p in
                                                                    year_periods(plan.year, plan.with_weeks)],
@@ -161,6 +170,15 @@ def plan_propose(request, pk):
     return _plan_action(request, pk, lambda plan: services.submit_proposal(
         actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
         amount=post.get("amount", "")))
+
+
+@login_required
+@require_POST
+def plan_dimension_split(request, pk):
+    post = request.POST
+    return _plan_action(request, pk, lambda plan: dimensions.split_dimension(
+        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
+        method=post.get("method", ""), version=post.get("version") or None))
 
 
 @login_required
