@@ -4,7 +4,7 @@ simulation. The same services and selectors as the pages."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -66,6 +66,7 @@ class CommissionPlanOut(Schema):
     base_percent: Decimal
     variable_percent: Decimal
     basis: str
+    measured_on: str
     cap_multiple: Decimal | None
     decelerator_below: Decimal | None
     decelerator_factor: Decimal
@@ -92,6 +93,7 @@ class TermsIn(InputSchema):
     base_percent: Rate
     variable_percent: Rate
     basis: Annotated[str, Field(pattern="^(signed_amount|collected_amount)$")]
+    measured_on: Literal["own", "team"] = "own"
     cap_multiple: Multiple | None = None
     decelerator_below: Percent | None = None
     decelerator_factor: Factor = Decimal("0.5")
@@ -192,7 +194,7 @@ def update_plan(request, plan_id: PathId, payload: CommissionPlanIn):
 
 def _save(request, plan, payload):
     for field in ("name", "role", "effective_from", "effective_to", "ote", "base_percent", "variable_percent",
-                  "basis", "cap_multiple", "decelerator_below", "decelerator_factor", "active"):
+                  "basis", "measured_on", "cap_multiple", "decelerator_below", "decelerator_factor", "active"):
         setattr(plan, field, getattr(payload, field))
     members = list(User.objects.filter(pk__in=payload.member_ids))
     services.save_plan(plan=plan, tiers=_tiers(payload), members=members, actor=request.user)
@@ -205,7 +207,7 @@ def plan_whatif(request, plan_id: PathId, payload: TermsIn):
     _admin(request)
     plan = get_object_or_404(CommissionPlan, pk=plan_id)
     changed = CommissionPlan(**{f: getattr(payload, f) for f in (
-        "ote", "base_percent", "variable_percent", "basis", "cap_multiple", "decelerator_below",
+        "ote", "base_percent", "variable_percent", "basis", "measured_on", "cap_multiple", "decelerator_below",
         "decelerator_factor")})
     result = whatif.simulate(plan=plan, changed=changed, tiers=_tiers(payload))
     return {"period": result.period.label,

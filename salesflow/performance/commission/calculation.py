@@ -40,12 +40,13 @@ class PlanSpec:
     cap_multiple: Decimal | None = None
     decelerator_below: Decimal | None = None
     decelerator_factor: Decimal = Decimal("0.5")
+    measured_on: str = "own"  # own | team (the manager's team subtree)
 
     @classmethod
     def of(cls, plan) -> "PlanSpec":
         tiers = tuple(TierSpec(t.from_percent, t.to_percent, t.rate, t.pk) for t in plan.tiers.all())
         return cls(plan.ote, plan.base_percent, plan.variable_percent, plan.basis, tiers, plan.cap_multiple,
-                   plan.decelerator_below, plan.decelerator_factor)
+                   plan.decelerator_below, plan.decelerator_factor, plan.measured_on)
 
 
 @dataclass(frozen=True)

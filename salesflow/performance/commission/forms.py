@@ -17,7 +17,8 @@ class PlanForm(VersionedModelForm):
     class Meta:
         model = CommissionPlan
         fields = ["name", "role", "members", "effective_from", "effective_to", "ote", "base_percent",
-                  "variable_percent", "basis", "cap_multiple", "decelerator_below", "decelerator_factor", "active"]
+                  "variable_percent", "basis", "measured_on", "cap_multiple", "decelerator_below",
+                  "decelerator_factor", "active"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
                    "effective_to": forms.DateInput(attrs={"type": "date"})}
 

@@ -17,7 +17,7 @@ from salesflow.org.models import Role
 
 from .. import figures
 from ..models import CommissionPlan, CommissionStatement, CommissionTier, StatementLine
-from ..targets.selectors import user_targets
+from ..targets.selectors import team_targets, user_targets
 from .calculation import Line, PlanSpec, Record, calculate
 
 MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -80,24 +80,43 @@ def plans_for(users, day) -> dict[int, CommissionPlan]:
 
 # --- statements ----------------------------------------------------------------------------------------------------
 
-def records_for(basis: str, user_id: int, period: Period) -> list[Record]:
+def measured_people(measured_on: str, user) -> list[int]:
+    """Whose deals a plan pays ``user`` on: their own, or (``team``) everyone in their team and the teams below it,
+    themself included (people who have left too: their deals of the period still count)."""
+    if measured_on != CommissionPlan.MeasuredOn.TEAM or not user.team_id:
+        return [user.pk]
+    from salesflow.org.models import User
+
+    return sorted(set(User.objects.filter(team__in=access.team_subtree_ids(user)).values_list("pk", flat=True))
+                  | {user.pk})
+
+
+def records_for(basis: str, user_id, period: Period) -> list[Record]:
     """The rows paid on: agreements signed in the period (not terminated), or payments received in it (a reversal of
-    a payment already paid on in an approved statement is left to the clawback)."""
-    rows = figures.records(basis, period.start, period.end, owners=[user_id])
+    a payment already paid on in an approved statement is left to the clawback). ``user_id``: one person, or a list
+    (a team-measured plan), when each line names whose deal it is."""
+    owners = user_id if isinstance(user_id, list) else [user_id]
+    team = isinstance(user_id, list)
+    rows = figures.records(basis, period.start, period.end, owners=owners)
     if basis == CommissionPlan.Basis.SIGNED:
         rows = rows.exclude(status=Agreement.Status.TERMINATED).order_by("signed_on", "id")
-        return [Record(day, amount, _("Agreement %(number)s") % {"number": number}, agreement_id=pk)
-                for pk, day, amount, number in rows.values_list("id", "signed_on", "amount", "number")]
+        return [Record(day, amount, _("Agreement %(number)s") % {"number": number}
+                       + (_(" (%(rep)s's deal)") % {"rep": rep} if team else ""), agreement_id=pk)
+                for pk, day, amount, number, rep in rows.values_list("id", "signed_on", "amount", "number",
+                                                                     "owner__username")]
     paid = StatementLine.objects.filter(statement__status=CommissionStatement.Status.APPROVED,
                                         kind=StatementLine.Kind.RECORD, payment__isnull=False).values("payment_id")
     rows = rows.exclude(reversal_of__in=paid).order_by("received_on", "id")
     result = []
-    for pk, day, amount, agreement_id, number, reversal_of in rows.values_list(
-            "id", "received_on", "amount", "agreement_id", "agreement__number", "reversal_of_id"):
+    for pk, day, amount, agreement_id, number, reversal_of, rep in rows.values_list(
+            "id", "received_on", "amount", "agreement_id", "agreement__number", "reversal_of_id",
+            "agreement__owner__username"):
         label = (_("Reversal of payment #%(payment)s (agreement %(number)s)") % {"payment": reversal_of,
                                                                                   "number": number}
                  if reversal_of else _("Payment #%(payment)s (agreement %(number)s)") % {"payment": pk,
                                                                                         "number": number})
+        if team:
+            label += _(" (%(rep)s's deal)") % {"rep": rep}
         result.append(Record(day, amount, label, agreement_id=agreement_id, payment_id=pk))
     return result
 
@@ -139,9 +158,13 @@ def clawbacks_for(user_id: int, before) -> list[Line]:
 def compute(plan: CommissionPlan, user, period: Period, *, spec: PlanSpec | None = None, clawbacks=True):
     """The calculation for ``user`` over ``period`` under ``plan`` (or the terms ``spec``), writing nothing."""
     spec = spec or PlanSpec.of(plan)
-    quota = user_targets(spec.basis, period, [user.pk]).get(user.pk)
+    if spec.measured_on == CommissionPlan.MeasuredOn.TEAM and user.team_id:
+        quota = team_targets(spec.basis, period, [user.team_id]).get(user.team_id)
+        owners = measured_people(spec.measured_on, user)
+    else:
+        quota, owners = user_targets(spec.basis, period, [user.pk]).get(user.pk), user.pk
     return calculate(spec, period_months=MONTHS.get(period.kind, 1), quota=quota,
-                     records=records_for(spec.basis, user.pk, period),
+                     records=records_for(spec.basis, owners, period),
                      clawbacks=clawbacks_for(user.pk, period.start) if clawbacks else [])
 
 

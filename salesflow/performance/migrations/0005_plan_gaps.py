@@ -42,5 +42,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('plan', 'node'), name='targetsignoff_one_per_node')],
             },
         ),
+        migrations.AddField(
+            model_name='commissionplan',
+            name='measured_on',
+            field=models.CharField(choices=[('own', 'Own deals'), ('team', "The team subtree's deals")], default='own', max_length=4, verbose_name='measured on'),
+        ),
         migrations.RunPython(create_measure, migrations.RunPython.noop),
     ]

@@ -24,6 +24,14 @@ def user_targets(measure_key: str, period: Period, user_ids=None) -> dict[int, D
     return dict(targets.values_list("user_id", "amount"))
 
 
+def team_targets(measure_key: str, period: Period, team_ids) -> dict[int, Decimal]:
+    """Each team's approved target for ``period`` (a team-measured commission plan's quota), in one query."""
+    targets = Target.objects.filter(plan__year=period.start.year, plan__measure__key=measure_key,
+                                    plan__status=TargetPlan.Status.APPROVED, period=period.label,
+                                    team_id__in=list(team_ids), dimension="")
+    return dict(targets.values_list("team_id", "amount"))
+
+
 def plans_for(user):
     """The plans a signed-in user may open (every role reads the plan as far as its own part of the tree goes)."""
     if user is None or not user.is_authenticated or not user.is_active:
