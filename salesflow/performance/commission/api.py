@@ -124,6 +124,10 @@ class CommissionLineOut(Schema):
     clawback_of_statement_id: int | None = None
 
     @staticmethod
+    def resolve_note(obj):
+        return obj.note_text  # in the reader's language
+
+    @staticmethod
     def resolve_clawback_of_statement_id(obj):
         return obj.clawback_of.statement_id if obj.clawback_of_id else None
 
@@ -207,7 +211,7 @@ def plan_whatif(request, plan_id: PathId, payload: TermsIn):
     _admin(request)
     plan = get_object_or_404(CommissionPlan, pk=plan_id)
     changed = CommissionPlan(**{f: getattr(payload, f) for f in (
-        "ote", "base_percent", "variable_percent", "basis", "measured_on", "cap_multiple", "decelerator_below",
+        "ote", "base_percent", "variable_percent", "basis", "cap_multiple", "decelerator_below",
         "decelerator_factor")})
     result = whatif.simulate(plan=plan, changed=changed, tiers=_tiers(payload))
     return {"period": result.period.label,

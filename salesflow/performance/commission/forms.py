@@ -22,6 +22,13 @@ class PlanForm(VersionedModelForm):
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
                    "effective_to": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measured_on"].required = False  # left out: own deals, as before the choice existed
+
+    def clean_measured_on(self):
+        return self.cleaned_data.get("measured_on") or CommissionPlan.MeasuredOn.OWN
+
 
 class TierForm(forms.Form):
     from_percent = forms.DecimalField(label=_("from % of quota"), required=False, max_digits=7, decimal_places=2)

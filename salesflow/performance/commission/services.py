@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from salesflow.contracts.models import Agreement, AgreementStatusChange
 from salesflow.core import audit
@@ -18,7 +19,7 @@ from salesflow.org.models import Role
 from .. import figures
 from ..models import CommissionPlan, CommissionStatement, CommissionTier, StatementLine
 from ..targets.selectors import team_targets, user_targets
-from .calculation import Line, PlanSpec, Record, calculate
+from .calculation import Line, Note, PlanSpec, Record, calculate
 
 MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -100,8 +101,8 @@ def records_for(basis: str, user_id, period: Period) -> list[Record]:
     rows = figures.records(basis, period.start, period.end, owners=owners)
     if basis == CommissionPlan.Basis.SIGNED:
         rows = rows.exclude(status=Agreement.Status.TERMINATED).order_by("signed_on", "id")
-        return [Record(day, amount, _("Agreement %(number)s") % {"number": number}
-                       + (_(" (%(rep)s's deal)") % {"rep": rep} if team else ""), agreement_id=pk)
+        return [Record(day, amount, _label(Note.of(N_("Agreement %(number)s"), number=number), team and rep),
+                       agreement_id=pk)
                 for pk, day, amount, number, rep in rows.values_list("id", "signed_on", "amount", "number",
                                                                      "owner__username")]
     paid = StatementLine.objects.filter(statement__status=CommissionStatement.Status.APPROVED,
@@ -111,14 +112,18 @@ def records_for(basis: str, user_id, period: Period) -> list[Record]:
     for pk, day, amount, agreement_id, number, reversal_of, rep in rows.values_list(
             "id", "received_on", "amount", "agreement_id", "agreement__number", "reversal_of_id",
             "agreement__owner__username"):
-        label = (_("Reversal of payment #%(payment)s (agreement %(number)s)") % {"payment": reversal_of,
-                                                                                  "number": number}
-                 if reversal_of else _("Payment #%(payment)s (agreement %(number)s)") % {"payment": pk,
-                                                                                        "number": number})
-        if team:
-            label += _(" (%(rep)s's deal)") % {"rep": rep}
+        label = (Note.of(N_("Reversal of payment #%(payment)s (agreement %(number)s)"), payment=reversal_of,
+                         number=number)
+                 if reversal_of else Note.of(N_("Payment #%(payment)s (agreement %(number)s)"), payment=pk,
+                                             number=number))
+        label = _label(label, team and rep)
         result.append(Record(day, amount, label, agreement_id=agreement_id, payment_id=pk))
     return result
+
+
+def _label(label: Note, rep) -> Note:
+    """A record's label, naming the rep whose deal it is on a team-measured plan."""
+    return label + Note.of(N_(" (%(rep)s's deal)"), rep=rep) if rep else label
 
 
 def clawbacks_for(user_id: int, before) -> list[Line]:
@@ -139,16 +144,15 @@ def clawbacks_for(user_id: int, before) -> list[Line]:
     lines = []
     for line in earlier:
         if line.payment_id:
-            why = _("Clawback: payment #%(payment)s (agreement %(number)s) was reversed on %(day)s; paid on in "
-                    "statement %(period)s") % {"payment": line.payment_id, "number": line.agreement.number,
-                                               "day": line.payment.reversed_by.received_on,
-                                               "period": line.statement.period}
+            why = Note.of(N_("Clawback: payment #%(payment)s (agreement %(number)s) was reversed on %(day)s; paid "
+                             "on in statement %(period)s"), payment=line.payment_id, number=line.agreement.number,
+                          day=line.payment.reversed_by.received_on, period=line.statement.period)
         else:
             at = terminated_on.get(line.agreement_id)
-            why = _("Clawback: agreement %(number)s was terminated%(when)s; paid on in statement %(period)s") % {
-                "number": line.agreement.number,
-                "when": (_(" on %(day)s") % {"day": timezone.localdate(at)}) if at else "",
-                "period": line.statement.period}
+            why = Note.of(N_("Clawback: agreement %(number)s was terminated%(when)s; paid on in statement "
+                             "%(period)s"), number=line.agreement.number,
+                          when=Note.of(N_(" on %(day)s"), day=timezone.localdate(at)) if at else "",
+                          period=line.statement.period)
         lines.append(Line("clawback", -line.commission, -line.amount, day=line.day, agreement_id=line.agreement_id,
                           payment_id=line.payment_id, tier_label=line.tier_label, rate=line.rate, note=why,
                           clawback_of_id=line.pk))
@@ -199,7 +203,8 @@ def compute_statement(*, user, period: Period, actor=None) -> CommissionStatemen
             StatementLine(statement=statement, position=i, kind=line.kind, agreement_id=line.agreement_id,
                           payment_id=line.payment_id, day=line.day, amount=line.amount, tier_id=line.tier_id,
                           tier_label=line.tier_label, rate=line.rate, commission=line.commission,
-                          note=line.note[:300], clawback_of_id=line.clawback_of_id)
+                          note=str(line.note)[:300], clawback_of_id=line.clawback_of_id,
+                          note_data=line.note.data() if isinstance(line.note, Note) else None)
             for i, line in enumerate(result.lines, start=1))
         audit.record(statement, "update", changes={"lines": len(result.lines), "total": result.total},
                      note="computed", actor=actor)

@@ -47,5 +47,10 @@ class Migration(migrations.Migration):
             name='measured_on',
             field=models.CharField(choices=[('own', 'Own deals'), ('team', "The team subtree's deals")], default='own', max_length=4, verbose_name='measured on'),
         ),
+        migrations.AddField(
+            model_name='statementline',
+            name='note_data',
+            field=models.JSONField(blank=True, editable=False, null=True),
+        ),
         migrations.RunPython(create_measure, migrations.RunPython.noop),
     ]

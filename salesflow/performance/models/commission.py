@@ -250,7 +250,9 @@ class StatementLine(models.Model):
     tier_label = models.CharField(_("tier"), max_length=40, blank=True)
     rate = models.DecimalField(_("rate %"), max_digits=8, decimal_places=4, null=True, blank=True)
     commission = MoneyField(_("commission"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)  # as rendered when computed (search, old rows)
+    # The note as message + parameters (commission.calculation.Note), read in the reader's language.
+    note_data = models.JSONField(null=True, blank=True, editable=False)
     # A clawback line: the earlier line it takes back (at most once, ever).
     clawback_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="clawed_back_by")
@@ -265,3 +267,12 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.statement} #{self.position} {self.commission}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language (lines computed before notes were stored as data: as stored)."""
+        if not self.note_data:
+            return self.note
+        from salesflow.performance.commission.calculation import Note
+
+        return str(Note.from_data(self.note_data))
