@@ -138,7 +138,8 @@ def funnel_panel(scope: Scope, *, own: bool) -> dict:
 
 
 def _opportunities(scope: Scope):
-    return visible(scope.user).filter(owner__in=scope.owners)
+    opportunities = visible(scope.user)
+    return opportunities if scope.owners is None else opportunities.filter(owner__in=scope.owners)
 
 
 def stalled_panel(scope: Scope) -> dict:
@@ -346,11 +347,12 @@ def division_forecast(scope: Scope) -> dict:
     period = _target_period(scope)
     rows = []
     for team in drills.divisions(Team):
-        members = set(scope.tree.people(f"team:{team.pk}"))
-        people = [pk for pk in scope.owners if pk in members]
+        people = set(scope.tree.people(f"team:{team.pk}"))
+        if scope.owners is not None:
+            people &= set(scope.owners)
         if not people:
             continue
-        result = forecast(visible(scope.user).filter(owner__in=people), scope.period)
+        result = forecast(_opportunities(scope).filter(owner__in=people), scope.period)
         tree = completion_tree(scope.user, TARGET_MEASURE, period, node=f"team:{team.pk}", today=scope.today,
                                only_top=True, tree=scope.tree)
         rows.append((team, result["weighted"], tree.rows[0].target if tree.plan else None))
