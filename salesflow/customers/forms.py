@@ -68,6 +68,9 @@ class CustomerFilterForm(forms.Form):
     contact_to = forms.DateField(label=_("Last contact to"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label=_("Sort"), choices=list(SORTS.items()), required=False)
+    # The customers behind a figure elsewhere (an analysis' segment, say): comma-separated ids.
+    ids = forms.RegexField(regex=r"^\d{1,12}(,\d{1,12})*$", max_length=40000, required=False,
+                           widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +96,8 @@ class CustomerFilterForm(forms.Form):
                 customers = customers.filter(**{field: data[field]})
         if data["tag"]:
             customers = customers.filter(tags=data["tag"])
+        if data["ids"]:
+            customers = customers.filter(pk__in=[int(i) for i in data["ids"].split(",")])
         if data["created_from"]:
             customers = customers.filter(created_at__date__gte=data["created_from"])
         if data["created_to"]:

@@ -1,0 +1,40 @@
+"""Each analysis as one dict: what its page renders, its API returns and ``salesflow report NAME --json`` prints.
+``user=None`` computes over all data (the CLI without --user)."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from salesflow.core.registry import reports
+
+from .churn import churn_risks
+from .filters import parse_filters, require_analyst, scoped_customers
+
+
+def customers_url(ids) -> str:
+    """The customer list showing exactly these customers (its ``ids`` filter)."""
+    return reverse("customers:list") + "?ids=" + ",".join(str(i) for i in sorted(ids))
+
+
+def churn_report(user=None, *, team=None, period=None, sort="-ratio", now=None) -> dict:
+    require_analyst(user)
+    team, _period = parse_filters({"team": team})
+    rows = churn_risks(customers=scoped_customers(user, team).filter(owner__isnull=False), now=now)
+    if sort == "ratio":
+        rows.reverse()
+    return {"as_of": timezone.localdate(now), "team": team.name if team else None, "count": len(rows),
+            "customers_url": customers_url(r.customer_id for r in rows),
+            "rows": [r.as_dict() for r in rows]}
+
+
+def _cli(func, user, **filters):
+    """A report for ``salesflow report``: a refusal becomes the command's error message."""
+    try:
+        return func(user, **filters)
+    except PermissionDenied as exc:
+        raise ValueError(str(exc) or "permission denied") from None
+
+
+@reports.register("churn", "流失预警: customers silent longer than their usual interval between follow-ups and orders")
+def _churn(*, user=None, period=None):
+    return _cli(churn_report, user)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("analyses/", views.index, name="analyses"),
+    path("analyses/churn/", views.churn, name="analysis-churn"),
+]
