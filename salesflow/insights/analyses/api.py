@@ -20,3 +20,8 @@ def _call(func, request, **filters):
 @router.get("/analyses/churn", response=dict, summary="流失预警: customers silent longer than their usual interval")
 def churn(request, team: int | None = None, sort: QueryText = "-ratio"):
     return _call(reports.churn_report, request, team=team, sort=sort)
+
+
+@router.get("/analyses/rfm", response=dict, summary="RFM segments: customers and amount signed in the last 365 days")
+def rfm(request, team: int | None = None):
+    return _call(reports.rfm_report, request, team=team)

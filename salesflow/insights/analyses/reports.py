@@ -1,6 +1,8 @@
 """Each analysis as one dict: what its page renders, its API returns and ``salesflow report NAME --json`` prints.
 ``user=None`` computes over all data (the CLI without --user)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +11,7 @@ from salesflow.core.registry import reports
 
 from .churn import churn_risks
 from .filters import parse_filters, require_analyst, scoped_customers
+from .rfm import WINDOW_DAYS, customers_without_orders, rfm_segments
 
 
 def customers_url(ids) -> str:
@@ -38,3 +41,24 @@ def _cli(func, user, **filters):
 @reports.register("churn", "流失预警: customers silent longer than their usual interval between follow-ups and orders")
 def _churn(*, user=None, period=None):
     return _cli(churn_report, user)
+
+
+def rfm_report(user=None, *, team=None, period=None, as_of=None) -> dict:
+    require_analyst(user)
+    team, _period = parse_filters({"team": team})
+    as_of = as_of or timezone.localdate()
+    customers = scoped_customers(user, team)
+    result = rfm_segments(customers, as_of)
+    for row in result["segments"]:
+        row["customers_url"] = customers_url(row.pop("customer_ids")) if row["count"] else None
+    no_orders = list(customers_without_orders(customers, as_of).values_list("pk", flat=True))
+    return {"as_of": as_of, "window_days": WINDOW_DAYS, "team": team.name if team else None,
+            "customers": sum(r["count"] for r in result["segments"]),
+            "amount": sum((r["amount"] for r in result["segments"]), Decimal("0.00")),
+            "no_orders": {"count": len(no_orders), "customers_url": customers_url(no_orders) if no_orders else None},
+            "rows": result["segments"]}
+
+
+@reports.register("rfm", "RFM segments: customers and amount signed in the last 365 days per segment")
+def _rfm(*, user=None, period=None):
+    return _cli(rfm_report, user)

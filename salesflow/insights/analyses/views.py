@@ -33,3 +33,17 @@ def churn(request):
              "layout": {"margin": {"l": 160, "r": 20, "t": 10, "b": 30}, "height": max(200, 22 * len(top) + 60)}}
     return render(request, "insights/analyses/churn.html", {"form": form, "report": report, "chart": chart,
                                                            "sort": sort, "tab": "churn"})
+
+
+@login_required
+def rfm(request):
+    require_analyst(request.user)
+    form, values = _filters(request)
+    report = reports.rfm_report(request.user, team=values["team"])
+    rows = report["rows"]
+    chart = {"data": [{"type": "bar", "x": [r["label"] for r in rows], "y": [r["count"] for r in rows],
+                       "customdata": [float(r["amount"]) for r in rows],
+                       "hovertemplate": "%{x}: %{y} (¥%{customdata:,.0f})<extra></extra>"}],
+             "layout": {"margin": {"l": 40, "r": 10, "t": 10, "b": 90}, "height": 320}}
+    return render(request, "insights/analyses/rfm.html", {"form": form, "report": report, "chart": chart,
+                                                         "tab": "rfm"})
