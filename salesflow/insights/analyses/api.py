@@ -25,3 +25,8 @@ def churn(request, team: int | None = None, sort: QueryText = "-ratio"):
 @router.get("/analyses/rfm", response=dict, summary="RFM segments: customers and amount signed in the last 365 days")
 def rfm(request, team: int | None = None):
     return _call(reports.rfm_report, request, team=team)
+
+
+@router.get("/analyses/bcg", response=dict, summary="Product portfolio (BCG) matrix per product series for a period")
+def bcg(request, team: int | None = None, period: QueryText = ""):
+    return _call(reports.bcg_report, request, team=team, period=period)

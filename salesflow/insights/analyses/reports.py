@@ -7,10 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from salesflow.contracts.models import Agreement
+from salesflow.core.periods import period_of
 from salesflow.core.registry import reports
 
+from .bcg import QUADRANTS, portfolio
 from .churn import churn_risks
-from .filters import parse_filters, require_analyst, scoped_customers
+from .filters import parse_filters, require_analyst, scope_of, scoped_customers
 from .rfm import WINDOW_DAYS, customers_without_orders, rfm_segments
 
 
@@ -62,3 +65,22 @@ def rfm_report(user=None, *, team=None, period=None, as_of=None) -> dict:
 @reports.register("rfm", "RFM segments: customers and amount signed in the last 365 days per segment")
 def _rfm(*, user=None, period=None):
     return _cli(rfm_report, user)
+
+
+def bcg_report(user=None, *, team=None, period=None, as_of=None) -> dict:
+    require_analyst(user)
+    team, chosen = parse_filters({"team": team, "period": period})
+    as_of = as_of or timezone.localdate()
+    chosen = chosen or period_of("year", as_of)
+    agreements = scope_of(user, Agreement.objects.all())
+    if team is not None:
+        agreements = agreements.filter(team__in=team.subtree().values("id"))
+    result = portfolio(agreements, chosen.start, min(chosen.end, as_of))
+    for row in result["rows"]:
+        row["quadrant_label"] = str(QUADRANTS[row["quadrant"]]) if row["quadrant"] else None
+    return {"period": chosen.label, "team": team.name if team else None, **result}
+
+
+@reports.register("bcg", "product portfolio (BCG) matrix per product series: share, growth, quadrant (--period)")
+def _bcg(*, user=None, period=None):
+    return _cli(bcg_report, user, period=period)

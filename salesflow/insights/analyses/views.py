@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from . import reports
 from .filters import AnalysisFilter, require_analyst
@@ -47,3 +48,28 @@ def rfm(request):
              "layout": {"margin": {"l": 40, "r": 10, "t": 10, "b": 90}, "height": 320}}
     return render(request, "insights/analyses/rfm.html", {"form": form, "report": report, "chart": chart,
                                                          "tab": "rfm"})
+
+
+@login_required
+def bcg(request):
+    require_analyst(request.user)
+    form, values = _filters(request)
+    report = reports.bcg_report(request.user, team=values["team"], period=values["period"])
+    placed = [r for r in report["rows"] if r["growth"] is not None]
+    biggest = max((float(r["amount"]) for r in placed), default=1.0) or 1.0
+    chart = {"data": [{"type": "scatter", "mode": "markers+text", "x": [float(r["relative_share"]) for r in placed],
+                       "y": [float(r["growth"]) for r in placed], "text": [r["series"] for r in placed],
+                       "textposition": "top center",
+                       "marker": {"size": [12 + 48 * float(r["amount"]) / biggest for r in placed], "opacity": 0.6},
+                       "hovertemplate": "%{text}: %{x}, %{y}%<extra></extra>"}],
+             "layout": {"margin": {"l": 50, "r": 10, "t": 10, "b": 40}, "height": 360,
+                        "xaxis": {"title": {"text": str(_("Relative share"))}},
+                        "yaxis": {"title": {"text": str(_("Growth %"))}},
+                        "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
+                                    "y0": float(report["growth_threshold"]), "y1": float(report["growth_threshold"]),
+                                    "line": {"dash": "dot", "color": "#888"}}]
+                        + ([{"type": "line", "yref": "paper", "y0": 0, "y1": 1,
+                             "x0": float(report["median_share"]), "x1": float(report["median_share"]),
+                             "line": {"dash": "dot", "color": "#888"}}] if report["median_share"] else [])}}
+    return render(request, "insights/analyses/bcg.html", {"form": form, "report": report, "chart": chart,
+                                                         "tab": "bcg", "with_period": True})
