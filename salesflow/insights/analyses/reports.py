@@ -6,15 +6,22 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from salesflow.contracts.models import Agreement
 from salesflow.core.periods import period_of
 from salesflow.core.registry import reports
+from salesflow.leads.models import Lead
+from salesflow.org.access import effective_scope
+from salesflow.org.models import Scope
 
 from .bcg import QUADRANTS, portfolio
 from .churn import churn_risks
 from .filters import parse_filters, require_analyst, scope_of, scoped_customers
+from .leadsources import source_efficiency
 from .rfm import WINDOW_DAYS, customers_without_orders, rfm_segments
+
+NO_SOURCE = gettext_lazy("(no source)")
 
 
 def customers_url(ids) -> str:
@@ -84,3 +91,31 @@ def bcg_report(user=None, *, team=None, period=None, as_of=None) -> dict:
 @reports.register("bcg", "product portfolio (BCG) matrix per product series: share, growth, quadrant (--period)")
 def _bcg(*, user=None, period=None):
     return _cli(bcg_report, user, period=period)
+
+
+def lead_sources_report(user=None, *, team=None, period=None, as_of=None) -> dict:
+    require_analyst(user)
+    team, chosen = parse_filters({"team": team, "period": period})
+    as_of = as_of or timezone.localdate()
+    chosen = chosen or period_of("year", as_of)
+    leads = scope_of(user, Lead.objects.all())
+    if team is not None:
+        leads = leads.filter(team__in=team.subtree().values("id"))
+    company_wide = team is None and (user is None or effective_scope(user) == Scope.ALL)
+    result = source_efficiency(leads, chosen.start, chosen.end, with_costs=company_wide)
+    base = reverse("leads:list")
+    for row in result["rows"]:
+        ids = row.pop("won_customer_ids")
+        row["won_customers_url"] = customers_url(ids) if ids else None
+        query = f"?source={row['source_id']}&created_from={chosen.start}&created_to={chosen.end}"
+        linkable = team is None and row["source_id"] is not None
+        row["leads_url"] = base + query if linkable and row["leads"] else None
+        row["converted_url"] = base + query + "&status=converted" if linkable and row["converted"] else None
+        row["source"] = row["source"] or str(NO_SOURCE)
+    return {"period": chosen.label, "team": team.name if team else None, **result}
+
+
+@reports.register("lead-sources", "lead-source efficiency for a period (--period): leads, conversion, won "
+                                  "customers, cost per lead and per won customer")
+def _lead_sources(*, user=None, period=None):
+    return _cli(lead_sources_report, user, period=period)
