@@ -1,9 +1,17 @@
 """/api/v1/insights/analyses/…: each analysis as its page shows it (the same dict as ``salesflow report NAME``)."""
 
-from django.core.exceptions import ValidationError
-from ninja import Router
+import datetime
+from decimal import Decimal
 
-from salesflow.core.api_schemas import QueryText
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from salesflow.core.api_schemas import NO_NUL, InputSchema, Page, QueryText
+from salesflow.leads.costs import COST_EDITORS, parse_month, set_source_cost
+from salesflow.leads.models import LeadSource, SourceCost
+from salesflow.org import access
 
 from . import reports
 
@@ -30,3 +38,45 @@ def rfm(request, team: int | None = None):
 @router.get("/analyses/bcg", response=dict, summary="Product portfolio (BCG) matrix per product series for a period")
 def bcg(request, team: int | None = None, period: QueryText = ""):
     return _call(reports.bcg_report, request, team=team, period=period)
+
+
+@router.get("/analyses/lead-sources", response=dict,
+            summary="Lead-source efficiency for a period: leads, conversion, won customers, costs")
+def lead_sources(request, team: int | None = None, period: QueryText = ""):
+    return _call(reports.lead_sources_report, request, team=team, period=period)
+
+
+class SourceCostIn(InputSchema):
+    source_id: int
+    month: str = Field(max_length=10, pattern=NO_NUL)
+    amount: Decimal
+    note: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+class SourceCostOut(Schema):
+    id: int
+    source_id: int
+    source: str
+    month: datetime.date
+    amount: Decimal
+    note: str
+
+    @staticmethod
+    def resolve_source(cost) -> str:
+        return cost.source.name
+
+
+@router.get("/analyses/source-costs", response=list[SourceCostOut], summary="Lead source costs per month")
+@paginate(Page)
+def list_source_costs(request):
+    access.require_role(request.user, *COST_EDITORS)
+    return SourceCost.objects.select_related("source").order_by("-month", "source__name")
+
+
+@router.put("/analyses/source-costs", response=SourceCostOut,
+            summary="Record or change what a lead source cost in a month (admin, director)")
+def put_source_cost(request, body: SourceCostIn):
+    access.require_role(request.user, *COST_EDITORS)
+    source = get_object_or_404(LeadSource, pk=body.source_id)
+    return set_source_cost(actor=request.user, source=source, month=parse_month(body.month), amount=body.amount,
+                           note=body.note)

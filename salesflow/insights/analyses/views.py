@@ -1,11 +1,18 @@
 """经营分析 pages: an index with a tab per analysis; each page renders its report dict (the API's and CLI's)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from salesflow.leads.costs import COST_EDITORS, may_edit_costs, set_source_cost
+from salesflow.leads.models import SourceCost
+from salesflow.org import access
+
 from . import reports
 from .filters import AnalysisFilter, require_analyst
+from .forms import SourceCostForm
 
 
 def _filters(request):
@@ -73,3 +80,40 @@ def bcg(request):
                              "line": {"dash": "dot", "color": "#888"}}] if report["median_share"] else [])}}
     return render(request, "insights/analyses/bcg.html", {"form": form, "report": report, "chart": chart,
                                                          "tab": "bcg", "with_period": True})
+
+
+@login_required
+def lead_sources(request):
+    require_analyst(request.user)
+    form, values = _filters(request)
+    report = reports.lead_sources_report(request.user, team=values["team"], period=values["period"])
+    rows = report["rows"]
+    chart = {"data": [{"type": "bar", "name": str(_("Leads")), "x": [r["source"] for r in rows],
+                       "y": [r["leads"] for r in rows]},
+                      {"type": "bar", "name": str(_("Converted")), "x": [r["source"] for r in rows],
+                       "y": [r["converted"] for r in rows]},
+                      {"type": "bar", "name": str(_("Won customers")), "x": [r["source"] for r in rows],
+                       "y": [r["won_customers"] for r in rows]}],
+             "layout": {"barmode": "group", "margin": {"l": 40, "r": 10, "t": 10, "b": 80}, "height": 320,
+                        "legend": {"orientation": "h"}}}
+    return render(request, "insights/analyses/lead_sources.html", {
+        "form": form, "report": report, "chart": chart, "tab": "lead-sources", "with_period": True,
+        "may_edit_costs": may_edit_costs(request.user)})
+
+
+@login_required
+def source_costs(request):
+    """Enter or change what each lead source cost in a month (admin, director)."""
+    access.require_role(request.user, *COST_EDITORS)
+    form = SourceCostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_source_cost(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Cost saved."))
+            return redirect("insights:source-costs")
+    costs = SourceCost.objects.select_related("source").order_by("-month", "source__name")[:240]
+    return render(request, "insights/analyses/source_costs.html", {"form": form, "costs": costs,
+                                                                  "tab": "lead-sources"})
