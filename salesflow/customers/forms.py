@@ -56,6 +56,7 @@ class CustomerFilterForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("path"), required=False)
     industry = forms.CharField(label=_("Industry"), required=False)
     customer_class = forms.ChoiceField(label=_("Class"), choices=[("", "—"), *Customer.Class.choices], required=False)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *Customer.Size.choices], required=False)
     lifecycle_stage = forms.ChoiceField(label=_("Lifecycle stage"), choices=[("", "—"), *Customer.Lifecycle.choices],
                                         required=False)
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
@@ -91,7 +92,7 @@ class CustomerFilterForm(forms.Form):
             customers = customers.filter(team__in=data["team"].subtree().values("id"))
         if data["region"]:
             customers = customers.filter(region__in=data["region"].subtree().values("id"))
-        for field in ("industry", "customer_class", "lifecycle_stage", "source"):
+        for field in ("industry", "customer_class", "size", "lifecycle_stage", "source"):
             if data[field]:
                 customers = customers.filter(**{field: data[field]})
         if data["tag"]:

@@ -80,3 +80,9 @@ def put_source_cost(request, body: SourceCostIn):
     source = get_object_or_404(LeadSource, pk=body.source_id)
     return set_source_cost(actor=request.user, source=source, month=parse_month(body.month), amount=body.amount,
                            note=body.note)
+
+
+@router.get("/analyses/customer-structure", response=dict,
+            summary="Customers and signed amount by industry, size and class; new and lost customers per month")
+def customer_structure(request, team: int | None = None, period: QueryText = ""):
+    return _call(reports.customer_structure_report, request, team=team, period=period)

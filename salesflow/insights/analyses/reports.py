@@ -2,6 +2,7 @@
 ``user=None`` computes over all data (the CLI without --user)."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -20,6 +21,7 @@ from .churn import churn_risks
 from .filters import parse_filters, require_analyst, scope_of, scoped_customers
 from .leadsources import source_efficiency
 from .rfm import WINDOW_DAYS, customers_without_orders, rfm_segments
+from .structure import DIMENSIONS, LOST_AFTER_DAYS, by_dimension, new_and_lost
 
 NO_SOURCE = gettext_lazy("(no source)")
 
@@ -119,3 +121,32 @@ def lead_sources_report(user=None, *, team=None, period=None, as_of=None) -> dic
                                   "customers, cost per lead and per won customer")
 def _lead_sources(*, user=None, period=None):
     return _cli(lead_sources_report, user, period=period)
+
+
+def customer_structure_report(user=None, *, team=None, period=None, as_of=None) -> dict:
+    require_analyst(user)
+    team, chosen = parse_filters({"team": team, "period": period})
+    as_of = as_of or timezone.localdate()
+    chosen = chosen or period_of("year", as_of)
+    customers = scoped_customers(user, team)
+    base = reverse("customers:list") + "?" + (f"team={team.pk}&" if team else "")
+    dimensions = {}
+    for name, field in DIMENSIONS.items():
+        rows = by_dimension(customers, field, chosen.start, chosen.end)
+        for row in rows:
+            row["customers_url"] = f"{base}{field}={quote(str(row['value']))}" if row["value"] else None
+        dimensions[name] = rows
+    months = new_and_lost(customers, as_of)
+    for row in months:
+        new, lost = row.pop("new"), row.pop("lost")
+        row.update(new=len(new), lost=len(lost), new_url=customers_url(new) if new else None,
+                   lost_url=customers_url(lost) if lost else None)
+    return {"period": chosen.label, "team": team.name if team else None, "lost_after_days": LOST_AFTER_DAYS,
+            "by_industry": dimensions["industry"], "by_size": dimensions["size"], "by_class": dimensions["class"],
+            "rows": months}
+
+
+@reports.register("customer-structure", "customers and signed amount by industry, size and class (--period); new "
+                                        "and lost customers per month")
+def _customer_structure(*, user=None, period=None):
+    return _cli(customer_structure_report, user, period=period)

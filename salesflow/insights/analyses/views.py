@@ -117,3 +117,26 @@ def source_costs(request):
     costs = SourceCost.objects.select_related("source").order_by("-month", "source__name")[:240]
     return render(request, "insights/analyses/source_costs.html", {"form": form, "costs": costs,
                                                                   "tab": "lead-sources"})
+
+
+@login_required
+def customer_structure(request):
+    require_analyst(request.user)
+    form, values = _filters(request)
+    report = reports.customer_structure_report(request.user, team=values["team"], period=values["period"])
+    months = report["rows"]
+    chart = {"data": [{"type": "bar", "name": str(_("New customers")), "x": [m["month"] for m in months],
+                       "y": [m["new"] for m in months]},
+                      {"type": "bar", "name": str(_("Lost customers")), "x": [m["month"] for m in months],
+                       "y": [-m["lost"] for m in months]}],
+             "layout": {"barmode": "relative", "margin": {"l": 40, "r": 10, "t": 10, "b": 40}, "height": 300,
+                        "legend": {"orientation": "h"}}}
+    industry = report["by_industry"][:12]
+    pie = {"data": [{"type": "pie", "labels": [r["label"] for r in industry],
+                     "values": [r["customers"] for r in industry], "hole": 0.4}],
+           "layout": {"margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "height": 300}}
+    tables = [(_("Industry"), report["by_industry"], "industry"), (_("Size"), report["by_size"], "size"),
+              (_("Customer class"), report["by_class"], "class")]
+    return render(request, "insights/analyses/structure.html", {
+        "form": form, "report": report, "chart": chart, "pie": pie, "tables": tables, "tab": "structure",
+        "with_period": True})
