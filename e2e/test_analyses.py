@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NOT_ENGLISH = {"SalesFlow", "RFM", "West"}
 TABS = [("churn", "churn-chart"), ("rfm", "rfm-chart"), ("bcg", "bcg-chart"), ("lead-sources", "sources-chart"),
-        ("customer-structure", "months-chart")]
+        ("customer-structure", "months-chart"), ("ltv", "ltv-chart")]
 
 
 def check(page, viewport):

@@ -86,3 +86,8 @@ def put_source_cost(request, body: SourceCostIn):
             summary="Customers and signed amount by industry, size and class; new and lost customers per month")
 def customer_structure(request, team: int | None = None, period: QueryText = ""):
     return _call(reports.customer_structure_report, request, team=team, period=period)
+
+
+@router.get("/analyses/ltv", response=dict, summary="Customer lifetime value estimate per class and top customers")
+def ltv(request, team: int | None = None):
+    return _call(reports.ltv_report, request, team=team)

@@ -20,6 +20,7 @@ from .bcg import QUADRANTS, portfolio
 from .churn import churn_risks
 from .filters import parse_filters, require_analyst, scope_of, scoped_customers
 from .leadsources import source_efficiency
+from .ltv import TOP, lifetime_values
 from .rfm import WINDOW_DAYS, customers_without_orders, rfm_segments
 from .structure import DIMENSIONS, LOST_AFTER_DAYS, by_dimension, new_and_lost
 
@@ -150,3 +151,18 @@ def customer_structure_report(user=None, *, team=None, period=None, as_of=None) 
                                         "and lost customers per month")
 def _customer_structure(*, user=None, period=None):
     return _cli(customer_structure_report, user, period=period)
+
+
+def ltv_report(user=None, *, team=None, period=None, as_of=None) -> dict:
+    require_analyst(user)
+    team, _period = parse_filters({"team": team})
+    as_of = as_of or timezone.localdate()
+    result = lifetime_values(scoped_customers(user, team), as_of)
+    for row in result["rows"]:
+        row["customers_url"] = customers_url(row.pop("customer_ids"))
+    return {"as_of": as_of, "team": team.name if team else None, "top_n": TOP, **result}
+
+
+@reports.register("ltv", "customer lifetime value estimate per customer class and the top customers")
+def _ltv(*, user=None, period=None):
+    return _cli(ltv_report, user)

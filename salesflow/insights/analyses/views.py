@@ -140,3 +140,16 @@ def customer_structure(request):
     return render(request, "insights/analyses/structure.html", {
         "form": form, "report": report, "chart": chart, "pie": pie, "tables": tables, "tab": "structure",
         "with_period": True})
+
+
+@login_required
+def ltv(request):
+    require_analyst(request.user)
+    form, values = _filters(request)
+    report = reports.ltv_report(request.user, team=values["team"])
+    rows = report["rows"]
+    chart = {"data": [{"type": "bar", "x": [r["label"] for r in rows], "y": [float(r["ltv"]) for r in rows],
+                       "hovertemplate": "%{x}: ¥%{y:,.0f}<extra></extra>"}],
+             "layout": {"margin": {"l": 70, "r": 10, "t": 10, "b": 40}, "height": 300}}
+    return render(request, "insights/analyses/ltv.html", {"form": form, "report": report, "chart": chart,
+                                                         "tab": "ltv"})
