@@ -26,7 +26,8 @@ TABS = [("churn", "churn-chart"), ("rfm", "rfm-chart"), ("bcg", "bcg-chart"), ("
 def check(page, viewport):
     page.wait_for_load_state("load")
     assert "Server Error" not in page.title(), page.url
-    text = re.sub(r"\b(rep_a2?|rep_b|manager_east|director|admin|East(-1)?|HQ)\b", "", page.locator("main").inner_text())
+    text = re.sub(r"\b(rep_a2?|rep_b|manager_east|director|admin|East(-1)?|HQ)\b", "",
+                  page.locator("main").inner_text())
     english = set(re.findall(r"[A-Za-z][A-Za-z ]{2,}[A-Za-z]", text)) - NOT_ENGLISH
     assert not english, (page.url, english)
     if viewport["width"] <= PHONE["width"]:
