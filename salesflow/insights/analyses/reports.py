@@ -27,9 +27,16 @@ from .structure import DIMENSIONS, LOST_AFTER_DAYS, by_dimension, new_and_lost
 NO_SOURCE = gettext_lazy("(no source)")
 
 
-def customers_url(ids) -> str:
-    """The customer list showing exactly these customers (its ``ids`` filter)."""
-    return reverse("customers:list") + "?ids=" + ",".join(str(i) for i in sorted(ids))
+LINKED_IDS = 2000  # past this many customers a figure is not linked: the id list would outgrow a URL
+
+
+def customers_url(ids) -> str | None:
+    """The customer list showing exactly these customers (its ``ids`` filter); None for more than LINKED_IDS (the
+    page then shows the figure without a link: narrow it by team to get one)."""
+    ids = sorted(ids)
+    if len(ids) > LINKED_IDS:
+        return None
+    return reverse("customers:list") + "?ids=" + ",".join(str(i) for i in ids)
 
 
 def churn_report(user=None, *, team=None, period=None, sort="-ratio", now=None) -> dict:

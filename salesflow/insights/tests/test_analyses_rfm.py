@@ -121,3 +121,10 @@ def test_rfm_api_runs_a_fixed_number_of_queries(org):
             _orders(org.rep_a, f"客户{i}", [(i + 1, "1000")])
     api = ApiClient(org.manager_east)
     assert_pinned(api.client, "/api/v1/insights/analyses/rfm", grow, 6, **api.auth)
+
+
+def test_a_set_too_large_for_a_link_is_shown_without_one():
+    from salesflow.insights.analyses.reports import LINKED_IDS, customers_url
+
+    assert customers_url(range(1, LINKED_IDS + 1)).count(",") == LINKED_IDS - 1
+    assert customers_url(range(1, LINKED_IDS + 2)) is None
