@@ -57,3 +57,39 @@ def test_director_plans_the_year_down_to_reps_and_a_rep_reads_completion_on_a_ph
     rep.goto(f"/performance/targets/{TargetPlan.objects.get(year=today.year).pk}/")
     no_sideways_scroll(rep)
     screenshot(rep, "targets-phone-6-plan")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP | {"width": 1366}], ids=["375", "1366"])
+def test_a_director_splits_a_node_by_hand_seeing_what_is_left_to_allocate(new_page, org, viewport):
+    from salesflow.performance.targets import services
+
+    plan = services.create_plan(actor=org.director, year=2026, measure="signed_amount", total="1200000")
+    width = viewport["width"]
+    page = login(new_page(viewport), org.director.username)
+    page.goto(f"/performance/targets/{plan.pk}/?period=2026")
+    hand = page.locator("[data-testid=hand-open]")
+    hand.locator("select[name=hand]").select_option("company")
+    hand.locator("select[name=axis]").select_option("time")
+    hand.locator("button").click()
+    page.wait_for_selector("[data-testid=hand-form]")
+    parts = page.locator("[data-testid=hand-form] [data-testid=part]")
+    assert parts.count() == 4
+    parts.nth(0).fill("500000")  # live: the server recomputes what is left as one types (htmx)
+    page.wait_for_selector("[data-testid=hand-left] [data-left='-200000.00']")
+    assert "待分配" in page.locator("[data-testid=hand-left]").inner_text()
+    if width == PHONE["width"]:
+        no_sideways_scroll(page)
+    screenshot(page, f"targets-by-hand-{width}-1-left")
+    page.locator("[data-testid=hand-save]").click()
+    page.wait_for_load_state("load")
+    assert "公司 2026" in page.locator("body").inner_text() and "-200000.00" in page.locator("body").inner_text()
+    screenshot(page, f"targets-by-hand-{width}-2-refused")
+    page.locator("[data-testid=hand-form] [data-testid=part]").nth(1).fill("100000")
+    page.wait_for_selector("[data-testid=hand-left] [data-left='0']")
+    page.locator("[data-testid=hand-save]").click()
+    page.wait_for_load_state("load")
+    assert str(services.cells(plan)[("company", "2026-Q1")].amount) == "500000.00"
+    assert str(services.cells(plan)[("company", "2026-02")].amount) == "166666.67"
+    if width == PHONE["width"]:
+        no_sideways_scroll(page)
+    screenshot(page, f"targets-by-hand-{width}-3-saved")

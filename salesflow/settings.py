@@ -193,6 +193,7 @@ LOCALE_PATHS = [BASE_DIR / "salesflow" / "locale",
                   for concept in ("followups", "visits", "tasks", "stats", "reports")),
                 *(BASE_DIR / "salesflow" / "performance" / concept / "locale"
                   for concept in ("targets", "kpis", "commission")),
+                BASE_DIR / "salesflow" / "insights" / "analyses" / "locale",
                 BASE_DIR / "salesflow" / "insights" / "reports" / "locale"]
 TIME_ZONE = env_str("SALESFLOW_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

@@ -56,6 +56,7 @@ class CustomerFilterForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("path"), required=False)
     industry = forms.CharField(label=_("Industry"), required=False)
     customer_class = forms.ChoiceField(label=_("Class"), choices=[("", "—"), *Customer.Class.choices], required=False)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *Customer.Size.choices], required=False)
     lifecycle_stage = forms.ChoiceField(label=_("Lifecycle stage"), choices=[("", "—"), *Customer.Lifecycle.choices],
                                         required=False)
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
@@ -68,6 +69,9 @@ class CustomerFilterForm(forms.Form):
     contact_to = forms.DateField(label=_("Last contact to"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label=_("Sort"), choices=list(SORTS.items()), required=False)
+    # The customers behind a figure elsewhere (an analysis' segment, say): comma-separated ids.
+    ids = forms.RegexField(regex=r"^\d{1,12}(,\d{1,12})*$", max_length=40000, required=False,
+                           widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,11 +92,13 @@ class CustomerFilterForm(forms.Form):
             customers = customers.filter(team__in=data["team"].subtree().values("id"))
         if data["region"]:
             customers = customers.filter(region__in=data["region"].subtree().values("id"))
-        for field in ("industry", "customer_class", "lifecycle_stage", "source"):
+        for field in ("industry", "customer_class", "size", "lifecycle_stage", "source"):
             if data[field]:
                 customers = customers.filter(**{field: data[field]})
         if data["tag"]:
             customers = customers.filter(tags=data["tag"])
+        if data["ids"]:
+            customers = customers.filter(pk__in=[int(i) for i in data["ids"].split(",")])
         if data["created_from"]:
             customers = customers.filter(created_at__date__gte=data["created_from"])
         if data["created_to"]:

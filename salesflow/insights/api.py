@@ -3,6 +3,7 @@
 from ninja import Router
 
 from .alerts.api import router as alert_router
+from .analyses.api import router as analysis_router
 from .dashboards.api import router as dashboard_router
 from .delivery.api import router as delivery_router
 from .reports.api import router as report_router
@@ -10,5 +11,6 @@ from .reports.api import router as report_router
 router = Router()
 router.add_router("", alert_router)
 router.add_router("", delivery_router)
+router.add_router("", analysis_router)
 router.add_router("", dashboard_router)
 router.add_router("", report_router)

@@ -8,4 +8,10 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self):
-        from . import generate, imports, jobs, navigation  # noqa: F401  (generator, importer, reminders, menu)
+        from . import (  # noqa: F401  (generator, importers, reminders, menu)
+            cost_imports,
+            generate,
+            imports,
+            jobs,
+            navigation,
+        )

@@ -32,6 +32,30 @@ class LeadSource(models.Model):
         return self.name
 
 
+class SourceCost(AuditedModel):
+    """What a lead source cost in one month (投放成本): entered by an admin or director, read by the lead-source
+    efficiency analysis. Written only through ``leads.costs.set_source_cost``."""
+
+    source = models.ForeignKey(LeadSource, verbose_name=_("source"), on_delete=models.CASCADE, related_name="costs")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lead source cost")
+        verbose_name_plural = _("lead source costs")
+        ordering = ["-month", "source__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "month"], name="source_cost_one_per_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="source_cost_not_negative"),
+            models.CheckConstraint(condition=Q(month__day=1), name="source_cost_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.month:%Y-%m}"
+
+
 class LeadQuerySet(OwnedQuerySet):
     def open(self):
         return self.exclude(status__in=[Lead.Status.CONVERTED, Lead.Status.DISQUALIFIED])

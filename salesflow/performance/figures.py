@@ -71,10 +71,17 @@ def records(key: str, first: datetime.date, last: datetime.date, owners: Iterabl
 
 
 def actuals(key: str, first: datetime.date, last: datetime.date,
-            owners: Iterable[int] | None = None) -> dict[int, Decimal]:
-    """Figure ``key`` per owner (user id) over [first, last], in one grouped query. Owners without rows are absent."""
+            owners: Iterable[int] | None = None, dimension: str = "") -> dict[int, Decimal]:
+    """Figure ``key`` per owner (user id) over [first, last], in one grouped query. Owners without rows are absent.
+    With ``dimension`` (``class:A``, ``region:<id>``, ``series:<name>``) only the rows of that value count, where
+    the figure supports that dimension (:data:`DIMENSIONS`; otherwise ValueError)."""
+    if dimension:
+        key = dimension_figure(key, dimension.partition(":")[0])
     fig = get(key)
-    grouped = (records(key, first, last, owners).order_by().values(fig.owner)
+    rows = records(key, first, last, owners)
+    if dimension:
+        rows = rows.filter(dimension_filter(key, dimension))
+    grouped = (rows.order_by().values(fig.owner)
                .annotate(value=Coalesce(fig.total(), Value(0), output_field=DecimalField(max_digits=22,
                                                                                         decimal_places=2))))
     return {row[fig.owner]: Decimal(row["value"]) for row in grouped if row[fig.owner] is not None}
@@ -230,3 +237,68 @@ def _customers_retained(first, last):
 @figure("key_account_signed_amount", _("Signed amount from A-class customers"), AMOUNT, total=lambda: Sum("amount"))
 def _key_account_signed(first, last):
     return _signed(first, last).filter(customer__customer_class=Customer.Class.A)
+
+
+# --- dimensions: a figure by region, product series or customer class ----------------------------------------------
+
+@figure("signed_line_amount", _("Signed amount (agreement lines)"), AMOUNT, owner="agreement__owner",
+        total=lambda: Sum("amount"))
+def _signed_lines(first, last):
+    """Lines of agreements signed in the span (net of discount, before tax): signed amount split by product series.
+    Their sum is the agreements' amount only where every line names a product and tax is nil."""
+    return _gross_margin(first, last)
+
+
+DIMENSION_KINDS = {"region": _("region"), "series": _("product series"), "class": _("customer class")}
+
+# Which figure supports which dimension, and the path from its rows to the value: (figure, kind) -> (figure whose
+# rows are filtered, lookup). signed_amount by series reads the agreement lines (an agreement is not of one series);
+# collected amounts, won opportunities and activities have no product, so they are not split by series.
+DIMENSIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("signed_amount", "class"): ("signed_amount", "customer__customer_class"),
+    ("signed_amount", "region"): ("signed_amount", "customer__region__path"),
+    ("signed_amount", "series"): ("signed_line_amount", "product__series"),
+    ("signed_count", "class"): ("signed_count", "customer__customer_class"),
+    ("signed_count", "region"): ("signed_count", "customer__region__path"),
+    ("collected_amount", "class"): ("collected_amount", "agreement__customer__customer_class"),
+    ("collected_amount", "region"): ("collected_amount", "agreement__customer__region__path"),
+    ("won_amount", "class"): ("won_amount", "customer__customer_class"),
+    ("won_amount", "region"): ("won_amount", "customer__region__path"),
+    ("won_count", "class"): ("won_count", "customer__customer_class"),
+    ("won_count", "region"): ("won_count", "customer__region__path"),
+    ("new_customers", "class"): ("new_customers", "customer_class"),
+    ("new_customers", "region"): ("new_customers", "region__path"),
+    ("gross_margin", "class"): ("gross_margin", "agreement__customer__customer_class"),
+    ("gross_margin", "region"): ("gross_margin", "agreement__customer__region__path"),
+    ("gross_margin", "series"): ("gross_margin", "product__series"),
+    ("visits", "class"): ("visits", "customer__customer_class"),
+    ("visits", "region"): ("visits", "customer__region__path"),
+}
+
+
+def supports(key: str, kind: str) -> bool:
+    return (key, kind) in DIMENSIONS
+
+
+def dimension_figure(key: str, kind: str) -> str:
+    if (key, kind) not in DIMENSIONS:
+        kinds = [str(DIMENSION_KINDS[k]) for (f, k) in DIMENSIONS if f == key]
+        raise ValueError(_("%(figure)s cannot be split by %(kind)s (it can by: %(kinds)s).")
+                         % {"figure": get(key).label, "kind": DIMENSION_KINDS.get(kind, kind),
+                            "kinds": ", ".join(kinds) or "—"})
+    return DIMENSIONS[(key, kind)][0]
+
+
+def dimension_filter(key: str, dimension: str):
+    """The Q of one dimension value on the rows of ``key`` (already the figure :func:`dimension_figure` chose): a
+    region counts its sub-regions (path prefix)."""
+    from django.db.models import Q
+
+    from salesflow.org.models import Region
+
+    kind, _sep, value = dimension.partition(":")
+    lookup = next(path for (f, k), (g, path) in DIMENSIONS.items() if k == kind and g == key)
+    if kind == "region":
+        region_path = Region.objects.filter(pk=int(value)).values_list("path", flat=True).first() or "\0"
+        return Q(**{f"{lookup}__startswith": region_path})
+    return Q(**{lookup: value})

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -20,6 +20,7 @@ from salesflow.contracts.models import Instalment, Quotation
 from salesflow.core.money import format_money
 from salesflow.core.periods import aware_bounds, period_of
 from salesflow.customers.models import Customer
+from salesflow.insights.analyses.churn import churn_risks
 from salesflow.leads.models import Lead
 from salesflow.org.models import Role, Team, User
 from salesflow.performance.targets.completion import completion_tree
@@ -141,24 +142,13 @@ def overdue_receivables(threshold, now):
 @metric("churn_risk", gettext_lazy("Churn risk"), gettext_lazy("% of the usual interval"), 150, 200,
         every_minutes=24 * 60)
 def churn_risk(threshold, now):
-    """Customers silent for longer than their own usual interval between follow-ups (from at least 3 of them)."""
-    rows = (Activity.objects.filter(customer__owner__isnull=False).values("customer_id")
-            .annotate(n=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at")).filter(n__gte=3))
-    found, candidates = [], {}
-    for row in rows:
-        usual = (row["last"] - row["first"]) / (row["n"] - 1)
-        if usual.total_seconds() < 86400:
-            continue
-        ratio = Decimal((now - row["last"]) / usual * 100).quantize(Decimal("0.1"))
-        if ratio >= threshold:
-            candidates[row["customer_id"]] = (ratio, usual.days)
-    for customer in Customer.objects.filter(pk__in=list(candidates)).only("pk", "name", "owner_id", "team_id"):
-        ratio, usual_days = candidates[customer.pk]
-        found.append(Finding(f"customer:{customer.pk}", customer.name, customer.get_absolute_url(),
-                             customer.owner_id, customer.team_id, ratio,
-                             _("silent %(ratio)s%% of its usual %(days)s days between contacts")
-                             % {"ratio": ratio, "days": usual_days}))
-    return found
+    """Customers silent (no follow-up, no signed agreement) for longer than their own usual interval between such
+    contacts (from at least 3 of them): the one rule in ``insights.analyses.churn``."""
+    return [Finding(f"customer:{r.customer_id}", r.name, reverse("customers:detail", args=[r.customer_id]),
+                    r.owner_id, r.team_id, r.ratio,
+                    _("silent %(ratio)s%% of its usual %(days)s days between contacts")
+                    % {"ratio": r.ratio, "days": int(r.usual_days)})
+            for r in churn_risks(now=now, min_ratio=Decimal(threshold))]
 
 
 @metric("lead_not_followed", gettext_lazy("Lead not followed up"), DAYS, 3, 7)

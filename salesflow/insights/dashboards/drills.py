@@ -84,7 +84,8 @@ def rows(drill: Drill, scope: Scope, first: datetime.date | None = None, last: d
         qs = qs.filter(**{f"{drill.visible_via}__in": model.objects.visible_to(scope.user).values("pk")})
     else:
         qs = qs.visible_to(scope.user)
-    qs = qs.filter(**{f"{drill.owner}__in": scope.owners})
+    if scope.owners is not None:
+        qs = qs.filter(**{f"{drill.owner}__in": scope.owners})
     if by_team is not None:
         qs = qs.filter(**{f"{drill.owner}__team__path__startswith": by_team.path})
     if drill.region is not None:

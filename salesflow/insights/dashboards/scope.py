@@ -28,11 +28,13 @@ class Scope:
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @cached_property
-    def owners(self) -> list[int]:
-        """The people whose records the figures count: those the viewer oversees, within the chosen team."""
-        people = access.users_in_scope(self.user)
-        if self.team is not None:
-            people = people.filter(team__in=self.team.subtree())
+    def owners(self) -> list[int] | None:
+        """The people of the chosen team (its whole subtree) whom the viewer oversees; None when no team is chosen —
+        then what the viewer may see (``visible_to``) is the only limit, which also keeps the records of people who
+        have left in the company's figures."""
+        if self.team is None:
+            return None
+        people = access.users_in_scope(self.user).filter(team__in=self.team.subtree())
         return list(people.values_list("pk", flat=True))
 
     @cached_property

@@ -30,7 +30,7 @@ from salesflow.testing.generated import generated_data
 
 ROLES = {"rep": "rep", "manager": "manager", "director": "director", "finance": "finance", "admin": "director"}
 PANELS = {
-    "rep": ["target", "period", "funnel", "today", "stalled", "receivables", "trend-signed"],
+    "rep": ["target", "period", "funnel", "today", "stalled", "ageing", "trend-signed"],
     "manager": ["team-targets", "period", "funnel", "forecast", "conversion", "activity", "leaderboard", "ageing",
                 "alerts"],
     "director": ["period", "by-team", "by-region", "trend-signed", "product-mix", "division-forecast", "alerts"],

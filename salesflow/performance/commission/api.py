@@ -4,7 +4,7 @@ simulation. The same services and selectors as the pages."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -66,6 +66,7 @@ class CommissionPlanOut(Schema):
     base_percent: Decimal
     variable_percent: Decimal
     basis: str
+    measured_on: str
     cap_multiple: Decimal | None
     decelerator_below: Decimal | None
     decelerator_factor: Decimal
@@ -92,6 +93,7 @@ class TermsIn(InputSchema):
     base_percent: Rate
     variable_percent: Rate
     basis: Annotated[str, Field(pattern="^(signed_amount|collected_amount)$")]
+    measured_on: Literal["own", "team"] = "own"
     cap_multiple: Multiple | None = None
     decelerator_below: Percent | None = None
     decelerator_factor: Factor = Decimal("0.5")
@@ -120,6 +122,10 @@ class CommissionLineOut(Schema):
     commission: Decimal
     note: str
     clawback_of_statement_id: int | None = None
+
+    @staticmethod
+    def resolve_note(obj):
+        return obj.note_text  # in the reader's language
 
     @staticmethod
     def resolve_clawback_of_statement_id(obj):
@@ -192,7 +198,7 @@ def update_plan(request, plan_id: PathId, payload: CommissionPlanIn):
 
 def _save(request, plan, payload):
     for field in ("name", "role", "effective_from", "effective_to", "ote", "base_percent", "variable_percent",
-                  "basis", "cap_multiple", "decelerator_below", "decelerator_factor", "active"):
+                  "basis", "measured_on", "cap_multiple", "decelerator_below", "decelerator_factor", "active"):
         setattr(plan, field, getattr(payload, field))
     members = list(User.objects.filter(pk__in=payload.member_ids))
     services.save_plan(plan=plan, tiers=_tiers(payload), members=members, actor=request.user)

@@ -5,11 +5,43 @@ this module nor the simulation writes anything."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from salesflow.core.money import allocate, to_money
 
 HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line's note as its message and parameters, so it is stored once and read in the reader's language (a
+    parameter may itself be a Note). ``str()`` renders it in the active language; :meth:`data` is what is stored
+    (``StatementLine.note_data``); :meth:`from_data` reads it back."""
+
+    msgid: str
+    params: tuple = ()
+
+    @classmethod
+    def of(cls, msgid: str, **params) -> "Note":
+        return cls(msgid, tuple(sorted(params.items())))
+
+    def __str__(self) -> str:
+        text = gettext(self.msgid)
+        if not self.params:
+            return text.replace("%%", "%")
+        return text % {key: str(value) for key, value in self.params}
+
+    def __add__(self, other) -> "Note":
+        return Note.of("%(a)s%(b)s", a=self, b=other)
+
+    def data(self) -> dict:
+        return {"m": self.msgid, "p": {k: v.data() if isinstance(v, Note) else str(v) for k, v in self.params}}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Note":
+        return cls.of(data["m"], **{k: cls.from_data(v) if isinstance(v, dict) else v
+                                    for k, v in data.get("p", {}).items()})
 
 
 def plain(value: Decimal) -> str:
@@ -40,12 +72,13 @@ class PlanSpec:
     cap_multiple: Decimal | None = None
     decelerator_below: Decimal | None = None
     decelerator_factor: Decimal = Decimal("0.5")
+    measured_on: str = "own"  # own | team (the manager's team subtree)
 
     @classmethod
     def of(cls, plan) -> "PlanSpec":
         tiers = tuple(TierSpec(t.from_percent, t.to_percent, t.rate, t.pk) for t in plan.tiers.all())
         return cls(plan.ote, plan.base_percent, plan.variable_percent, plan.basis, tiers, plan.cap_multiple,
-                   plan.decelerator_below, plan.decelerator_factor)
+                   plan.decelerator_below, plan.decelerator_factor, plan.measured_on)
 
 
 @dataclass(frozen=True)
@@ -54,7 +87,7 @@ class Record:
 
     day: object
     amount: Decimal
-    label: str
+    label: Note | str
     agreement_id: int | None = None
     payment_id: int | None = None
 
@@ -70,7 +103,7 @@ class Line:
     tier_id: int | None = None
     tier_label: str = ""
     rate: Decimal | None = None
-    note: str = ""
+    note: Note | str = ""
     clawback_of_id: int | None = None
 
 
@@ -120,14 +153,14 @@ def calculate(spec: PlanSpec, *, period_months: int, quota: Decimal | None, reco
     decelerated = bool(has_quota and spec.decelerator_below is not None and exact < spec.decelerator_below)
     factor = spec.decelerator_factor if decelerated else Decimal(1)
     result = Result(quota if has_quota else None, basis_amount, attainment, base_pay, variable_target, decelerated)
-    result.lines.append(Line("base", base_pay, note=_("Base pay (%(percent)s%% of on-target earnings)")
-                             % {"percent": plain(spec.base_percent)}))
+    result.lines.append(Line("base", base_pay, note=Note.of(N_("Base pay (%(percent)s%% of on-target earnings)"),
+                                                            percent=plain(spec.base_percent))))
     cumulative = Decimal(0)
     earned = Decimal(0)
     for record in records:
         common = {"day": record.day, "agreement_id": record.agreement_id, "payment_id": record.payment_id}
         if not has_quota:
-            result.lines.append(Line("record", Decimal(0), record.amount, tier_label=_("No target set"),
+            result.lines.append(Line("record", Decimal(0), record.amount, tier_label=gettext("No target set"),
                                      note=record.label, **common))
             continue
         for tier, amount in _slices(spec.tiers, quota, cumulative, cumulative + record.amount):
@@ -136,17 +169,17 @@ def calculate(spec: PlanSpec, *, period_months: int, quota: Decimal | None, reco
             earned += commission
             note = record.label
             if decelerated:
-                note = _("%(record)s; decelerator: attainment below %(threshold)s%%, rate × %(factor)s") % {
-                    "record": record.label, "threshold": plain(spec.decelerator_below),
-                    "factor": plain(spec.decelerator_factor)}
+                note = Note.of(N_("%(record)s; decelerator: attainment below %(threshold)s%%, rate × %(factor)s"),
+                               record=record.label, threshold=plain(spec.decelerator_below),
+                               factor=plain(spec.decelerator_factor))
             result.lines.append(Line("record", commission, amount, tier_id=tier.tier_id, tier_label=tier.label,
                                      rate=rate, note=note, **common))
         cumulative += record.amount
     if spec.cap_multiple is not None:
         cap = to_money(variable_target * spec.cap_multiple)
         if earned > cap:
-            result.lines.append(Line("cap", cap - earned, note=_(
-                "Cap: commission is at most %(multiple)s × the variable target (%(cap)s)")
-                % {"multiple": plain(spec.cap_multiple), "cap": cap}))
+            result.lines.append(Line("cap", cap - earned, note=Note.of(N_(
+                "Cap: commission is at most %(multiple)s × the variable target (%(cap)s)"),
+                multiple=plain(spec.cap_multiple), cap=cap)))
     result.lines.extend(clawbacks)
     return result

@@ -23,7 +23,8 @@ def rows(statement, lines):
         if line.payment_id:
             record = f"{record} #{line.payment_id}"
         yield [line.position, line.get_kind_display(), record, line.day.isoformat() if line.day else "",
-               line.amount, line.tier_label, line.rate if line.rate is not None else "", line.commission, line.note]
+               line.amount, line.tier_label, line.rate if line.rate is not None else "", line.commission,
+               line.note_text]
     yield ["", _("Total"), "", "", statement.basis_amount, "", "", statement.total, ""]
 
 

@@ -17,9 +17,17 @@ class PlanForm(VersionedModelForm):
     class Meta:
         model = CommissionPlan
         fields = ["name", "role", "members", "effective_from", "effective_to", "ote", "base_percent",
-                  "variable_percent", "basis", "cap_multiple", "decelerator_below", "decelerator_factor", "active"]
+                  "variable_percent", "basis", "measured_on", "cap_multiple", "decelerator_below",
+                  "decelerator_factor", "active"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
                    "effective_to": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measured_on"].required = False  # left out: own deals, as before the choice existed
+
+    def clean_measured_on(self):
+        return self.cleaned_data.get("measured_on") or CommissionPlan.MeasuredOn.OWN
 
 
 class TierForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from salesflow.contracts.models import Agreement, AgreementStatusChange
 from salesflow.core import audit
@@ -17,8 +18,8 @@ from salesflow.org.models import Role
 
 from .. import figures
 from ..models import CommissionPlan, CommissionStatement, CommissionTier, StatementLine
-from ..targets.selectors import user_targets
-from .calculation import Line, PlanSpec, Record, calculate
+from ..targets.selectors import team_targets, user_targets
+from .calculation import Line, Note, PlanSpec, Record, calculate
 
 MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -80,26 +81,49 @@ def plans_for(users, day) -> dict[int, CommissionPlan]:
 
 # --- statements ----------------------------------------------------------------------------------------------------
 
-def records_for(basis: str, user_id: int, period: Period) -> list[Record]:
+def measured_people(measured_on: str, user) -> list[int]:
+    """Whose deals a plan pays ``user`` on: their own, or (``team``) everyone in their team and the teams below it,
+    themself included (people who have left too: their deals of the period still count)."""
+    if measured_on != CommissionPlan.MeasuredOn.TEAM or not user.team_id:
+        return [user.pk]
+    from salesflow.org.models import User
+
+    return sorted(set(User.objects.filter(team__in=access.team_subtree_ids(user)).values_list("pk", flat=True))
+                  | {user.pk})
+
+
+def records_for(basis: str, user_id, period: Period) -> list[Record]:
     """The rows paid on: agreements signed in the period (not terminated), or payments received in it (a reversal of
-    a payment already paid on in an approved statement is left to the clawback)."""
-    rows = figures.records(basis, period.start, period.end, owners=[user_id])
+    a payment already paid on in an approved statement is left to the clawback). ``user_id``: one person, or a list
+    (a team-measured plan), when each line names whose deal it is."""
+    owners = user_id if isinstance(user_id, list) else [user_id]
+    team = isinstance(user_id, list)
+    rows = figures.records(basis, period.start, period.end, owners=owners)
     if basis == CommissionPlan.Basis.SIGNED:
         rows = rows.exclude(status=Agreement.Status.TERMINATED).order_by("signed_on", "id")
-        return [Record(day, amount, _("Agreement %(number)s") % {"number": number}, agreement_id=pk)
-                for pk, day, amount, number in rows.values_list("id", "signed_on", "amount", "number")]
+        return [Record(day, amount, _label(Note.of(N_("Agreement %(number)s"), number=number), team and rep),
+                       agreement_id=pk)
+                for pk, day, amount, number, rep in rows.values_list("id", "signed_on", "amount", "number",
+                                                                     "owner__username")]
     paid = StatementLine.objects.filter(statement__status=CommissionStatement.Status.APPROVED,
                                         kind=StatementLine.Kind.RECORD, payment__isnull=False).values("payment_id")
     rows = rows.exclude(reversal_of__in=paid).order_by("received_on", "id")
     result = []
-    for pk, day, amount, agreement_id, number, reversal_of in rows.values_list(
-            "id", "received_on", "amount", "agreement_id", "agreement__number", "reversal_of_id"):
-        label = (_("Reversal of payment #%(payment)s (agreement %(number)s)") % {"payment": reversal_of,
-                                                                                  "number": number}
-                 if reversal_of else _("Payment #%(payment)s (agreement %(number)s)") % {"payment": pk,
-                                                                                        "number": number})
+    for pk, day, amount, agreement_id, number, reversal_of, rep in rows.values_list(
+            "id", "received_on", "amount", "agreement_id", "agreement__number", "reversal_of_id",
+            "agreement__owner__username"):
+        label = (Note.of(N_("Reversal of payment #%(payment)s (agreement %(number)s)"), payment=reversal_of,
+                         number=number)
+                 if reversal_of else Note.of(N_("Payment #%(payment)s (agreement %(number)s)"), payment=pk,
+                                             number=number))
+        label = _label(label, team and rep)
         result.append(Record(day, amount, label, agreement_id=agreement_id, payment_id=pk))
     return result
+
+
+def _label(label: Note, rep) -> Note:
+    """A record's label, naming the rep whose deal it is on a team-measured plan."""
+    return label + Note.of(N_(" (%(rep)s's deal)"), rep=rep) if rep else label
 
 
 def clawbacks_for(user_id: int, before) -> list[Line]:
@@ -120,16 +144,15 @@ def clawbacks_for(user_id: int, before) -> list[Line]:
     lines = []
     for line in earlier:
         if line.payment_id:
-            why = _("Clawback: payment #%(payment)s (agreement %(number)s) was reversed on %(day)s; paid on in "
-                    "statement %(period)s") % {"payment": line.payment_id, "number": line.agreement.number,
-                                               "day": line.payment.reversed_by.received_on,
-                                               "period": line.statement.period}
+            why = Note.of(N_("Clawback: payment #%(payment)s (agreement %(number)s) was reversed on %(day)s; paid "
+                             "on in statement %(period)s"), payment=line.payment_id, number=line.agreement.number,
+                          day=line.payment.reversed_by.received_on, period=line.statement.period)
         else:
             at = terminated_on.get(line.agreement_id)
-            why = _("Clawback: agreement %(number)s was terminated%(when)s; paid on in statement %(period)s") % {
-                "number": line.agreement.number,
-                "when": (_(" on %(day)s") % {"day": timezone.localdate(at)}) if at else "",
-                "period": line.statement.period}
+            why = Note.of(N_("Clawback: agreement %(number)s was terminated%(when)s; paid on in statement "
+                             "%(period)s"), number=line.agreement.number,
+                          when=Note.of(N_(" on %(day)s"), day=timezone.localdate(at)) if at else "",
+                          period=line.statement.period)
         lines.append(Line("clawback", -line.commission, -line.amount, day=line.day, agreement_id=line.agreement_id,
                           payment_id=line.payment_id, tier_label=line.tier_label, rate=line.rate, note=why,
                           clawback_of_id=line.pk))
@@ -139,9 +162,13 @@ def clawbacks_for(user_id: int, before) -> list[Line]:
 def compute(plan: CommissionPlan, user, period: Period, *, spec: PlanSpec | None = None, clawbacks=True):
     """The calculation for ``user`` over ``period`` under ``plan`` (or the terms ``spec``), writing nothing."""
     spec = spec or PlanSpec.of(plan)
-    quota = user_targets(spec.basis, period, [user.pk]).get(user.pk)
+    if spec.measured_on == CommissionPlan.MeasuredOn.TEAM and user.team_id:
+        quota = team_targets(spec.basis, period, [user.team_id]).get(user.team_id)
+        owners = measured_people(spec.measured_on, user)
+    else:
+        quota, owners = user_targets(spec.basis, period, [user.pk]).get(user.pk), user.pk
     return calculate(spec, period_months=MONTHS.get(period.kind, 1), quota=quota,
-                     records=records_for(spec.basis, user.pk, period),
+                     records=records_for(spec.basis, owners, period),
                      clawbacks=clawbacks_for(user.pk, period.start) if clawbacks else [])
 
 
@@ -176,7 +203,8 @@ def compute_statement(*, user, period: Period, actor=None) -> CommissionStatemen
             StatementLine(statement=statement, position=i, kind=line.kind, agreement_id=line.agreement_id,
                           payment_id=line.payment_id, day=line.day, amount=line.amount, tier_id=line.tier_id,
                           tier_label=line.tier_label, rate=line.rate, commission=line.commission,
-                          note=line.note[:300], clawback_of_id=line.clawback_of_id)
+                          note=str(line.note)[:300], clawback_of_id=line.clawback_of_id,
+                          note_data=line.note.data() if isinstance(line.note, Note) else None)
             for i, line in enumerate(result.lines, start=1))
         audit.record(statement, "update", changes={"lines": len(result.lines), "total": result.total},
                      note="computed", actor=actor)

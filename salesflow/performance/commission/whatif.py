@@ -69,7 +69,8 @@ def simulate(*, plan: CommissionPlan, changed: CommissionPlan, tiers, period: Pe
     current_spec = PlanSpec.of(plan)
     changed_spec = PlanSpec(changed.ote, changed.base_percent, changed.variable_percent, changed.basis,
                             tuple(TierSpec(a, b, c) for a, b, c in tiers), changed.cap_multiple,
-                            changed.decelerator_below, changed.decelerator_factor)
+                            changed.decelerator_below, changed.decelerator_factor,
+                            plan.measured_on)  # the terms change; whose deals count stays the plan's
     rows = []
     for user in people_on(plan):
         now = services.compute(plan, user, period, spec=current_spec, clawbacks=False)

@@ -51,6 +51,23 @@ def scorecards_for(viewer, period, *, user_id=None, team_id=None) -> list[dict]:
     return [card_data(c) for c in cards]
 
 
+def scope_from(text: str | None) -> str | None:
+    """A leaderboard scope as the CLI writes it: ``company``, ``teams`` or ``team:NAME`` (a team's name, as the
+    targets import names teams; teams have no separate code; its id is accepted too), turned into the scope the
+    selectors, the page and the API use (``team:<id>``)."""
+    if not text or not text.startswith("team:"):
+        return text
+    ref = text.split(":", 1)[1]
+    teams = list(Team.objects.filter(name=ref).values_list("pk", flat=True)[:2])
+    if len(teams) > 1:
+        raise ValueError(f"team {ref!r} in scope {text!r} is ambiguous: several teams bear that name; use its id")
+    if not teams and ref.isdigit():
+        teams = list(Team.objects.filter(pk=int(ref)).values_list("pk", flat=True))
+    if not teams:
+        raise ValueError(f"unknown team in scope {text!r}: use a team's name or id")
+    return f"team:{teams[0]}"
+
+
 def leaderboard_data(viewer, period, kpi_key: str | None, scope: str | None) -> dict:
     kpi = Kpi.objects.filter(key=kpi_key or "signed_amount", active=True).first()
     if kpi is None:

@@ -1,5 +1,5 @@
-"""``salesflow report scorecard|leaderboard --json [--user U] [--period P] [--kpi K]``: the same data as the pages
-and the API (with --user, that user's permissions apply: a rep gets only their own scorecard)."""
+"""``salesflow report scorecard|leaderboard --json [--user U] [--period P] [--kpi K] [--scope S]``: the same data as the
+pages and the API (with --user, that user's permissions apply: a rep gets only their own scorecard)."""
 
 from salesflow.core.registry import reports
 
@@ -12,6 +12,7 @@ def scorecard_report(*, user=None, period=None):
     return {"period": chosen.label, "rows": payloads.scorecards_for(user, chosen)}
 
 
-@reports.register("leaderboard", "a KPI's leaderboard for a period (company scope), with rank change")
-def leaderboard_report(*, user=None, period=None, kpi=None):
-    return payloads.leaderboard_data(user, payloads.period_from(period), kpi, None)
+@reports.register("leaderboard", "a KPI's leaderboard for a period and scope (company, teams, team:NAME), with rank "
+                                 "change")
+def leaderboard_report(*, user=None, period=None, kpi=None, scope=None):
+    return payloads.leaderboard_data(user, payloads.period_from(period), kpi, payloads.scope_from(scope))

@@ -7,6 +7,8 @@ The rules, stated once (``commission.services`` applies them; the plan page repe
 * **Pay**: on-target earnings (OTE) per month, split into base and variable (``base_percent + variable_percent =
   100``). A quarter's OTE is three months'. Base pay = OTE × base %; the variable target = OTE × variable %.
 * **Quota**: the rep's approved target for the plan's basis (signed or collected amount) for the period.
+* **Measured on**: the person's own deals, or (a manager's plan) every deal of the people in their team and the
+  teams below it; then the quota is the team's approved target, and each line names the rep whose deal it is.
 * **Marginal tiers**: attainment = basis amount ÷ quota × 100. Each slice of attainment is paid at its own tier's
   rate (a tier covers [from %, to %) of quota; a rate is a percentage of the amount in that slice). So at exactly
   100% nothing is paid at the tier starting at 100%; at 100.01% the last 0.01% of quota is.
@@ -53,6 +55,10 @@ class CommissionPlanQuerySet(models.QuerySet):
 
 
 class CommissionPlan(AuditedModel, VersionedModel):
+    class MeasuredOn(models.TextChoices):
+        OWN = "own", _("Own deals")
+        TEAM = "team", _("The team subtree's deals")
+
     class Basis(models.TextChoices):
         SIGNED = "signed_amount", _("Signed amount")
         COLLECTED = "collected_amount", _("Collected amount")
@@ -68,6 +74,8 @@ class CommissionPlan(AuditedModel, VersionedModel):
     base_percent = _pct(_("base %"), default=Decimal(70))
     variable_percent = _pct(_("variable %"), default=Decimal(30))
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, default=Basis.SIGNED)
+    measured_on = models.CharField(_("measured on"), max_length=4, choices=MeasuredOn.choices,
+                                   default=MeasuredOn.OWN)
     cap_multiple = models.DecimalField(_("cap (× variable target)"), max_digits=6, decimal_places=2, null=True,
                                        blank=True)
     decelerator_below = _pct(_("decelerator below attainment %"), null=True, blank=True)
@@ -242,7 +250,9 @@ class StatementLine(models.Model):
     tier_label = models.CharField(_("tier"), max_length=40, blank=True)
     rate = models.DecimalField(_("rate %"), max_digits=8, decimal_places=4, null=True, blank=True)
     commission = MoneyField(_("commission"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)  # as rendered when computed (search, old rows)
+    # The note as message + parameters (commission.calculation.Note), read in the reader's language.
+    note_data = models.JSONField(null=True, blank=True, editable=False)
     # A clawback line: the earlier line it takes back (at most once, ever).
     clawback_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="clawed_back_by")
@@ -257,3 +267,12 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.statement} #{self.position} {self.commission}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language (lines computed before notes were stored as data: as stored)."""
+        if not self.note_data:
+            return self.note
+        from salesflow.performance.commission.calculation import Note
+
+        return str(Note.from_data(self.note_data))

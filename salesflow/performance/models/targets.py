@@ -18,7 +18,7 @@ from salesflow.core.periods import parse_period
 
 from .measures import Measure
 
-__all__ = ["Target", "TargetPlan", "TargetSettings"]
+__all__ = ["Target", "TargetPlan", "TargetSettings", "TargetSignOff"]
 
 
 class TargetPlan(AuditedModel, VersionedModel):
@@ -46,6 +46,8 @@ class TargetPlan(AuditedModel, VersionedModel):
     org_split = models.CharField(_("split over the organisation"), max_length=10, choices=OrgSplit.choices,
                                  default=OrgSplit.HEADCOUNT)
     with_weeks = models.BooleanField(_("down to weeks"), default=False)
+    # The one optional further split of a node's target: "" (none), "region", "series" or "class".
+    dimension_kind = models.CharField(_("further split by"), max_length=6, blank=True, default="")
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -126,6 +128,28 @@ class Target(models.Model):
         self.starts_on, self.ends_on = period.start, period.end
         self.node = self.node_key(team=self.team_id, user=self.user_id)
         return self
+
+
+class TargetSignOff(AuditedModel):
+    """A manager's sign-off of their team's part of a draft plan (the team node and everything below it): its
+    children added up and the reps' proposals were reviewed when they signed. ``fingerprint`` is the part's figures
+    at that moment; when they change afterwards, the sign-off no longer counts (the page says so)."""
+
+    plan = models.ForeignKey(TargetPlan, on_delete=models.CASCADE, related_name="sign_offs")
+    node = models.CharField(_("node"), max_length=24)  # "team:<id>"
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"),
+                                  on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("signed off"), default=timezone.now)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    open_gaps = models.PositiveIntegerField(_("proposals differing from the top-down figure"), default=0)
+
+    class Meta:
+        verbose_name = _("target sign-off")
+        verbose_name_plural = _("target sign-offs")
+        constraints = [models.UniqueConstraint(fields=["plan", "node"], name="targetsignoff_one_per_node")]
+
+    def __str__(self):
+        return f"{self.plan} {self.node}"
 
 
 class TargetSettings(AuditedModel):

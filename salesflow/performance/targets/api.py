@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from salesflow.core.api_schemas import NO_NUL, InputSchema, Money, PathId, Version, text
 from salesflow.core.periods import parse_period
 
 from ..models import Measure, TargetPlan
-from . import services
+from . import dimensions, services, signoff
 from .completion import completion_tree, root_for
 from .selectors import plans_for
 from .tree import OrgTree
@@ -39,6 +39,7 @@ class TargetPlanOut(Schema):
     time_split: str
     org_split: str
     with_weeks: bool
+    dimension_kind: str
     note: str
     approved_by_id: int | None
     approved_at: datetime.datetime | None
@@ -70,12 +71,52 @@ class PlanDetailOut(TargetPlanOut):
     mismatches: list[MismatchOut]
 
 
+class ApprovedTargetPlanOut(TargetPlanOut):
+    not_signed_off: list[str]  # team nodes whose manager has not signed off (a warning; see targets.signoff)
+
+    @staticmethod
+    def resolve_not_signed_off(plan):
+        return [s.node for s in getattr(plan, "unsigned", [])]
+
+
+class TargetSignOffOut(Schema):
+    node: str
+    label: str
+    manager: str
+    signed_by: str
+    signed_at: datetime.datetime | None
+    current: bool
+
+
+class TargetSignOffIn(InputSchema):
+    node: NodeKey
+    proposals_reviewed: bool = False
+    version: Version | None = None
+
+
+class DimensionSplitIn(InputSchema):
+    node: NodeKey
+    period: PeriodLabel
+    method: Literal["even", "last_year", "manual"] = "even"
+    amounts: dict[Annotated[str, Field(max_length=80, pattern=NO_NUL)], Money] | None = None
+    version: Version | None = None
+
+
+class DimensionCompletionOut(Schema):
+    dimension: str
+    label: str
+    target: Decimal | None
+    actual: Decimal
+    completion_pct: Decimal | None
+
+
 class TargetPlanIn(InputSchema):
     year: Year
     measure: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]  # a measure key (slug)
     total: Money
     time_split: Literal["even", "seasonal"] = "even"
     with_weeks: bool = False
+    dimension_kind: Literal["", "region", "series", "class"] = ""
     note: text(TargetPlan, "note") = ""
 
 
@@ -85,6 +126,8 @@ class SplitIn(InputSchema):
     method: Literal["even", "seasonal", "manual", "headcount", "last_year"]
     cascade: bool = False
     amounts: dict[Annotated[str, Field(max_length=24, pattern=NO_NUL)], Money] | None = None
+    within: PeriodLabel | None = None  # time, manual: the amounts are this period's sub-periods and must add up
+    exact: bool = False  # organisation, manual: the children's totals must add up to the node's year
     version: Version | None = None
 
 
@@ -186,10 +229,11 @@ def split(request, plan_id: PathId, payload: SplitIn):
     plan = _plan(request.user, plan_id)
     if payload.axis == "time":
         result = services.split_time(actor=request.user, plan=plan, node=payload.node, method=payload.method,
-                                     amounts=payload.amounts, version=payload.version)
+                                     amounts=payload.amounts, exact_within=payload.within, version=payload.version)
     else:
         result = services.split_org(actor=request.user, plan=plan, node=payload.node, method=payload.method,
-                                    amounts=payload.amounts, cascade=payload.cascade, version=payload.version)
+                                    amounts=payload.amounts, cascade=payload.cascade, exact=payload.exact,
+                                    version=payload.version)
     plan.refresh_from_db()
     return {"cells": result.cells, "note": result.note, "plan": plan}
 
@@ -206,8 +250,50 @@ def submit_proposal(request, plan_id: PathId, payload: ProposalIn):
     return services.submit_proposal(actor=request.user, plan=_plan(request.user, plan_id), **payload.dict())
 
 
-@router.post("/plans/{plan_id}/approve", response=TargetPlanOut,
-             summary="Approve a draft (refused, naming what does not add up); supersedes the approved revision")
+@router.post("/plans/{plan_id}/dimension-split", response=SplitOut,
+             summary="Split a node's target for a period by the plan's dimension (even|last_year|manual)")
+def dimension_split(request, plan_id: PathId, payload: DimensionSplitIn):
+    plan = _plan(request.user, plan_id)
+    result = dimensions.split_dimension(actor=request.user, plan=plan, **payload.dict())
+    plan.refresh_from_db()
+    return {"cells": result.cells, "note": result.note, "plan": plan}
+
+
+@router.get("/plans/{plan_id}/dimensions", response=list[DimensionCompletionOut],
+            summary="A node's target, actual and completion per value of the plan's dimension, for a period")
+def dimension_completion(request, plan_id: PathId, node: Annotated[str, Query(max_length=24, pattern=NO_NUL)],
+                         period: Annotated[str, Query(max_length=10, pattern=NO_NUL)]):
+    plan = _plan(request.user, plan_id)
+    tree = OrgTree.load()
+    if node not in _visible_nodes(request.user, tree):
+        raise ValidationError({"node": _("No such record, or you may not see it.")})
+    try:
+        return dimensions.completion_by_value(plan, node, period, tree)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from None
+
+
+@router.get("/plans/{plan_id}/sign-offs", response=list[TargetSignOffOut],
+            summary="Each manager-led team's sign-off of its part of the plan (current: unchanged since)")
+def sign_offs(request, plan_id: PathId):
+    plan = _plan(request.user, plan_id)
+    tree = OrgTree.load()
+    visible = _visible_nodes(request.user, tree)
+    return [s for s in signoff.statuses(plan, tree, services.cells(plan)).values() if s.node in visible]
+
+
+@router.post("/plans/{plan_id}/sign-offs", response=TargetSignOffOut,
+             summary="A manager signs off their team's part: it must add up; differing proposals must be reviewed")
+def sign_off(request, plan_id: PathId, payload: TargetSignOffIn):
+    plan = _plan(request.user, plan_id)
+    signoff.sign_off_node(actor=request.user, plan=plan, **payload.dict())
+    tree = OrgTree.load()
+    return signoff.statuses(plan, tree, services.cells(plan))[payload.node]
+
+
+@router.post("/plans/{plan_id}/approve", response=ApprovedTargetPlanOut,
+             summary="Approve a draft (refused, naming what does not add up); supersedes the approved revision; "
+                     "lists the team parts not signed off by their manager")
 def approve(request, plan_id: PathId, payload: TargetPlanVersionIn | None = None):
     version = payload.version if payload else None
     return services.approve_plan(actor=request.user, plan=_plan(request.user, plan_id), version=version)

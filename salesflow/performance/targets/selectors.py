@@ -24,6 +24,14 @@ def user_targets(measure_key: str, period: Period, user_ids=None) -> dict[int, D
     return dict(targets.values_list("user_id", "amount"))
 
 
+def team_targets(measure_key: str, period: Period, team_ids) -> dict[int, Decimal]:
+    """Each team's approved target for ``period`` (a team-measured commission plan's quota), in one query."""
+    targets = Target.objects.filter(plan__year=period.start.year, plan__measure__key=measure_key,
+                                    plan__status=TargetPlan.Status.APPROVED, period=period.label,
+                                    team_id__in=list(team_ids), dimension="")
+    return dict(targets.values_list("team_id", "amount"))
+
+
 def plans_for(user):
     """The plans a signed-in user may open (every role reads the plan as far as its own part of the tree goes)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -31,7 +39,7 @@ def plans_for(user):
     return TargetPlan.objects.select_related("measure", "approved_by").order_by("-year", "measure_id", "-revision")
 
 
-def plan_rows(plan, tree, root: str, period: str, user=None):
+def plan_rows(plan, tree, root: str, period: str, user=None, *, with_grid: bool = False):
     """The rows of the plan page for one period: each node ``root`` leads to, with its top-down and bottom-up
     figures, their gap, and by how much it differs from its children (organisation) and its sub-periods (time).
     Returns (rows, number of mismatches in the whole plan). One query (the cells) besides the tree."""
@@ -58,4 +66,43 @@ def plan_rows(plan, tree, root: str, period: str, user=None):
             "can_allocate": services.can_allocate(user, tree, key),
             "can_propose": services.can_propose(user, tree, key),
         })
-    return rows, len(mismatches)
+    return (rows, len(mismatches), grid) if with_grid else (rows, len(mismatches))
+
+
+def hand_split(plan, tree, grid, node: str, axis: str, period: str, entered: dict | None = None) -> dict | None:
+    """The by-hand split editor of the plan page: the node's figure being split (``time``: its figure for
+    ``period``, split into that period's sub-periods; ``org``: its year, split among its child teams and reps), each
+    part (what was ``entered``, else the plan's figure) and what is left to allocate. None when the node has no
+    parts on that axis."""
+    from salesflow.core.money import to_money
+    from salesflow.core.periods import parse_period, period_children
+
+    if node not in tree:
+        return None
+    if axis == "time":
+        parent = parse_period(period)
+        parts = [(p.label, p.display) for p in period_children(parent, plan.with_weeks)]
+        label = parent.label
+    else:
+        parts = [(key, tree.label(key)) for key in tree.children(node)]
+        label = str(plan.year)
+    if not parts:
+        return None
+
+    def figure(key, at):
+        cell = grid.get((key, at))
+        return cell.amount if cell else Decimal("0.00")
+
+    rows, errors = [], False
+    for key, name in parts:
+        shown = figure(node, key) if axis == "time" else figure(key, label)
+        if entered is not None and key in entered:
+            try:
+                shown = to_money(entered[key])
+            except Exception:  # noqa: BLE001 (a typo: shown as typed, counted as nothing)
+                shown, errors = entered[key], True
+        rows.append({"key": key, "label": name, "amount": shown})
+    total = figure(node, label)
+    allocated = sum((r["amount"] for r in rows if isinstance(r["amount"], Decimal)), Decimal("0.00"))
+    return {"node": node, "node_label": tree.label(node), "axis": axis, "period": label, "total": total,
+            "parts": rows, "allocated": allocated, "left": total - allocated, "typo": errors}

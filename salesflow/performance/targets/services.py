@@ -167,6 +167,35 @@ def _split_time_into(grid, node, period: Period, with_weeks, weights_of):
         _split_time_into(grid, node, child, with_weeks, weights_of)
 
 
+def _refuse_unless_exact(tree, node, label, total: Decimal, parts: Decimal):
+    if parts != total:
+        raise ValidationError({"amounts": _(
+            "%(node)s %(period)s: the parts add up to %(parts)s, but the total is %(total)s (%(difference)s to "
+            "allocate).") % {"node": tree.label(node), "period": label, "parts": parts, "total": total,
+                             "difference": f"{total - parts:+}"}})
+
+
+def _set_sub_periods_exactly(grid, plan, tree, node, parent: Period, amounts: dict):
+    children = period_children(parent, plan.with_weeks)
+    by_label = {child.label: child for child in children}
+    unknown = [str(label) for label in amounts if str(label) not in by_label]
+    if not children or unknown:
+        raise ValidationError({"amounts": _("Not a sub-period of %(period)s: %(labels)s")
+                               % {"period": parent.label, "labels": ", ".join(unknown) or "—"}})
+    new = {label: _amount(amounts[label]) if label in amounts else grid.amount(node, label) for label in by_label}
+    _refuse_unless_exact(tree, node, parent.label, grid.amount(node, parent.label), sum(new.values(), ZERO))
+    for label, amount in new.items():
+        if amount == grid.amount(node, label) and (node, label) in grid.cells:
+            continue
+        grid.set(node, label, amount)
+        _split_time_into(grid, node, by_label[label], plan.with_weeks, _present_share(grid, node))
+
+
+def _present_share(grid, node):
+    """Weights for re-spreading a period: each sub-period's present figure (all zero: evenly, see allocate)."""
+    return lambda period: grid.amount(node, period.label)
+
+
 @dataclass
 class SplitResult:
     cells: int
@@ -175,10 +204,14 @@ class SplitResult:
 
 @transaction.atomic
 def split_time(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.TimeSplit.EVEN,
-               amounts: dict | None = None, version=None) -> SplitResult:
+               amounts: dict | None = None, exact_within: str | None = None, version=None) -> SplitResult:
     """Split a node's year over quarters, months (and weeks): ``even``; ``seasonal`` — in proportion to last year's
     actuals of that node per month (evenly, and said so, when last year has none); or ``manual`` — ``amounts``
-    maps period labels to amounts, set as given (what does not add up is shown, and blocks approval)."""
+    maps period labels to amounts, set as given (what does not add up is shown, and blocks approval).
+
+    By hand with ``exact_within`` (a period label, what the plan page sends): ``amounts`` are that period's
+    sub-periods, they must add up to the node's figure for it (else refused, naming the node and the difference),
+    and each changed sub-period's own finer periods follow it in their present proportions (evenly when zero)."""
     plan = _locked_draft(plan, version)
     tree = OrgTree.load()
     _require(node in tree and can_allocate(actor, tree, node))
@@ -186,7 +219,9 @@ def split_time(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.Tim
         raise ValidationError({"method": _("Choose how to split over time.")})
     grid = _Grid(plan)
     note = ""
-    if method == TargetPlan.TimeSplit.MANUAL:
+    if method == TargetPlan.TimeSplit.MANUAL and exact_within:
+        _set_sub_periods_exactly(grid, plan, tree, node, _plan_period(plan, exact_within), amounts or {})
+    elif method == TargetPlan.TimeSplit.MANUAL:
         for label, amount in (amounts or {}).items():
             period = _plan_period(plan, label)
             grid.set(node, period.label, _amount(amount))
@@ -253,11 +288,13 @@ def _roll_up_time(grid, plan, node):
 
 @transaction.atomic
 def split_org(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.OrgSplit.HEADCOUNT,
-              amounts: dict | None = None, cascade: bool = False, version=None) -> SplitResult:
+              amounts: dict | None = None, cascade: bool = False, exact: bool = False,
+              version=None) -> SplitResult:
     """Split a node's figures to its child teams and direct reps: ``headcount`` (active reps in each child's
     subtree), ``last_year`` (each child's share of last year's actual; evenly, and said so, when there is none) or
-    ``manual`` (``amounts`` maps child node keys to their year totals). With ``cascade`` the same method goes on
-    down through every team below."""
+    ``manual`` (``amounts`` maps child node keys to their year totals; with ``exact``, what the plan page sends,
+    they must add up to the node's year, else refused naming the node and the difference). With ``cascade`` the
+    same method goes on down through every team below."""
     plan = _locked_draft(plan, version)
     tree = OrgTree.load()
     _require(node in tree and can_allocate(actor, tree, node))
@@ -281,6 +318,8 @@ def split_org(*, actor, plan, node: str = COMPANY, method: str = TargetPlan.OrgS
             # By hand the children's totals are the person's (if they do not add up, the plan page says by how
             # much); each child's months follow the parent's.
             totals = [_amount(amounts.get(child, 0)) for child in children]
+            if exact:
+                _refuse_unless_exact(tree, node, str(plan.year), year_total, sum(totals, ZERO))
         else:
             weights = _child_weights(plan, tree, current, method)
             if method == TargetPlan.OrgSplit.LAST_YEAR and not any(weights) and current == node:
@@ -426,7 +465,7 @@ def check_plan(plan, tree: OrgTree | None = None, grid: dict | None = None) -> l
 def describe(mismatches, tree: OrgTree, limit: int = 10) -> str:
     lines = []
     for m in mismatches[:limit]:
-        what = _("its periods") if m.axis == "time" else _("its teams and reps")
+        what = {"time": _("its periods"), "org": _("its teams and reps")}.get(m.axis, _("its dimension values"))
         lines.append(_("%(node)s %(period)s: %(amount)s, but %(what)s add up to %(children)s (%(difference)s)")
                      % {"node": tree.label(m.node), "period": m.period, "amount": m.amount, "what": what,
                         "children": m.children, "difference": f"{m.difference:+}"})
@@ -438,12 +477,16 @@ def describe(mismatches, tree: OrgTree, limit: int = 10) -> str:
 @transaction.atomic
 def approve_plan(*, actor, plan, version=None) -> TargetPlan:
     """Approve a draft: refused, naming the nodes and differences, unless every parent equals the sum of its
-    children in both axes; the previously approved revision becomes superseded."""
+    children in both axes; the previously approved revision becomes superseded. Team parts their manager has not
+    signed off do not block it (see targets.signoff): they are recorded with the approval and returned as
+    ``plan.unsigned`` for the page and the API to show."""
     if not can_plan(actor):
         raise PermissionDenied(_("Only a sales director or an administrator approves the company plan."))
     plan = _locked_draft(plan, version)
     tree = OrgTree.load()
-    problems = check_plan(plan, tree)
+    from .dimensions import dimension_mismatches  # the dimension split reads this module
+
+    problems = check_plan(plan, tree) + dimension_mismatches(plan)
     if problems:
         raise ValidationError({"plan": _("The plan does not add up: %(problems)s")
                                % {"problems": describe(problems, tree)}})
@@ -455,13 +498,19 @@ def approve_plan(*, actor, plan, version=None) -> TargetPlan:
         old.save(update_fields=["status"])
     plan.status, plan.approved_by, plan.approved_at = TargetPlan.Status.APPROVED, actor, timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
+    from .signoff import unsigned_nodes  # the sign-offs read this module
+
+    plan.unsigned = unsigned_nodes(plan, tree)
+    audit.record(plan, "update", note="approve_plan",
+                 changes={"not_signed_off": [f"{s.label} ({s.manager})" for s in plan.unsigned]})
     return plan
 
 
 @transaction.atomic
 def create_plan(*, actor, year: int, measure, total, with_weeks: bool = False, note: str = "",
-                time_split: str = TargetPlan.TimeSplit.EVEN) -> TargetPlan:
-    """A new draft plan for a year and measure with the company total, split over time (``even`` by default)."""
+                time_split: str = TargetPlan.TimeSplit.EVEN, dimension_kind: str = "") -> TargetPlan:
+    """A new draft plan for a year and measure with the company total, split over time (``even`` by default);
+    ``dimension_kind`` (region, series, class) lets nodes be split further (refused if the measure cannot be)."""
     if not can_plan(actor):
         raise PermissionDenied(_("Only a sales director or an administrator creates the company plan."))
     if not isinstance(measure, Measure):
@@ -475,13 +524,17 @@ def create_plan(*, actor, year: int, measure, total, with_weeks: bool = False, n
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Enter a year such as 2027.")})
     total = _amount(total)
+    from .dimensions import check_supported
+
+    check_supported(measure, dimension_kind or "")
     existing = TargetPlan.objects.filter(year=year, measure=measure)
     if existing.filter(status=TargetPlan.Status.DRAFT).exists():
         raise ValidationError({"year": _("There is already a draft plan for %(year)s and this measure.")
                                % {"year": year}})
     revision = (existing.aggregate(top=Max("revision"))["top"] or 0) + 1
     plan = TargetPlan.objects.create(year=year, measure=measure, revision=revision, with_weeks=with_weeks,
-                                     note=note, created_by=actor, time_split=time_split)
+                                     note=note, created_by=actor, time_split=time_split,
+                                     dimension_kind=dimension_kind or "")
     Target.objects.create(plan=plan, period=str(year), amount=total)
     split_time(actor=actor, plan=plan, node=COMPANY, method=time_split)
     plan.refresh_from_db()
@@ -502,7 +555,8 @@ def revise_plan(*, actor, plan, note: str = "") -> TargetPlan:
     top = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).aggregate(top=Max("revision"))["top"]
     draft = TargetPlan.objects.create(year=plan.year, measure=plan.measure, revision=top + 1,
                                       time_split=plan.time_split, org_split=plan.org_split,
-                                      with_weeks=plan.with_weeks, note=note or plan.note, created_by=actor)
+                                      with_weeks=plan.with_weeks, note=note or plan.note, created_by=actor,
+                                      dimension_kind=plan.dimension_kind)
     copies = []
     for cell in Target.objects.filter(plan=plan):
         cell.pk, cell.plan = None, draft

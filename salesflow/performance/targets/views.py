@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from salesflow.core.concurrency import StaleEditError
 from salesflow.core.periods import parse_period, period_of, year_periods
 
+from .. import figures
 from ..models import Measure, TargetPlan, TargetSettings
-from . import services
+from . import dimensions, services, signoff
 from .completion import completion_tree, root_for
-from .selectors import plan_rows, plans_for
+from .selectors import hand_split, plan_rows, plans_for
 from .tree import OrgTree
 
 
@@ -32,7 +33,8 @@ def plan_list(request):
         raise PermissionDenied(_("You have no targets to see."))
     return render(request, "performance/targets/plan_list.html", {
         "plans": plans, "measures": Measure.objects.order_by("pk"), "can_plan": services.can_plan(request.user),
-        "year": timezone.localdate().year + 1, "time_splits": TargetPlan.TimeSplit.choices})
+        "year": timezone.localdate().year + 1, "time_splits": TargetPlan.TimeSplit.choices,
+        "dimension_kinds": list(figures.DIMENSION_KINDS.items())})
 
 
 @login_required
@@ -43,7 +45,8 @@ def plan_create(request):
                                     measure=request.POST.get("measure", ""), total=request.POST.get("total", ""),
                                     time_split=request.POST.get("time_split") or TargetPlan.TimeSplit.EVEN,
                                     with_weeks=request.POST.get("with_weeks") == "on",
-                                    note=request.POST.get("note", "")[:300])
+                                    note=request.POST.get("note", "")[:300],
+                                    dimension_kind=request.POST.get("dimension_kind", ""))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("performance:target-plans")
@@ -54,19 +57,44 @@ def plan_create(request):
 @login_required
 def plan_detail(request, pk):
     plan = get_object_or_404(TargetPlan.objects.select_related("measure", "approved_by"), pk=pk)
+    return _render_detail(request, plan, request.GET)
+
+
+def _render_detail(request, plan, query, entered=None, template="performance/targets/plan_detail.html"):
+    """The plan page (and its by-hand editor: ``hand`` = the node, ``axis`` = time|org, with the amounts
+    ``entered`` when a refused or previewed form comes back)."""
     tree = OrgTree.load()
     root = root_for(request.user, tree)
     if root is None:
         raise PermissionDenied(_("You have no targets to see."))
     labels = [p.label for p in year_periods(plan.year, plan.with_weeks)]
-    period = request.GET.get("period") if request.GET.get("period") in labels else str(plan.year)
-    rows, mismatches = plan_rows(plan, tree, root, period, request.user)
+    period = query.get("period") if query.get("period") in labels else str(plan.year)
+    rows, mismatches, grid = plan_rows(plan, tree, root, period, request.user, with_grid=True)
+    allocatable = [r for r in rows if r["can_allocate"]]
+    hand = None
+    if plan.status == TargetPlan.Status.DRAFT and query.get("hand") in {r["node"] for r in allocatable}:
+        hand = hand_split(plan, tree, grid, query["hand"], "time" if query.get("axis") == "time" else "org",
+                          period, entered)
+    if template != "performance/targets/plan_detail.html":
+        return render(request, template, {"plan": plan, "hand": hand, "period": period})
     revisions = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).order_by("-revision")
+    by_value = None
+    if plan.dimension_kind and query.get("dim") in {r["node"] for r in rows}:
+        by_value = {"node": query["dim"], "label": tree.label(query["dim"]),
+                    "rows": dimensions.completion_by_value(plan, query["dim"], period, tree)}
+    sign_offs = signoff.statuses(plan, tree, grid)
+    for row in rows:
+        row["sign_off"] = sign_offs.get(row["node"])
+    signable = [r for r in allocatable if r["sign_off"] and request.user.is_manager_or_above]
     return render(request, "performance/targets/plan_detail.html", {
+        "signable": signable, "by_value": by_value,
+        "dimension_label": figures.DIMENSION_KINDS.get(plan.dimension_kind, ""),
+        "unsigned": [s for s in sign_offs.values() if not s.current],
+        "hand": hand, "hand_missing": bool(query.get("hand")) and hand is None,
         "plan": plan, "rows": rows, "period": period, "periods": [(p.label, p.display) for p in
                                                                    year_periods(plan.year, plan.with_weeks)],
         "mismatch_count": mismatches, "revisions": revisions, "can_plan": services.can_plan(request.user),
-        "allocatable": [r for r in rows if r["can_allocate"]], "proposable": [r for r in rows if r["can_propose"]],
+        "allocatable": allocatable, "proposable": [r for r in rows if r["can_propose"]],
         "time_splits": TargetPlan.TimeSplit.choices, "org_splits": TargetPlan.OrgSplit.choices,
         "is_draft": plan.status == TargetPlan.Status.DRAFT})
 
@@ -102,6 +130,32 @@ def plan_split(request, pk):
 
 @login_required
 @require_POST
+def plan_by_hand(request, pk):
+    """The by-hand split: ``action=preview`` (the Recompute button, or htmx as one types) shows what is left to
+    allocate without saving; otherwise the same services as the API, refused unless the parts add up exactly."""
+    plan = get_object_or_404(TargetPlan.objects.select_related("measure", "approved_by"), pk=pk)
+    post = request.POST
+    entered = {key[5:]: value.strip() for key, value in post.items() if key.startswith("part:")}
+    if post.get("action") == "preview":
+        template = "performance/targets/partials/hand_left.html" if request.htmx else None
+        return _render_detail(request, plan, post, entered, **({"template": template} if template else {}))
+    try:
+        if post.get("axis") == "time":
+            services.split_time(actor=request.user, plan=plan, node=post.get("hand", ""), method="manual",
+                                amounts=entered, exact_within=post.get("period", ""),
+                                version=post.get("version") or None)
+        else:
+            services.split_org(actor=request.user, plan=plan, node=post.get("hand", ""), method="manual",
+                               amounts=entered, exact=True, version=post.get("version") or None)
+    except (ValidationError, StaleEditError) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc.message))
+        return _render_detail(request, plan, post, entered)
+    messages.success(request, _("Saved."))
+    return redirect(reverse("performance:target-plan", args=[pk]) + f"?period={post.get('period', '')}")
+
+
+@login_required
+@require_POST
 def plan_set_cell(request, pk):
     post = request.POST
     return _plan_action(request, pk, lambda plan: services.set_cell(
@@ -120,9 +174,33 @@ def plan_propose(request, pk):
 
 @login_required
 @require_POST
+def plan_dimension_split(request, pk):
+    post = request.POST
+    return _plan_action(request, pk, lambda plan: dimensions.split_dimension(
+        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
+        method=post.get("method", ""), version=post.get("version") or None))
+
+
+@login_required
+@require_POST
+def plan_sign_off(request, pk):
+    post = request.POST
+    return _plan_action(request, pk, lambda plan: signoff.sign_off_node(
+        actor=request.user, plan=plan, node=post.get("node", ""),
+        proposals_reviewed=post.get("proposals_reviewed") == "on", version=post.get("version") or None))
+
+
+@login_required
+@require_POST
 def plan_approve(request, pk):
-    return _plan_action(request, pk, lambda plan: services.approve_plan(
-        actor=request.user, plan=plan, version=request.POST.get("version") or None))
+    def approve(plan):
+        approved = services.approve_plan(actor=request.user, plan=plan, version=request.POST.get("version") or None)
+        if approved.unsigned:
+            messages.warning(request, _("Approved, but these teams' managers have not signed off their part: "
+                                        "%(nodes)s") % {"nodes": ", ".join(s.label for s in approved.unsigned)})
+        return approved
+
+    return _plan_action(request, pk, approve)
 
 
 @login_required

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -115,3 +115,46 @@ def test_the_api_refuses_an_unknown_kpi_naming_the_field(org):
 def test_the_kpi_list_api_lists_the_library(org):
     body = ApiClient(org.rep_a).get("/api/v1/performance/kpis/").json()
     assert {k["key"] for k in body} >= {"signed_amount", "win_rate", "training_hours", "key_account_growth"}
+
+
+def _cli_board(*args):
+    out = io.StringIO()
+    call_command("report", "leaderboard", "--json", "--period", "2026-04", "--kpi", "signed_amount", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("scope", ["company", "teams", "team:East-1"])
+def test_leaderboard_cli_scope_equals_the_api_for_each_scope(march_and_april, scope):
+    org = march_and_april
+    api_scope = f"team:{org.east1.pk}" if scope == "team:East-1" else scope
+    body = ApiClient(org.director).get(
+        f"/api/v1/performance/kpis/leaderboard/?period=2026-04&kpi=signed_amount&scope={api_scope}").json()
+    result = _cli_board("--user", "director", "--scope", scope)
+    assert result["scope"] == body["scope"] == api_scope
+    assert result["rows"] == json.loads(json.dumps(body["rows"])) and result["ranked"] == body["ranked"]
+    names = [r["name"] for r in result["rows"]]
+    assert {"teams": ["East-1", "West"], "team:East-1": ["rep_a", "rep_a2"]}.get(scope, names) == names
+
+
+def test_leaderboard_cli_team_scope_takes_the_team_id_too_and_refuses_an_unknown_or_ambiguous_team(
+        march_and_april):
+    from salesflow.testing import factories
+
+    org = march_and_april
+    assert [r["name"] for r in _cli_board("--scope", f"team:{org.west.pk}")["rows"]] == ["rep_b"]
+    with pytest.raises(CommandError, match="unknown team"):
+        _cli_board("--scope", "team:NOPE")
+    with pytest.raises(CommandError, match="scope 'world'"):
+        _cli_board("--scope", "world")
+    factories.make_team("West", parent=org.east)
+    with pytest.raises(CommandError, match="ambiguous"):
+        _cli_board("--scope", "team:West")
+
+
+def test_a_reps_user_flag_marks_only_his_own_row_and_team(march_and_april):
+    mine = _cli_board("--user", "rep_b", "--scope", "teams")
+    assert [r["name"] for r in mine["rows"] if r["me"]] == ["West"] and mine["me"]["rank"] == 2
+    as_rep = _cli_board("--user", "rep_b", "--scope", "company")
+    assert [r["name"] for r in as_rep["rows"] if r["me"]] == ["rep_b"]
+    assert set(as_rep["rows"][0]) == {"rank", "name", "value", "previous_rank", "change", "new", "me"}
+    assert _cli_board("--scope", "company")["me"] is None

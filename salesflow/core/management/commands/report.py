@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--kpi", help="a KPI's key, where the report takes one (e.g. signed_amount)")
         parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
                                                "default pipeline)")
+        parser.add_argument("--scope", help="a scope, where the report takes one (e.g. company, teams, team:NAME)")
         parser.add_argument("--team", help="a team's name or id, where the report takes one (default: the company)")
         parser.add_argument("--lang", help="zh-hans or en, where the report takes one")
         parser.add_argument("--format", dest="fmt", help="xlsx or pdf, where the report takes one")
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             if "pipeline" not in inspect.signature(entry.func).parameters:
                 raise CommandError(f"report {entry.name!r} takes no --pipeline")
             options["pipeline"] = opts["pipeline"]
-        for name in ("kind", "as_of", "by", "kpi", "team", "lang", "fmt", "out"):
+        for name in ("kind", "as_of", "by", "kpi", "scope", "team", "lang", "fmt", "out"):
             if opts.get(name):
                 if name not in inspect.signature(entry.func).parameters:
                     flag = {"kind": "KIND", "fmt": "--format"}.get(name, f"--{name.replace('_', '-')}")
