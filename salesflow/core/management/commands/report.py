@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
 from salesflow.core.registry import reports
+from salesflow.core.replica import heavy_reads
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--pipeline", help="a pipeline's name or id, where the report takes one (default: the "
                                                "default pipeline)")
 
+    @heavy_reads
     def handle(self, *args, **opts):
         if opts["list"] or not opts["name"]:
             for entry in reports.all():
