@@ -17,5 +17,6 @@ class InsightsConfig(AppConfig):
         )
         from .alerts import jobs as alert_jobs  # noqa: F401  (evaluate the rules that are due)
         from .alerts import navigation as alert_navigation  # noqa: F401
+        from .dashboards import report as dashboard_report  # noqa: F401  (salesflow report dashboard)
         from .delivery import jobs as delivery_jobs  # noqa: F401  (send what is due, retry what failed)
         from .delivery import navigation as delivery_navigation  # noqa: F401

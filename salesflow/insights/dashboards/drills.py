@@ -1,0 +1,200 @@
+"""The figures a dashboard shows, each defined by the rows behind it. A dashboard number is the aggregate of
+:func:`rows` for its scope; the records page lists the same :func:`rows` — so a figure and the list it clicks through
+to always have the same count and sum.
+
+Money and counts over time come from ``performance.figures`` (signed, collected, won: the one definition the targets,
+KPIs and commission use); this module adds the scope (viewer, team, region, product series) and the grouping."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from salesflow.contracts.models import Instalment, Invoice
+from salesflow.org.models import Region, Team
+from salesflow.performance import figures
+
+from .scope import Scope
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Drill:
+    key: str
+    label: Promise
+    rows: Callable[[datetime.date, datetime.date], QuerySet]  # the records in [first, last], before any scope
+    day: str  # the business date (or timestamp) that places a record in a month
+    owner: str  # path to the owning user
+    region: str | None  # path to the record's region; None: the figure cannot be filtered by region
+    series: str | None = None  # path to the product series; None: not filterable by product
+    amount: str | None = "amount"  # summed field; None: a count
+    visible_via: str = ""  # path to a model with visible_to() when the rows' own model has none
+    link: str = ""  # path to the record a line links to ("" the row itself)
+
+
+def _signed_lines(first, last):
+    return figures.records("gross_margin", first, last)  # the lines of agreements signed in the span
+
+
+def _due(first, last):
+    return Instalment.objects.filter(due_on__gte=first, due_on__lte=last)
+
+
+def _invoiced(first, last):
+    return Invoice.objects.filter(status=Invoice.Status.ISSUED, issued_on__gte=first, issued_on__lte=last)
+
+
+DRILLS = {d.key: d for d in (
+    Drill("signed", _("Signed amount"), lambda f, l: figures.records("signed_amount", f, l), "signed_on",  # noqa: E741
+          "owner", "region"),
+    Drill("collected", _("Collected amount"), lambda f, l: figures.records("collected_amount", f, l),  # noqa: E741
+          "received_on", "agreement__owner", "agreement__region", link="agreement"),
+    Drill("won", _("Won amount"), lambda f, l: figures.records("won_amount", f, l), "closed_at",  # noqa: E741
+          "owner", "customer__region"),
+    Drill("product_lines", _("Signed amount by product (lines, before tax)"), _signed_lines, "agreement__signed_on",
+          "agreement__owner", "agreement__region", series="product__series", visible_via="agreement",
+          link="agreement"),
+    Drill("due", _("Instalments due (payment plan)"), _due, "due_on", "agreement__owner", "agreement__region",
+          link="agreement"),
+    Drill("invoiced", _("Invoices issued"), _invoiced, "issued_on", "agreement__owner", "agreement__region",
+          link="agreement"),
+)}
+
+
+def get(key: str) -> Drill:
+    return DRILLS[key]
+
+
+def rows(drill: Drill, scope: Scope, first: datetime.date | None = None, last: datetime.date | None = None,
+         *, by_team: Team | None = None, by_region: Region | None = None, by_series: str | None = None) -> QuerySet:
+    """The records behind ``drill`` for ``scope`` (its period unless ``first``/``last`` narrow it; ``team``,
+    ``region`` and ``series`` narrow it further, as a click on one bar does)."""
+    qs = drill.rows(first or scope.period.start, last or scope.period.end)
+    if drill.visible_via:
+        model = qs.model._meta.get_field(drill.visible_via).related_model
+        qs = qs.filter(**{f"{drill.visible_via}__in": model.objects.visible_to(scope.user).values("pk")})
+    else:
+        qs = qs.visible_to(scope.user)
+    if scope.owners is not None:
+        qs = qs.filter(**{f"{drill.owner}__in": scope.owners})
+    if by_team is not None:
+        qs = qs.filter(**{f"{drill.owner}__team__path__startswith": by_team.path})
+    if drill.region is not None:
+        for chosen in (scope.region, by_region):
+            if chosen is not None:
+                qs = qs.filter(**{f"{drill.region}__path__startswith": chosen.path})
+    if drill.series is not None:
+        for chosen in (scope.series, by_series):
+            if chosen:
+                qs = qs.filter(**{drill.series: chosen})
+    return qs
+
+
+def aggregate(drill: Drill):
+    if drill.amount is None:
+        return Count("pk")
+    return Coalesce(Sum(drill.amount), Value(ZERO), output_field=DecimalField(max_digits=22, decimal_places=2))
+
+
+def total(drill: Drill, queryset: QuerySet) -> dict:
+    """``{"count", "value"}`` of the rows: what a figure shows and its records page repeats."""
+    result = queryset.aggregate(count=Count("pk"), value=aggregate(drill))
+    return {"count": result["count"], "value": result["value"]}
+
+
+def by_month(drill: Drill, queryset: QuerySet) -> dict[datetime.date, Decimal]:
+    grouped = queryset.order_by().values(month=TruncMonth(drill.day)).annotate(value=aggregate(drill))
+    result = {}
+    for row in grouped:
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        result[month] = row["value"]
+    return result
+
+
+def by_field(drill: Drill, queryset: QuerySet, path: str) -> dict:
+    """The figure per value of ``path`` (e.g. the owner's team, the region, the product series)."""
+    grouped = queryset.order_by().values(key=F(path)).annotate(value=aggregate(drill), count=Count("pk"))
+    return {row["key"]: {"value": row["value"], "count": row["count"]} for row in grouped}
+
+
+def divisions(model) -> list:
+    """The nodes a director compares side by side: the top of the tree (Team or Region), or — when the tree has a
+    single root such as "sales centre" or "all of China" — the first level that has more than one node."""
+    nodes = list(model.objects.filter(parent__isnull=True).order_by("name"))
+    while len(nodes) == 1:
+        children = list(model.objects.filter(parent=nodes[0]).order_by("name"))
+        if not children:
+            break
+        nodes = children
+    return nodes
+
+
+def by_division(drill: Drill, queryset: QuerySet, model, path: str) -> list[dict]:
+    """The figure per division (see :func:`divisions`; ``path`` leads from the rows to a Team or Region id): a
+    division holds all its sub-nodes. Rows outside every division (no team or region) are left out."""
+    leaves = by_field(drill, queryset, path)
+    nodes = divisions(model)
+    paths = dict(model.objects.filter(pk__in=[k for k in leaves if k is not None]).values_list("pk", "path"))
+    result = [{"node": node, "value": ZERO, "count": 0} for node in nodes]
+    for leaf, figure in leaves.items():
+        for entry in result:
+            if leaf is not None and paths[leaf].startswith(entry["node"].path):
+                entry["value"] += figure["value"]
+                entry["count"] += figure["count"]
+                break
+    return sorted(result, key=lambda r: (-r["value"], r["node"].name))
+
+class Narrowing(forms.Form):
+    """What a click on one bar or point adds to the dashboard's scope: a span of days, a division, a region or a
+    product series."""
+
+    first = forms.DateField(required=False)
+    last = forms.DateField(required=False)
+    by_team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    by_region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False)
+    by_series = forms.CharField(required=False, max_length=60)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["last"] < data["first"]:
+            raise ValidationError({"last": _("The end of the period is before its start.")})
+        return data
+
+
+def narrowing(params) -> dict:
+    form = Narrowing({k: params.get(k) for k in Narrowing.base_fields if params.get(k) not in (None, "")})
+    if not form.is_valid():
+        raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+
+
+def listed(drill: Drill, queryset: QuerySet) -> QuerySet:
+    """The rows ready for the records page: newest first, with what each line shows joined."""
+    related = [path for path in (drill.owner, drill.link) if path]
+    return queryset.select_related(*related).order_by(f"-{drill.day}", "-pk")
+
+
+def describe(drill: Drill, row) -> dict:
+    """One line of the records page: its date, what it is (with a link), whose it is and its amount."""
+    target = row
+    for part in drill.link.split("__") if drill.link else ():
+        target = getattr(target, part)
+    owner = row
+    for part in drill.owner.split("__"):
+        owner = getattr(owner, part)
+    day = row
+    for part in drill.day.split("__"):
+        day = getattr(day, part)
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date()
+    return {"day": day, "label": str(row), "url": target.get_absolute_url(), "owner": owner,
+            "amount": getattr(row, drill.amount) if drill.amount else None}

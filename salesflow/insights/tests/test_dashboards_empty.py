@@ -1,0 +1,31 @@
+"""A dashboard before any data: every panel renders, and a figure with nothing behind it says so (暂无数据 / no target)
+instead of showing an invented number."""
+
+from salesflow.core.periods import period_of
+from salesflow.insights.dashboards.panels import dashboard
+from salesflow.insights.dashboards.scope import Scope
+
+
+def test_a_new_reps_dashboard_says_there_is_no_target_yet(org, client_for):
+    html = client_for(org.rep_a).get("/").content.decode()
+    assert 'data-testid="panel-target"' in html
+    assert "尚无已批准的目标" in html  # No approved target for … yet.
+    assert "暂无数据" in html  # the target figure itself
+
+
+def test_empty_money_figures_are_zero_with_no_records_behind_them(org):
+    from django.utils import timezone
+
+    board = dashboard(Scope(org.director, period_of("quarter", timezone.localdate())))
+    period = next(p for p in board["panels"] if p["key"] == "period")
+    assert [(f["value"], f["count"]) for f in period["figures"]] == [(0, 0)] * 3
+    assert next(p for p in board["panels"] if p["key"] == "product-mix")["chart"] is None
+
+
+def test_finance_sees_collections_against_plan_for_every_month_of_the_period(org):
+    from django.utils import timezone
+
+    quarter = period_of("quarter", timezone.localdate())
+    board = dashboard(Scope(org.finance, quarter))
+    chart = next(p for p in board["panels"] if p["key"] == "collections")["chart"]
+    assert len(chart["x"]) == 3 and all(v == 0 for s in chart["series"] for v in s["y"])

@@ -1,0 +1,50 @@
+// The dashboard's charts: each panel's chart spec comes from the page's json_script block (no inline script: see the
+// CSP). A click on a bar, slice or point opens the records behind it (the spec's "links").
+document.addEventListener("DOMContentLoaded", () => {
+  const source = document.getElementById("dashboard-charts");
+  if (!source || typeof Plotly === "undefined") return;
+  const charts = JSON.parse(source.textContent);
+  const palette = {green: "#16a34a", yellow: "#d97706", red: "#dc2626"};
+  const config = {displayModeBar: false, responsive: true};
+  const layout = (extra) => Object.assign({margin: {l: 48, r: 12, t: 8, b: 40}, height: 280,
+    legend: {orientation: "h", y: -0.2}, font: {size: 11}}, extra);
+  document.querySelectorAll("[data-chart]").forEach((node) => {
+    const spec = charts[node.dataset.chart];
+    if (!spec) return;
+    let traces;
+    let extra = {};
+    if (spec.type === "gauge") {
+      traces = [{type: "indicator", mode: "gauge+number", value: spec.value, number: {suffix: "%"},
+        gauge: {axis: {range: [0, Math.max(120, spec.value || 0)]}, bar: {color: palette[spec.colour] || "#1f5eff"},
+          threshold: {line: {color: "#334155", width: 3}, value: spec.reference}}}];
+      extra = {margin: {l: 24, r: 24, t: 16, b: 8}, height: 220};
+    } else if (spec.type === "pie") {
+      const s = spec.series[0];
+      traces = [{type: "pie", labels: spec.x, values: s.y, customdata: s.links, hole: 0.45, textinfo: "percent"}];
+    } else if (spec.type === "funnel") {
+      const s = spec.series[0];
+      traces = [{type: "funnel", y: spec.x, x: s.y, text: s.text, customdata: s.links, textinfo: "text",
+        hovertemplate: "%{y}: %{x:,.0f} (%{text})<extra></extra>"}];
+      extra = {margin: {l: 110, r: 12, t: 8, b: 24}};
+    } else {
+      const horizontal = spec.type === "hbar";
+      traces = spec.series.map((s) => {
+        const trace = {name: s.name, customdata: s.links};
+        if (spec.type === "line") Object.assign(trace, {type: "scatter", mode: "lines+markers", x: spec.x, y: s.y});
+        else if (horizontal) Object.assign(trace, {type: "bar", orientation: "h", y: spec.x, x: s.y});
+        else Object.assign(trace, {type: "bar", x: spec.x, y: s.y});
+        if (s.colours) trace.marker = {color: s.colours.map((c) => palette[c] || "#1f5eff")};
+        return trace;
+      });
+      if (horizontal) extra = {margin: {l: 110, r: 12, t: 8, b: 24}, yaxis: {autorange: "reversed"}};
+      if (spec.unit === "percent") extra.yaxis = Object.assign(extra.yaxis || {}, {ticksuffix: "%"});
+    }
+    Plotly.newPlot(node, traces, layout(extra), config).then(() => {
+      node.on("plotly_click", (event) => {
+        let link = event.points && event.points[0] && event.points[0].customdata;
+        if (Array.isArray(link)) link = link[0];
+        if (typeof link === "string" && link) window.location.assign(link);
+      });
+    });
+  });
+});
