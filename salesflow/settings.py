@@ -106,7 +106,26 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SalesFlow <noreply@localhost>")
 
+def replica_from_url(url: str) -> dict:
+    """Parse SALESFLOW_REPLICA_URL (a PostgreSQL streaming replica, same format as DATABASE_URL).
+
+    A short connect timeout, so that a page whose replica is down falls back to the primary quickly; in tests the
+    alias mirrors the primary's test database (physical replication copies it; nothing is created on the replica).
+    """
+    db = database_from_url(url)
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("SALESFLOW_REPLICA_URL must be a postgres:// URL (a streaming replica)")
+    db["OPTIONS"].setdefault("connect_timeout", "3")
+    db["TEST"] = {"MIRROR": "default"}
+    return db
+
+
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'salesflow.sqlite3'}"))}
+# Heavy report pages, exports and CLI reports may read from a replica (salesflow.core.replica, docs/deployment.md).
+if env_str("SALESFLOW_REPLICA_URL", ""):
+    DATABASES["replica"] = replica_from_url(env_str("SALESFLOW_REPLICA_URL", ""))
+    DATABASE_ROUTERS = ["salesflow.core.replica.ReplicaRouter"]
+SALESFLOW_REPLICA_MAX_LAG = env_int("SALESFLOW_REPLICA_MAX_LAG", 30)  # seconds; beyond it heavy pages read the primary
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from . import audit
+from .replica import heavy_reads
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -25,6 +26,7 @@ def safe_cell(value):
     return text
 
 
+@heavy_reads
 def export_response(
     *, fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence], audit_target=None, note=""
 ) -> HttpResponse:

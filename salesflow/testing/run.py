@@ -14,7 +14,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from salesflow.testing.pgserver import throwaway_postgres
+from salesflow.testing.pgserver import throwaway_postgres, throwaway_replica
 
 SUITES = ("lint", "sqlite", "postgres", "e2e")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -50,7 +50,7 @@ def main() -> int:
     parser.add_argument("pytest_args", nargs="*")
     opts = parser.parse_args()
     ARTIFACTS.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SALESFLOW_REPLICA_URL"}}
     results = {}
     for suite in opts.only or SUITES:
         started = time.monotonic()
@@ -61,8 +61,10 @@ def main() -> int:
         elif suite == "sqlite":
             code, counts = pytest(suite, ["salesflow"], opts.pytest_args, env)
         elif suite == "postgres":
-            with throwaway_postgres() as url:
-                code, counts = pytest(suite, ["salesflow"], opts.pytest_args, {**env, "DATABASE_URL": url})
+            # With a streaming replica, as production may run: heavy report pages read from it (core/replica.py).
+            with throwaway_postgres() as url, throwaway_replica(url) as replica_url:
+                code, counts = pytest(suite, ["salesflow"], opts.pytest_args,
+                                      {**env, "DATABASE_URL": url, "SALESFLOW_REPLICA_URL": replica_url})
         else:
             code, counts = pytest(suite, ["e2e"], opts.pytest_args, env)
         results[suite] = (code, counts, time.monotonic() - started)

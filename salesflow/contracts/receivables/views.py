@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from salesflow.contracts.models import Agreement, Invoice, Payment
 from salesflow.core.exports import export_response
 from salesflow.core.paging import page_of
+from salesflow.core.replica import heavy_reads
 from salesflow.org import access
 
 from . import selectors, services
@@ -250,6 +251,7 @@ AGEING_ROWS = 200
 
 
 @login_required
+@heavy_reads
 def receivables(request):
     form = AgeingFilterForm(request.GET or None)
     as_of, group_by = form.values()
@@ -269,6 +271,7 @@ def receivables(request):
 
 
 @login_required
+@heavy_reads
 def collections(request):
     form = StatsFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}

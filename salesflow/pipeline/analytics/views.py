@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesflow.core.periods import period_of
+from salesflow.core.replica import heavy_reads
 from salesflow.org import access
 from salesflow.org.models import Role
 
@@ -29,6 +30,7 @@ def _filters(request):
 
 
 @login_required
+@heavy_reads
 def funnel_page(request):
     form, pipeline = _filters(request)
     rows = funnel_for(request.user, form, pipeline)
@@ -39,6 +41,7 @@ def funnel_page(request):
 
 
 @login_required
+@heavy_reads
 def win_rates_page(request):
     form, pipeline = _filters(request)
     opportunities = form.apply(visible(request.user), period_field="created_at__date") if request.GET else \
@@ -59,6 +62,7 @@ def apply_rates(request):
 
 
 @login_required
+@heavy_reads
 def forecast_page(request):
     form, pipeline = _filters(request)
     period = (form.cleaned_data.get("period") if form.is_valid() else None) or period_of(
@@ -73,6 +77,7 @@ def forecast_page(request):
 
 
 @login_required
+@heavy_reads
 def stalled_page(request):
     form, pipeline = _filters(request)
     opportunities = form.apply(visible(request.user)) if request.GET else visible(request.user)

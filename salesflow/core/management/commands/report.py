@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
 from salesflow.core.registry import reports
+from salesflow.core.replica import heavy_reads
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="fmt", help="xlsx or pdf, where the report takes one")
         parser.add_argument("--out", help="the file to write, where the report writes one")
 
+    @heavy_reads
     def handle(self, *args, **opts):
         if opts["list"] or not opts["name"]:
             for entry in reports.all():
