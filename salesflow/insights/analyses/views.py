@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from salesflow.core.replica import heavy_reads
 from salesflow.leads.costs import COST_EDITORS, may_edit_costs, set_source_cost
 from salesflow.leads.models import SourceCost
 from salesflow.org import access
@@ -30,6 +31,7 @@ def index(request):
 
 
 @login_required
+@heavy_reads
 def churn(request):
     require_analyst(request.user)
     form, values = _filters(request)
@@ -44,6 +46,7 @@ def churn(request):
 
 
 @login_required
+@heavy_reads
 def rfm(request):
     require_analyst(request.user)
     form, values = _filters(request)
@@ -58,6 +61,7 @@ def rfm(request):
 
 
 @login_required
+@heavy_reads
 def bcg(request):
     require_analyst(request.user)
     form, values = _filters(request)
@@ -83,6 +87,7 @@ def bcg(request):
 
 
 @login_required
+@heavy_reads
 def lead_sources(request):
     require_analyst(request.user)
     form, values = _filters(request)
@@ -120,6 +125,7 @@ def source_costs(request):
 
 
 @login_required
+@heavy_reads
 def customer_structure(request):
     require_analyst(request.user)
     form, values = _filters(request)
@@ -143,6 +149,7 @@ def customer_structure(request):
 
 
 @login_required
+@heavy_reads
 def ltv(request):
     require_analyst(request.user)
     form, values = _filters(request)

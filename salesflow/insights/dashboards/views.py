@@ -8,6 +8,7 @@ from django.shortcuts import render
 from salesflow.core.models import AuditEntry
 from salesflow.core.paging import page_of
 from salesflow.core.registry import tiles_for
+from salesflow.core.replica import heavy_reads
 
 from . import drills
 from .panels import dashboard
@@ -15,6 +16,7 @@ from .scope import ScopeForm, default_period, scope_from
 
 
 @login_required
+@heavy_reads
 def home(request):
     """The tiles every app registered that this user may see, then the user's role dashboard for the chosen scope."""
     form = ScopeForm(request.GET or None, user=request.user)
@@ -30,6 +32,7 @@ def home(request):
 
 
 @login_required
+@heavy_reads
 def records(request, key):
     """The records behind one dashboard figure: the same rows (drills.rows) the figure adds up, so the count and the
     sum on top of this list equal the number that was clicked."""

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salesflow.core import audit
+from salesflow.core.replica import heavy_reads
 from salesflow.core.worker import enqueue
 
 from ..delivery.services import queue_message
@@ -61,32 +62,43 @@ def make_report(*, actor, kind: str, period=None, team=None, lang: str = "zh-han
         report = SalesReport.objects.create(kind=kind, period=label, team=team, lang=lang, format=fmt,
                                             generated_by=actor)
     generate_report(report.pk)
-    report.refresh_from_db()
+    report.refresh_from_db(using="default")  # its own write: never the replica (the CLI reads under heavy_reads)
     return report
 
 
 def generate_report(report_id: int) -> str:
-    """The task: render a pending report and store it (ready), or keep the error (failed). Then announce it."""
+    """The task: render a pending report and store it (ready), or keep the error (failed). Then announce it.
+
+    The figures are read first, outside any transaction, so that they may come from the read replica
+    (``heavy_reads``); then the row is locked and written once — a second worker that rendered the same report
+    finds it no longer pending and writes nothing."""
+    with transaction.atomic():  # read on the primary: the row may be too new for the replica
+        report = (SalesReport.objects.select_related("team", "generated_by")
+                  .filter(pk=report_id, status=SalesReport.Status.PENDING).first())
+    if report is None:
+        return "not pending"
+    outcome = {}
+    try:
+        with heavy_reads():
+            title, content, data = render_report(report.kind, report.period, report.team, user=report.generated_by,
+                                                 lang=report.lang, fmt=report.format)
+    except (PermissionDenied, ValueError) as exc:
+        outcome = {"status": SalesReport.Status.FAILED, "error": str(exc)[:500]}
+    except Exception as exc:  # a bug must not leave the row pending for ever: kept, visible, logged
+        log.exception("report %s failed", report.pk)
+        outcome = {"status": SalesReport.Status.FAILED, "error": f"{exc.__class__.__name__}: {exc}"[:500]}
+    else:
+        with translation.override(report.lang):
+            headline = "\n".join(headline_text(data))
+        outcome = {"status": SalesReport.Status.READY, "error": "", "headline": headline, "title": title[:200],
+                   "content": content, "size": len(content)}
     with transaction.atomic():
         report = (SalesReport.objects.select_for_update(skip_locked=True, of=("self",))
-                  .select_related("team", "generated_by")
                   .filter(pk=report_id, status=SalesReport.Status.PENDING).first())
         if report is None:
             return "not pending"
-        try:
-            with transaction.atomic():  # a savepoint: a database error leaves the row's transaction usable
-                title, content, data = render_report(report.kind, report.period, report.team,
-                                                     user=report.generated_by, lang=report.lang, fmt=report.format)
-        except (PermissionDenied, ValueError) as exc:
-            report.status, report.error = SalesReport.Status.FAILED, str(exc)[:500]
-        except Exception as exc:  # a bug must not leave the row pending for ever: kept, visible, logged
-            log.exception("report %s failed", report.pk)
-            report.status, report.error = SalesReport.Status.FAILED, f"{exc.__class__.__name__}: {exc}"[:500]
-        else:
-            with translation.override(report.lang):
-                report.headline = "\n".join(headline_text(data))
-            report.title, report.content, report.size = title[:200], content, len(content)
-            report.status, report.error = SalesReport.Status.READY, ""
+        for name, value in outcome.items():
+            setattr(report, name, value)
         report.generated_at = timezone.now()
         report.save()
         if report.status == SalesReport.Status.READY and report.subscription_id:
