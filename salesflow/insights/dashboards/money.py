@@ -114,7 +114,7 @@ def collections_vs_plan(scope: Scope) -> dict:
         {"name": _("Due (plan)"), "y": [num(planned.get(m, 0)) for m in months],
          "links": [records_url(scope, "due", first=max(month_bounds(m)[0], scope.period.start),
                                last=min(month_bounds(m)[1], scope.period.end)) for m in months]},
-        {"name": _("Collected"), "y": [num(got.get(m, 0)) for m in months],
+        {"name": _("Collected"), "y": [num(got.get(m, 0)) if m <= scope.today else None for m in months],
          "links": [records_url(scope, "collected", first=max(month_bounds(m)[0], scope.period.start),
                                last=min(month_bounds(m)[1], scope.period.end)) for m in months]}],
         "unit": "amount"}

@@ -36,7 +36,9 @@ document.addEventListener("DOMContentLoaded", () => {
         if (s.colours) trace.marker = {color: s.colours.map((c) => palette[c] || "#1f5eff")};
         return trace;
       });
-      if (horizontal) extra = {margin: {l: 110, r: 12, t: 8, b: 24}, yaxis: {autorange: "reversed"}};
+      // Labels such as "2026-10" are categories, not dates for Plotly to re-tick.
+      extra = horizontal ? {margin: {l: 110, r: 12, t: 8, b: 24}, yaxis: {autorange: "reversed", type: "category"}}
+        : {xaxis: {type: "category"}};
       if (spec.unit === "percent") extra.yaxis = Object.assign(extra.yaxis || {}, {ticksuffix: "%"});
     }
     Plotly.newPlot(node, traces, layout(extra), config).then(() => {
