@@ -24,8 +24,8 @@ def parse_month(text: str) -> datetime.date:
     """'2026-07' (or a date within the month) -> 2026-07-01; anything else raises ValidationError on 'month'."""
     text = (text or "").strip()
     try:
-        if len(text) == 7:
-            return datetime.date(int(text[:4]), int(text[5:7]), 1) if text[4] == "-" else None
+        if len(text) == 7 and text[4] == "-":
+            return datetime.date(int(text[:4]), int(text[5:7]), 1)
         return datetime.date.fromisoformat(text).replace(day=1)
     except (ValueError, TypeError, IndexError):
         pass

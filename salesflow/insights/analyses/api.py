@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from salesflow.core.api_schemas import NO_NUL, InputSchema, Page, QueryText
+from salesflow.core.api_schemas import MAX_ID, NO_NUL, InputSchema, Money, Page, QueryText
 from salesflow.leads.costs import COST_EDITORS, parse_month, set_source_cost
 from salesflow.leads.models import LeadSource, SourceCost
 from salesflow.org import access
@@ -47,9 +47,9 @@ def lead_sources(request, team: int | None = None, period: QueryText = ""):
 
 
 class SourceCostIn(InputSchema):
-    source_id: int
-    month: str = Field(max_length=10, pattern=NO_NUL)
-    amount: Decimal
+    source_id: int = Field(ge=1, le=MAX_ID)
+    month: str = Field(max_length=10, pattern=NO_NUL, description="YYYY-MM (or a day of that month)")
+    amount: Money
     note: str = Field("", max_length=200, pattern=NO_NUL)
 
 

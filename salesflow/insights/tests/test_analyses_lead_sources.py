@@ -182,3 +182,14 @@ def test_source_cost_page_runs_a_fixed_number_of_queries(org, fair, client_for):
         for i in range(n):
             set_source_cost(actor=None, source=fair, month=datetime.date(2000 + start + i, 1, 1), amount="1")
     assert_pinned(client_for(org.director), "/insights/analyses/lead-sources/costs/", grow, 5)
+
+
+@pytest.mark.parametrize("text", ["2026/07", "2026-7", "2026-13", "", "七月"])
+def test_a_month_not_written_as_yyyy_mm_is_refused_naming_the_month(text):
+    from django.core.exceptions import ValidationError
+
+    from salesflow.leads.costs import parse_month
+
+    with pytest.raises(ValidationError) as refused:
+        parse_month(text)
+    assert set(refused.value.message_dict) == {"month"}
