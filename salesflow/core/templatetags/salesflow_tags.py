@@ -63,6 +63,21 @@ def money_short(value):
     return sign + money(amount, 0)
 
 
+def money_axis(largest) -> tuple[int, str]:
+    """The unit a chart's money axis counts in, by the same rule as ``money_short``: (divisor, axis title), e.g.
+    (10000, "万元") in Chinese, (1000000, "¥M") in English; (1, "¥") for small amounts."""
+    amount = abs(_decimal(largest) or Decimal(0))
+    if (get_language() or "").startswith("zh"):
+        for unit, title in ((YI, "亿元"), (WAN, "万元")):
+            if amount >= unit:
+                return int(unit), title
+        return 1, "元"
+    for unit, title in ((Decimal(10**9), "¥B"), (Decimal(10**6), "¥M"), (Decimal(10**3), "¥K")):
+        if amount >= unit:
+            return int(unit), title
+    return 1, "¥"
+
+
 @register.inclusion_tag("includes/period_select.html")
 def period_select(selected="", name="period", blank=False):
     """A select of quarters, months and years around today instead of a free-text period."""

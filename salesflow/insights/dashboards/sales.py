@@ -234,7 +234,8 @@ def division_forecast(scope: Scope) -> dict:
         rows.append((team, result["weighted"], tree.rows[0].target if tree.plan else None))
     chart = {"type": "bar", "x": [t.name for t, _f, _t in rows], "series": [
         {"name": _("Forecast (weighted)"), "y": [num(f) for _t, f, _g in rows]},
-        {"name": _("Target"), "y": [num(g) for _t, _f, g in rows]}], "unit": "amount"} if rows else None
+        {"name": _("Target"), "y": [num(g) for _t, _f, g in rows]}], "unit": "amount"} \
+        if any(f or g for _t, f, g in rows) else None  # nothing forecast and no target: no empty axes
     return panel("division-forecast", _("Forecast vs target by division"), chart=chart,
                  url=reverse("analytics:forecast"), unfiltered=not_filtered(scope),
                  items=[{"label": t.name, "value": f, "unit": "amount", "target": g} for t, f, g in rows])

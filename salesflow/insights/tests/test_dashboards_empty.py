@@ -33,3 +33,15 @@ def test_finance_sees_collections_against_plan_for_every_month_of_the_period(org
     # Collected: zero so far, and no figure yet for a month that has not begun.
     today = timezone.localdate()
     assert collected["y"] == [0 if month <= f"{today:%Y-%m}" else None for month in chart["x"]]
+
+
+def test_money_axes_count_in_wan_or_yi_in_chinese_and_k_or_m_in_english():
+    from django.utils import translation
+
+    from salesflow.core.templatetags.salesflow_tags import money_axis
+
+    with translation.override("zh-hans"):
+        assert [money_axis(v) for v in (800, 15_000, 350_000_000)] == [(1, "元"), (10_000, "万元"),
+                                                                        (100_000_000, "亿元")]
+    with translation.override("en"):
+        assert [money_axis(v) for v in (800, 15_000, 3_500_000)] == [(1, "¥"), (1000, "¥K"), (1_000_000, "¥M")]

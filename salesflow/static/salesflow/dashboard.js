@@ -13,6 +13,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!spec) return;
     let traces;
     let extra = {};
+    // A money axis counts in the unit the server chose (万 / 亿, ¥K / ¥M), with plain digits for its ticks.
+    const axis = spec.axis || {divisor: 1, title: ""};
+    const scale = (values) => values.map((v) => (v === null ? null : v / axis.divisor));
+    const valueAxis = {title: {text: axis.title}, tickformat: ",~f"};
     if (spec.type === "gauge") {
       traces = [{type: "indicator", mode: "gauge+number", value: spec.value, number: {suffix: "%"},
         gauge: {axis: {range: [0, Math.max(120, spec.value || 0)]}, bar: {color: palette[spec.colour] || "#1f5eff"},
@@ -23,22 +27,23 @@ document.addEventListener("DOMContentLoaded", () => {
       traces = [{type: "pie", labels: spec.x, values: s.y, customdata: s.links, hole: 0.45, textinfo: "percent"}];
     } else if (spec.type === "funnel") {
       const s = spec.series[0];
-      traces = [{type: "funnel", y: spec.x, x: s.y, text: s.text, customdata: s.links, textinfo: "text",
-        hovertemplate: "%{y}: %{x:,.0f} (%{text})<extra></extra>"}];
+      traces = [{type: "funnel", y: spec.x, x: scale(s.y), text: s.text, customdata: s.links, textinfo: "text",
+        hovertemplate: "%{y}: %{x:,~f} " + axis.title + " (%{text})<extra></extra>"}];
       extra = {margin: {l: 110, r: 12, t: 8, b: 24}};
     } else {
       const horizontal = spec.type === "hbar";
       traces = spec.series.map((s) => {
         const trace = {name: s.name, customdata: s.links};
-        if (spec.type === "line") Object.assign(trace, {type: "scatter", mode: "lines+markers", x: spec.x, y: s.y});
-        else if (horizontal) Object.assign(trace, {type: "bar", orientation: "h", y: spec.x, x: s.y});
-        else Object.assign(trace, {type: "bar", x: spec.x, y: s.y});
+        const y = scale(s.y);
+        if (spec.type === "line") Object.assign(trace, {type: "scatter", mode: "lines+markers", x: spec.x, y: y});
+        else if (horizontal) Object.assign(trace, {type: "bar", orientation: "h", y: spec.x, x: y});
+        else Object.assign(trace, {type: "bar", x: spec.x, y: y});
         if (s.colours) trace.marker = {color: s.colours.map((c) => palette[c] || "#1f5eff")};
         return trace;
       });
       // Labels such as "2026-10" are categories, not dates for Plotly to re-tick.
-      extra = horizontal ? {margin: {l: 110, r: 12, t: 8, b: 24}, yaxis: {autorange: "reversed", type: "category"}}
-        : {xaxis: {type: "category"}};
+      extra = horizontal ? {margin: {l: 110, r: 12, t: 8, b: 40}, yaxis: {autorange: "reversed", type: "category"},
+        xaxis: valueAxis} : {xaxis: {type: "category"}, yaxis: valueAxis};
       if (spec.unit === "percent") extra.yaxis = Object.assign(extra.yaxis || {}, {ticksuffix: "%"});
     }
     Plotly.newPlot(node, traces, layout(extra), config).then(() => {
