@@ -146,7 +146,9 @@ def reset_replica_state() -> None:
 def wait_for_replay(timeout: float = 10.0) -> None:
     """Wait until the replica has replayed everything the primary has written so far (tests, maintenance)."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        # The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit=off a
+        # just-committed record can still sit in the WAL buffers, and waiting for the write position missed it.
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         target = cursor.fetchone()[0]
     deadline = time.monotonic() + timeout
     with connections[REPLICA].cursor() as cursor:
