@@ -76,8 +76,8 @@ def get(key: str) -> Drill:
 
 def rows(drill: Drill, scope: Scope, first: datetime.date | None = None, last: datetime.date | None = None,
          *, by_team: Team | None = None, by_region: Region | None = None, by_series: str | None = None) -> QuerySet:
-    """The records behind ``drill`` for ``scope`` (its period unless ``first``/``last`` narrow it; ``team``,
-    ``region`` and ``series`` narrow it further, as a click on one bar does)."""
+    """The records behind ``drill`` for ``scope`` (its period unless ``first``/``last`` narrow it; ``by_team``,
+    ``by_region`` and ``by_series`` narrow it further, as a click on one bar does)."""
     qs = drill.rows(first or scope.period.start, last or scope.period.end)
     if drill.visible_via:
         model = qs.model._meta.get_field(drill.visible_via).related_model

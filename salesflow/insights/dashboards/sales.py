@@ -16,9 +16,10 @@ from salesflow.org import access
 from salesflow.org.models import Team
 from salesflow.performance.kpis import selectors as kpis
 from salesflow.performance.models import Kpi
+from salesflow.performance.targets import selectors as targets
 from salesflow.performance.targets.completion import completion_tree, own_completion
 from salesflow.pipeline.analytics.filters import visible
-from salesflow.pipeline.analytics.forecast import forecast
+from salesflow.pipeline.analytics.forecast import forecast, forecast_by
 from salesflow.pipeline.analytics.funnel import funnel_rollup
 from salesflow.pipeline.analytics.stalled import stalled_queryset
 from salesflow.pipeline.analytics.winrates import win_rates
@@ -219,19 +220,17 @@ def alerts_panel(scope: Scope) -> dict:
 
 
 def division_forecast(scope: Scope) -> dict:
-    """Forecast against target per division (top-level team)."""
-    period = target_period(scope)
-    rows = []
-    for team in drills.divisions(Team):
-        people = set(scope.tree.people(f"team:{team.pk}"))
-        if scope.owners is not None:
-            people &= set(scope.owners)
-        if not people:
-            continue
-        result = forecast(opportunities_of(scope).filter(owner__in=people), scope.period)
-        tree = completion_tree(scope.user, TARGET_MEASURE, period, node=f"team:{team.pk}", today=scope.today,
-                               only_top=True, tree=scope.tree)
-        rows.append((team, result["weighted"], tree.rows[0].target if tree.plan else None))
+    """Forecast against target per division (top-level team): one forecast grouped by each owner's division."""
+    divisions = drills.divisions(Team)
+    division_of = {}
+    for team in divisions:
+        for person in scope.tree.people(f"team:{team.pk}"):
+            if scope.owners is None or person in scope.owners:
+                division_of.setdefault(person, team.pk)
+    forecasts = forecast_by(opportunities_of(scope), scope.period, lambda row: division_of.get(row["owner_id"]))
+    goals = targets.team_targets(TARGET_MEASURE, target_period(scope), [t.pk for t in divisions])
+    rows = [(team, forecasts.get(team.pk, {}).get("weighted", Decimal(0)), goals.get(team.pk))
+            for team in divisions if team.pk in division_of.values()]
     chart = {"type": "bar", "x": [t.name for t, _f, _t in rows], "series": [
         {"name": _("Forecast (weighted)"), "y": [num(f) for _t, f, _g in rows]},
         {"name": _("Target"), "y": [num(g) for _t, _f, g in rows]}], "unit": "amount"} \

@@ -188,6 +188,24 @@ def test_the_division_comparison_uses_the_first_level_with_several_teams(users):
     assert len({d.parent_id for d in divisions}) == 1
 
 
+def test_the_division_forecast_equals_each_divisions_own_forecast_and_target(users):
+    from salesflow.performance.targets.completion import completion_tree
+    from salesflow.pipeline.analytics.forecast import forecast
+    from salesflow.pipeline.models import Opportunity
+
+    director = users["director"]
+    scope = Scope(director, period_of("quarter", timezone.localdate()))
+    items = next(p for p in dashboard(scope)["panels"] if p["key"] == "division-forecast")["items"]
+    staffed = [d for d in drills.divisions(Team) if scope.tree.people(f"team:{d.pk}")]
+    assert [i["label"] for i in items] == [d.name for d in staffed]  # a division nobody is in is left out
+    for item, division in zip(items, staffed, strict=True):
+        people = scope.tree.people(f"team:{division.pk}")
+        expected = forecast(Opportunity.objects.filter(owner__in=people), scope.period)["weighted"]
+        tree = completion_tree(director, "signed_amount", scope.period, node=f"team:{division.pk}", only_top=True)
+        assert (item["value"], item["target"]) == (expected, tree.rows[0].target if tree.plan else None)
+    assert any(i["value"] for i in items) and any(i["target"] for i in items)
+
+
 @pytest.mark.parametrize("username", ["rep", "manager"])
 def test_each_funnel_stage_clicks_through_to_its_open_deals(users, username):
     user = users[username]

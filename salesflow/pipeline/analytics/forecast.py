@@ -92,6 +92,12 @@ def forecast(opportunities, period, group_by: str | None = None) -> list[dict] |
     return _roll(closed_rows, open_rows, lambda row: None).get(None, dict(EMPTY))
 
 
+def forecast_by(opportunities, period, key) -> dict:
+    """The forecast per group from the same two queries: ``key`` maps a row (its ``owner_id``, ``team_id``) to its
+    group, e.g. the division an owner belongs to."""
+    return _roll(*_rows(opportunities, period), key)
+
+
 def forecast_breakdown(opportunities, period) -> dict:
     """{"total": {...}, "by_team": [...], "by_rep": [...]} from the same two aggregate queries."""
     closed_rows, open_rows = _rows(opportunities, period)
