@@ -222,6 +222,8 @@ SALESFLOW_CURRENCY = env_str("SALESFLOW_CURRENCY", "CNY")
 SALESFLOW_COMPANY_NAME = env_str("SALESFLOW_COMPANY_NAME", "SalesFlow 示例公司")
 # Where people reach SalesFlow: links in messages sent outside it (report deliveries).
 SALESFLOW_BASE_URL = env_str("SALESFLOW_BASE_URL", "http://localhost:8000").rstrip("/")
+# The largest report file attached to an e-mail delivery; a larger one is sent as its link only (the mail says so).
+REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env_int("SALESFLOW_REPORT_EMAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("SALESFLOW_STATIC_ROOT", str(VAR_DIR / "static")))

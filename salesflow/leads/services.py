@@ -175,8 +175,9 @@ def assign_lead(*, actor, lead: Lead, owner: User) -> Lead:
 
 @transaction.atomic
 def convert_lead(*, actor, lead: Lead, customer: Customer | None = None, create_opportunity: bool = True,
-                 opportunity_subject: str = "", amount=None, expected_close_date=None) -> Lead:
-    """Lead -> customer (new or linked) + contact + opportunity. Converting twice returns the first result."""
+                 opportunity_subject: str = "", amount=None, expected_close_date=None, converted_at=None) -> Lead:
+    """Lead -> customer (new or linked) + contact + opportunity. Converting twice returns the first result.
+    ``converted_at``: when it happened, for a conversion recorded afterwards (the demo's history); default now."""
     from salesflow.pipeline.services import open_opportunity
 
     access.require_change(actor, lead)
@@ -216,7 +217,7 @@ def convert_lead(*, actor, lead: Lead, customer: Customer | None = None, create_
             source=lead.source.name if lead.source_id else "", idempotency_key=f"lead-{lead.pk}",
         )
     lead.status = S.CONVERTED
-    lead.converted_at = timezone.now()
+    lead.converted_at = converted_at or timezone.now()
     lead.converted_customer, lead.converted_contact, lead.converted_opportunity = customer, contact, opportunity
     lead.save()
     return lead

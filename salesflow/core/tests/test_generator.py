@@ -14,10 +14,11 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from salesflow.core.models import Notification
+from salesflow.core.models import AuditEntry, Notification
 from salesflow.core.worker import run_due_jobs
 from salesflow.customers.models import Customer, OwnershipChange, PoolSettings
 from salesflow.customers.services import assign_customer, claim_customer, return_overdue_customers
+from salesflow.insights.analyses.leadsources import source_efficiency
 from salesflow.leads.models import Lead
 from salesflow.leads.services import convert_lead
 from salesflow.org.models import User
@@ -83,6 +84,26 @@ def test_no_generated_date_is_in_the_future(demo_db):
     assert all(moment is not None and moment <= now for moment in latest)
     assert not Opportunity.objects.exclude(status__in=["tracking", "suspended"]).filter(
         expected_close_date__gt=timezone.localdate()).exists()
+
+
+def test_demo_leads_are_converted_through_the_service_dated_back(demo_db):
+    """What only ``convert_lead`` does: the lead's contact added to the customer it is linked to; the conversion
+    dated between the lead's creation and now (so the lead-source analysis sees later wins); no audit rows (the
+    generation suppresses them)."""
+    now = timezone.now()
+    converted = list(Lead.objects.filter(status="converted").select_related("converted_contact"))
+    assert len(converted) > 20
+    for lead in converted:
+        assert lead.converted_contact.customer_id == lead.converted_customer_id
+        assert (lead.converted_contact.name, lead.converted_contact.phone) == (lead.contact_name, lead.phone)
+        assert lead.converted_opportunity_id is None
+        assert lead.created_at <= lead.converted_at <= now
+    assert not AuditEntry.objects.filter(content_type__model__in=["lead", "contact"]).exists()
+    today = timezone.localdate()
+    rows = source_efficiency(Lead.objects.all(), today - datetime.timedelta(days=400), today,
+                             with_costs=False)["rows"]
+    assert sum(row["converted"] for row in rows) == len(converted)
+    assert sum(row["won_customers"] for row in rows) > 0
 
 
 def test_opportunities_start_after_their_customer_was_created(demo_db):

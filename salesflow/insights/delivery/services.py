@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,15 +18,18 @@ from django.utils.translation import gettext as _
 from salesflow.core import audit
 from salesflow.core.worker import enqueue
 
-from ..models import Channel, Delivery
+from ..models import Channel, Delivery, SalesReport
 from .formats import robot_refusal, robot_request
 
 SEND_TIMEOUT = 10  # seconds a receiver may take to answer
 DUE_BATCH = 200  # deliveries one run of the job tries
 
 
-def queue_message(*, channel: Channel, subject: str, text: str, source: str = "") -> Delivery:
-    delivery = Delivery.objects.create(channel=channel, subject=subject[:200], text=text, source=source[:80])
+def queue_message(*, channel: Channel, subject: str, text: str, source: str = "",
+                  attachment: SalesReport | None = None) -> Delivery:
+    """``attachment``: a ready report whose file an e-mail carries (robots take text only: they ignore it)."""
+    delivery = Delivery.objects.create(channel=channel, subject=subject[:200], text=text, source=source[:80],
+                                       attachment=attachment)
     enqueue("salesflow.insights.delivery.services.send_delivery", delivery.pk)
     return delivery
 
@@ -44,11 +47,19 @@ def _post(channel: Channel, subject: str, text: str) -> str:
         return str(getattr(exc, "reason", exc))[:500] or exc.__class__.__name__
 
 
+def _mail(delivery: Delivery) -> EmailMessage:
+    message = EmailMessage(delivery.subject, delivery.text, None, delivery.channel.recipient_list)
+    if delivery.attachment_id:
+        report = SalesReport.objects.get(pk=delivery.attachment_id)  # the file only now: never kept on the delivery
+        message.attach(report.filename, bytes(report.content), report.content_type)
+    return message
+
+
 def _send(delivery: Delivery) -> str:
     channel = delivery.channel
     if channel.kind == Channel.Kind.EMAIL:
         try:
-            send_mail(delivery.subject, delivery.text, None, channel.recipient_list)
+            _mail(delivery).send()
         except Exception as exc:  # noqa: BLE001  (any mail failure is kept on the delivery and retried)
             return f"{exc.__class__.__name__}: {exc}"[:500]
         return ""

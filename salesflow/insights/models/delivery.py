@@ -79,6 +79,9 @@ class Delivery(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("message"))  # Markdown: the robots render it, e-mail sends it as plain text
     source = models.CharField(_("raised by"), max_length=80, blank=True)  # e.g. "alert:12", "test"
+    # A report whose file goes with the message as an attachment (e-mail only; robots get the link in the text).
+    attachment = models.ForeignKey("insights.SalesReport", verbose_name=_("attached report"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -32,6 +32,10 @@ class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
 
 
+CONTENT_TYPES = {ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 ReportFormat.PDF: "application/pdf"}
+
+
 def scope_q(user, team_field: str = "team") -> Q:
     """The reports (and review documents) ``user`` may see: director, admin and finance all; a manager those of his
     team's subtree (never the company's); nobody else any. The same rule as ``reports.data.may_report_on``."""
@@ -124,6 +128,10 @@ class SalesReport(models.Model):
     def filename(self) -> str:
         scope = f"team{self.team_id}" if self.team_id else "company"
         return f"salesflow-{self.kind}-{self.period}-{scope}-{self.lang}.{self.format}"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
 
 
 class ReviewDocumentQuerySet(models.QuerySet):

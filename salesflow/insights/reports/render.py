@@ -2,13 +2,13 @@
 
 from django.utils import translation
 
+from ..models.reports import CONTENT_TYPES
 from .data import report_data
 from .pdf import render_pdf
 from .sections import title
 from .xlsx import render_xlsx
 
-FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
-           "pdf": ("application/pdf", render_pdf)}
+FORMATS = {"xlsx": (CONTENT_TYPES["xlsx"], render_xlsx), "pdf": (CONTENT_TYPES["pdf"], render_pdf)}
 LANGUAGES = ("zh-hans", "en")
 
 

@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from salesflow.core.replica import heavy_reads
 from salesflow.core.worker import enqueue
 
 from ..delivery.services import queue_message
-from ..models import ReportSubscription, SalesReport
+from ..models import Channel, ReportSubscription, SalesReport
 from .data import KINDS, period_for, require_report_scope
 from .render import FORMATS, LANGUAGES, render_report
 from .sections import headline_text
@@ -111,13 +112,25 @@ def download_url(report: SalesReport) -> str:
 
 
 def announce(report: SalesReport):
-    """The subscription's channel gets the title, the headline figures and the link to the file."""
-    subscription = report.subscription
+    """The subscription's channel gets the title, the headline figures and the link to the file; an e-mail also
+    carries the file itself, unless it is larger than ``REPORT_EMAIL_ATTACHMENT_MAX_BYTES`` (then the mail says so
+    and the link is the way to it)."""
+    channel = report.subscription.channel
+    attach = None
     with translation.override(report.lang):
-        text = "\n".join([f"**{report.title}**", "", *(f"- {line}" for line in report.headline.splitlines()), "",
-                          _("Download: %(url)s") % {"url": download_url(report)}])
-    return queue_message(channel=subscription.channel, subject=report.title, text=text,
-                         source=f"report:{report.pk}")
+        lines = [f"**{report.title}**", "", *(f"- {line}" for line in report.headline.splitlines()), "",
+                 _("Download: %(url)s") % {"url": download_url(report)}]
+        if channel.kind == Channel.Kind.EMAIL:
+            limit = settings.REPORT_EMAIL_ATTACHMENT_MAX_BYTES
+            if report.size <= limit:
+                attach = report
+                lines.append(_("Attached: %(name)s") % {"name": report.filename})
+            else:
+                lines.append(_("The file (%(size)s) is larger than the %(limit)s an e-mail may carry, so it is not "
+                               "attached: download it from the link above.")
+                             % {"size": filesizeformat(report.size), "limit": filesizeformat(limit)})
+    return queue_message(channel=channel, subject=report.title, text="\n".join(lines), source=f"report:{report.pk}",
+                         attachment=attach)
 
 
 def run_schedule(now=None) -> dict:

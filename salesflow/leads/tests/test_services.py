@@ -43,6 +43,16 @@ def test_converting_twice_or_retrying_creates_nothing_new(org):
     assert (Customer.objects.count(), Contact.objects.count(), Opportunity.objects.count()) == (1, 1, 1)
 
 
+def test_a_conversion_recorded_afterwards_keeps_its_day_and_one_now_is_stamped_now(org):
+    earlier = timezone.now() - datetime.timedelta(days=30)
+    dated = services.convert_lead(actor=org.rep_a, lead=make_lead(org.rep_a), converted_at=earlier)
+    assert Lead.objects.get(pk=dated.pk).converted_at == earlier
+    before = timezone.now()
+    plain = services.convert_lead(actor=org.rep_a, lead=make_lead(org.rep_a, company="宁波海辰物流有限公司",
+                                                                            phone="13900000002"))
+    assert Lead.objects.get(pk=plain.pk).converted_at >= before
+
+
 def test_conversion_refuses_to_duplicate_an_existing_customer_but_can_link(org):
     existing = make_customer(org.rep_a, name="杭州云帆软件股份有限公司")
     lead = make_lead(org.rep_a)

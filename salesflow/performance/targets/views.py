@@ -22,8 +22,8 @@ from .selectors import hand_split, plan_rows, plans_for
 from .tree import OrgTree
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+def _error_text(exc: ValidationError | StaleEditError) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.message)
 
 
 @login_required
@@ -106,7 +106,7 @@ def _plan_action(request, pk, action):
     try:
         result = action(plan)
     except (ValidationError, StaleEditError) as exc:
-        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc.message))
+        messages.error(request, _error_text(exc))
     else:
         if isinstance(result, TargetPlan):
             return redirect("performance:target-plan", pk=result.pk)
@@ -115,17 +115,23 @@ def _plan_action(request, pk, action):
     return redirect(f"{back}?period={period}" if period else back)
 
 
+def _posted_action(request, pk, service, *fields: str, checkboxes: tuple[str, ...] = (), versioned: bool = True):
+    """:func:`_plan_action` of a service whose arguments are the form's fields: each of ``fields`` as posted ("" when
+    missing), each of ``checkboxes`` ticked or not, and the ``version`` the form was drawn from (None when missing)
+    unless ``versioned`` is false."""
+    post = request.POST
+    values = {name: post.get(name, "") for name in fields} | {name: post.get(name) == "on" for name in checkboxes}
+    if versioned:
+        values["version"] = post.get("version") or None
+    return _plan_action(request, pk, lambda plan: service(actor=request.user, plan=plan, **values))
+
+
 @login_required
 @require_POST
 def plan_split(request, pk):
-    post = request.POST
-    if post.get("axis") == "time":
-        return _plan_action(request, pk, lambda plan: services.split_time(
-            actor=request.user, plan=plan, node=post.get("node", ""), method=post.get("method", ""),
-            version=post.get("version") or None))
-    return _plan_action(request, pk, lambda plan: services.split_org(
-        actor=request.user, plan=plan, node=post.get("node", ""), method=post.get("method", ""),
-        cascade=post.get("cascade") == "on", version=post.get("version") or None))
+    if request.POST.get("axis") == "time":
+        return _posted_action(request, pk, services.split_time, "node", "method")
+    return _posted_action(request, pk, services.split_org, "node", "method", checkboxes=("cascade",))
 
 
 @login_required
@@ -148,7 +154,7 @@ def plan_by_hand(request, pk):
             services.split_org(actor=request.user, plan=plan, node=post.get("hand", ""), method="manual",
                                amounts=entered, exact=True, version=post.get("version") or None)
     except (ValidationError, StaleEditError) as exc:
-        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc.message))
+        messages.error(request, _error_text(exc))
         return _render_detail(request, plan, post, entered)
     messages.success(request, _("Saved."))
     return redirect(reverse("performance:target-plan", args=[pk]) + f"?period={post.get('period', '')}")
@@ -157,37 +163,25 @@ def plan_by_hand(request, pk):
 @login_required
 @require_POST
 def plan_set_cell(request, pk):
-    post = request.POST
-    return _plan_action(request, pk, lambda plan: services.set_cell(
-        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
-        amount=post.get("amount", ""), version=post.get("version") or None))
+    return _posted_action(request, pk, services.set_cell, "node", "period", "amount")
 
 
 @login_required
 @require_POST
 def plan_propose(request, pk):
-    post = request.POST
-    return _plan_action(request, pk, lambda plan: services.submit_proposal(
-        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
-        amount=post.get("amount", "")))
+    return _posted_action(request, pk, services.submit_proposal, "node", "period", "amount", versioned=False)
 
 
 @login_required
 @require_POST
 def plan_dimension_split(request, pk):
-    post = request.POST
-    return _plan_action(request, pk, lambda plan: dimensions.split_dimension(
-        actor=request.user, plan=plan, node=post.get("node", ""), period=post.get("period", ""),
-        method=post.get("method", ""), version=post.get("version") or None))
+    return _posted_action(request, pk, dimensions.split_dimension, "node", "period", "method")
 
 
 @login_required
 @require_POST
 def plan_sign_off(request, pk):
-    post = request.POST
-    return _plan_action(request, pk, lambda plan: signoff.sign_off_node(
-        actor=request.user, plan=plan, node=post.get("node", ""),
-        proposals_reviewed=post.get("proposals_reviewed") == "on", version=post.get("version") or None))
+    return _posted_action(request, pk, signoff.sign_off_node, "node", checkboxes=("proposals_reviewed",))
 
 
 @login_required
@@ -206,14 +200,13 @@ def plan_approve(request, pk):
 @login_required
 @require_POST
 def plan_roll_up(request, pk):
-    return _plan_action(request, pk, lambda plan: services.roll_up(
-        actor=request.user, plan=plan, version=request.POST.get("version") or None))
+    return _posted_action(request, pk, services.roll_up)
 
 
 @login_required
 @require_POST
 def plan_revise(request, pk):
-    return _plan_action(request, pk, lambda plan: services.revise_plan(actor=request.user, plan=plan))
+    return _posted_action(request, pk, services.revise_plan, versioned=False)
 
 
 @login_required

@@ -50,6 +50,28 @@ def test_a_rep_submits_their_figure_but_cannot_split_or_approve(org, client_for,
                                                 "total": "1"}).status_code == 403
 
 
+def test_the_plan_forms_pass_their_fields_and_a_stale_version_is_refused(org, client_for, plan):
+    c, base, node = client_for(org.director), f"/performance/targets/{plan.pk}", f"user:{org.rep_a.pk}"
+    opened = plan.version
+    response = c.post(f"{base}/split/", {"axis": "time", "node": "company", "method": "even", "version": opened})
+    plan.refresh_from_db()
+    assert response.status_code == 302 and plan.version > opened
+    cell = {"node": node, "period": "2026-01", "amount": "1000"}
+    page = c.post(f"{base}/cell/", {**cell, "version": opened}, follow=True).content.decode()
+    assert "您打开此记录后，它已被他人修改" in page
+    assert not Target.objects.filter(plan=plan, node=node, period="2026-01", amount=1000).exists()
+    response = c.post(f"{base}/cell/", {**cell, "version": plan.version})
+    assert response.url == f"{base}/?period=2026-01"
+    assert Target.objects.get(plan=plan, node=node, period="2026-01").amount == 1000
+    plan.refresh_from_db()
+    assert "已保存" in c.post(f"{base}/roll-up/", {"version": plan.version}, follow=True).content.decode()
+    assert Target.objects.get(plan=plan, node=node, period="2026").amount == 1000  # the rep's year from its months
+    c.post(f"{base}/approve/", {})
+    response = c.post(f"{base}/revise/", {})
+    draft = TargetPlan.objects.get(year=2026, status="draft")
+    assert draft.revision == plan.revision + 1 and response.url == f"/performance/targets/{draft.pk}/"
+
+
 def test_completion_page_and_home_tile_for_a_rep(org, client_for, plan, signed):
     services.split_org(actor=org.director, plan=plan, node="company", method="headcount", cascade=True)
     services.approve_plan(actor=org.director, plan=plan)
