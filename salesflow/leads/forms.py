@@ -25,9 +25,13 @@ class LeadForm(VersionedModelForm):
         self.fields["source"].queryset = LeadSource.objects.filter(active=True)
 
 
+QUALIFIED_OR_CONVERTED = "qualified_or_converted"  # a status filter value: Lead.objects.qualified()
+
+
 class LeadFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *Lead.Status.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[
+        ("", "—"), *Lead.Status.choices, (QUALIFIED_OR_CONVERTED, _("Qualified or converted"))], required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *LeadSource.Channel.choices], required=False)
     source = forms.ModelChoiceField(label=_("Source"), queryset=LeadSource.objects.all(), required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False)
@@ -44,7 +48,11 @@ class LeadFilterForm(forms.Form):
             return leads.none()
         data = self.cleaned_data
         leads = leads.search(data["q"].strip())
-        for field in ("status", "source", "owner"):
+        if data["status"] == QUALIFIED_OR_CONVERTED:
+            leads = leads.qualified()
+        elif data["status"]:
+            leads = leads.filter(status=data["status"])
+        for field in ("source", "owner"):
             if data[field]:
                 leads = leads.filter(**{field: data[field]})
         if data["channel"]:

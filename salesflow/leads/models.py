@@ -60,6 +60,10 @@ class LeadQuerySet(OwnedQuerySet):
     def open(self):
         return self.exclude(status__in=[Lead.Status.CONVERTED, Lead.Status.DISQUALIFIED])
 
+    def qualified(self):
+        """Leads that reached qualified: qualified now, or converted since (lead-source efficiency counts these)."""
+        return self.filter(status__in=Lead.REACHED_QUALIFIED)
+
     def search(self, text: str):
         if not text:
             return self
@@ -77,6 +81,8 @@ class Lead(AuditedModel, VersionedModel):
         QUALIFIED = "qualified", _("Qualified")
         CONVERTED = "converted", _("Converted")
         DISQUALIFIED = "disqualified", _("Disqualified")
+
+    REACHED_QUALIFIED = (Status.QUALIFIED, Status.CONVERTED)
 
     # Which status may follow which (converting and disqualifying have their own actions).
     # Any open lead may be converted (a hot lead need not be marked qualified first); a disqualified one is

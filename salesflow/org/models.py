@@ -88,6 +88,15 @@ class TreeNode(AuditedModel, VersionedModel):
     def subtree(self):
         return type(self).objects.filter(path__startswith=self.path)
 
+    @classmethod
+    def ids_named(cls, ref: str) -> list[int]:
+        """The nodes a command line names by ``ref``: those bearing that name (names repeat under different parents),
+        else the node whose id it is. At most two ids: two mean the name is ambiguous; none, that nothing bears it."""
+        ids = list(cls.objects.filter(name=ref).values_list("pk", flat=True)[:2])
+        if not ids and ref.isdigit():
+            ids = list(cls.objects.filter(pk=int(ref)).values_list("pk", flat=True))
+        return ids
+
     @property
     def indented_name(self):
         return "\u3000" * self.depth + self.name

@@ -7,18 +7,29 @@ from django.utils.translation import gettext_lazy
 
 from salesflow.core.periods import parse_period
 from salesflow.customers.models import Customer
+from salesflow.org import access
 from salesflow.org.models import Role, Team
 
 ANALYSTS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+# Finance analyses the money side, built on what org.access lets finance read (customers, agreements): churn, RFM,
+# the product portfolio, customer structure and lifetime value. Lead sources stay closed to finance: leads and the
+# pipeline are not finance's business (org.access), so that page would only ever be empty.
+FINANCE_ANALYSES = frozenset({"churn", "rfm", "bcg", "customer-structure", "ltv"})
 
 
-def may_analyse(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role in ANALYSTS))
+def may_analyse(user, analysis: str | None = None) -> bool:
+    """May ``user`` open ``analysis`` (its report name, e.g. "rfm")? ``None``: any analysis at all (the menu entry).
+    The one rule for the pages, the API, ``salesflow report --user`` and the menu."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.role in ANALYSTS:
+        return True
+    return access.is_finance(user) and (analysis is None or analysis in FINANCE_ANALYSES)
 
 
-def require_analyst(user) -> None:
-    if user is not None and not may_analyse(user):
+def require_analyst(user, analysis: str | None = None) -> None:
+    """Refuse (403) unless ``user`` may open ``analysis``; ``user`` None is the CLI without --user (all data)."""
+    if user is not None and not may_analyse(user, analysis):
         raise PermissionDenied(_("Your role does not allow this."))
 
 
@@ -47,6 +58,19 @@ def parse_filters(data: dict) -> tuple[Team | None, object]:
     if not form.is_valid():
         raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return form.cleaned_data["team"], form.cleaned_data["period"]
+
+
+def team_named(ref: str | None) -> int | None:
+    """The id of the team ``salesflow report NAME --team REF`` names: a team's name (as the targets import and the
+    leaderboard's ``team:NAME`` name teams) or its id. ValueError naming ``ref`` when no team, or several, bear it."""
+    if not ref:
+        return None
+    teams = Team.ids_named(ref)
+    if len(teams) > 1:
+        raise ValueError(f"--team {ref!r} is ambiguous: several teams bear that name; use its id")
+    if not teams:
+        raise ValueError(f"unknown team {ref!r} (--team): use a team's name or id")
+    return teams[0]
 
 
 def scoped_customers(user, team=None):

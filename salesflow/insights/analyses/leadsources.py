@@ -40,8 +40,7 @@ def source_efficiency(leads, first: datetime.date, last: datetime.date, *, with_
              .annotate(converted_on=TruncDate("converted_at")).annotate(won_later=_won_later()))
     converted = Q(status=Lead.Status.CONVERTED)
     grouped = {r["source_id"]: r for r in leads.order_by().values("source_id").annotate(
-        leads=Count("pk"), qualified=Count("pk", filter=Q(status__in=[Lead.Status.QUALIFIED,
-                                                                      Lead.Status.CONVERTED])),
+        leads=Count("pk"), qualified=Count("pk", filter=Q(status__in=Lead.REACHED_QUALIFIED)),
         converted=Count("pk", filter=converted),
         won=Count("converted_customer", distinct=True, filter=converted & Q(won_later=True)))}
     won_ids = {}

@@ -2,7 +2,7 @@
 ``user=None`` computes over all data (the CLI without --user)."""
 
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -12,17 +12,18 @@ from django.utils.translation import gettext_lazy
 from salesflow.contracts.models import Agreement
 from salesflow.core.periods import period_of
 from salesflow.core.registry import reports
+from salesflow.leads.forms import QUALIFIED_OR_CONVERTED
 from salesflow.leads.models import Lead
 from salesflow.org.access import effective_scope
 from salesflow.org.models import Scope
 
 from .bcg import QUADRANTS, portfolio
 from .churn import churn_risks
-from .filters import parse_filters, require_analyst, scope_of, scoped_customers
+from .filters import parse_filters, require_analyst, scope_of, scoped_customers, team_named
 from .leadsources import source_efficiency
 from .ltv import TOP, lifetime_values
 from .rfm import WINDOW_DAYS, customers_without_orders, rfm_segments
-from .structure import DIMENSIONS, LOST_AFTER_DAYS, by_dimension, new_and_lost
+from .structure import DIMENSIONS, LOST_AFTER_DAYS, by_dimension, new_and_lost, signers
 
 NO_SOURCE = gettext_lazy("(no source)")
 
@@ -40,7 +41,7 @@ def customers_url(ids) -> str | None:
 
 
 def churn_report(user=None, *, team=None, period=None, sort="-ratio", now=None) -> dict:
-    require_analyst(user)
+    require_analyst(user, "churn")
     team, _period = parse_filters({"team": team})
     rows = churn_risks(customers=scoped_customers(user, team).filter(owner__isnull=False), now=now)
     if sort == "ratio":
@@ -50,21 +51,23 @@ def churn_report(user=None, *, team=None, period=None, sort="-ratio", now=None) 
             "rows": [r.as_dict() for r in rows]}
 
 
-def _cli(func, user, **filters):
-    """A report for ``salesflow report``: a refusal becomes the command's error message."""
+def _cli(func, user, team=None, **filters):
+    """A report for ``salesflow report``: ``--team`` (a name or id) goes through the page's filter as the team's id;
+    a refusal or a bad filter becomes the command's error message."""
     try:
-        return func(user, **filters)
+        return func(user, team=team_named(team), **filters)
     except PermissionDenied as exc:
         raise ValueError(str(exc) or "permission denied") from None
 
 
-@reports.register("churn", "流失预警: customers silent longer than their usual interval between follow-ups and orders")
-def _churn(*, user=None, period=None):
-    return _cli(churn_report, user)
+@reports.register("churn", "流失预警: customers silent longer than their usual interval between follow-ups and orders "
+                           "(--team)")
+def _churn(*, user=None, period=None, team=None):
+    return _cli(churn_report, user, team)
 
 
 def rfm_report(user=None, *, team=None, period=None, as_of=None) -> dict:
-    require_analyst(user)
+    require_analyst(user, "rfm")
     team, _period = parse_filters({"team": team})
     as_of = as_of or timezone.localdate()
     customers = scoped_customers(user, team)
@@ -79,13 +82,13 @@ def rfm_report(user=None, *, team=None, period=None, as_of=None) -> dict:
             "rows": result["segments"]}
 
 
-@reports.register("rfm", "RFM segments: customers and amount signed in the last 365 days per segment")
-def _rfm(*, user=None, period=None):
-    return _cli(rfm_report, user)
+@reports.register("rfm", "RFM segments: customers and amount signed in the last 365 days per segment (--team)")
+def _rfm(*, user=None, period=None, team=None):
+    return _cli(rfm_report, user, team)
 
 
 def bcg_report(user=None, *, team=None, period=None, as_of=None) -> dict:
-    require_analyst(user)
+    require_analyst(user, "bcg")
     team, chosen = parse_filters({"team": team, "period": period})
     as_of = as_of or timezone.localdate()
     chosen = chosen or period_of("year", as_of)
@@ -95,16 +98,24 @@ def bcg_report(user=None, *, team=None, period=None, as_of=None) -> dict:
     result = portfolio(agreements, chosen.start, min(chosen.end, as_of))
     for row in result["rows"]:
         row["quadrant_label"] = str(QUADRANTS[row["quadrant"]]) if row["quadrant"] else None
+        # The signed lines behind the amount: the dashboards' records page lists the same lines (performance.figures'
+        # gross-margin rows of agreements the viewer may see) for one series. It narrows a team by the owner's team,
+        # this analysis by the agreement's, so the link is offered for the whole company only (as lead sources do).
+        linkable = team is None and row["series"] and row["amount"]
+        row["amount_url"] = (reverse("insights:records", args=["product_lines"]) + "?" + urlencode({
+            "period": chosen.label, "first": result["first"], "last": result["last"], "by_series": row["series"]})
+            if linkable else None)
     return {"period": chosen.label, "team": team.name if team else None, **result}
 
 
-@reports.register("bcg", "product portfolio (BCG) matrix per product series: share, growth, quadrant (--period)")
-def _bcg(*, user=None, period=None):
-    return _cli(bcg_report, user, period=period)
+@reports.register("bcg", "product portfolio (BCG) matrix per product series: share, growth, quadrant (--period, "
+                         "--team)")
+def _bcg(*, user=None, period=None, team=None):
+    return _cli(bcg_report, user, team, period=period)
 
 
 def lead_sources_report(user=None, *, team=None, period=None, as_of=None) -> dict:
-    require_analyst(user)
+    require_analyst(user, "lead-sources")
     team, chosen = parse_filters({"team": team, "period": period})
     as_of = as_of or timezone.localdate()
     chosen = chosen or period_of("year", as_of)
@@ -120,29 +131,33 @@ def lead_sources_report(user=None, *, team=None, period=None, as_of=None) -> dic
         query = f"?source={row['source_id']}&created_from={chosen.start}&created_to={chosen.end}"
         linkable = team is None and row["source_id"] is not None
         row["leads_url"] = base + query if linkable and row["leads"] else None
+        row["qualified_url"] = (base + query + f"&status={QUALIFIED_OR_CONVERTED}"
+                                if linkable and row["qualified"] else None)
         row["converted_url"] = base + query + "&status=converted" if linkable and row["converted"] else None
         row["source"] = row["source"] or str(NO_SOURCE)
     return {"period": chosen.label, "team": team.name if team else None, **result}
 
 
 @reports.register("lead-sources", "lead-source efficiency for a period (--period): leads, conversion, won "
-                                  "customers, cost per lead and per won customer")
-def _lead_sources(*, user=None, period=None):
-    return _cli(lead_sources_report, user, period=period)
+                                  "customers, cost per lead and per won customer (--team)")
+def _lead_sources(*, user=None, period=None, team=None):
+    return _cli(lead_sources_report, user, team, period=period)
 
 
 def customer_structure_report(user=None, *, team=None, period=None, as_of=None) -> dict:
-    require_analyst(user)
+    require_analyst(user, "customer-structure")
     team, chosen = parse_filters({"team": team, "period": period})
     as_of = as_of or timezone.localdate()
     chosen = chosen or period_of("year", as_of)
     customers = scoped_customers(user, team)
     base = reverse("customers:list") + "?" + (f"team={team.pk}&" if team else "")
-    dimensions = {}
+    dimensions, signed = {}, signers(customers, chosen.start, chosen.end)
     for name, field in DIMENSIONS.items():
         rows = by_dimension(customers, field, chosen.start, chosen.end)
         for row in rows:
             row["customers_url"] = f"{base}{field}={quote(str(row['value']))}" if row["value"] else None
+            ids = signed[field].get(row["value"], [])  # the customers whose agreements make up the amount
+            row.update(signed_customers=len(ids), amount_url=customers_url(ids) if ids else None)
         dimensions[name] = rows
     months = new_and_lost(customers, as_of)
     for row in months:
@@ -155,13 +170,13 @@ def customer_structure_report(user=None, *, team=None, period=None, as_of=None) 
 
 
 @reports.register("customer-structure", "customers and signed amount by industry, size and class (--period); new "
-                                        "and lost customers per month")
-def _customer_structure(*, user=None, period=None):
-    return _cli(customer_structure_report, user, period=period)
+                                        "and lost customers per month (--team)")
+def _customer_structure(*, user=None, period=None, team=None):
+    return _cli(customer_structure_report, user, team, period=period)
 
 
 def ltv_report(user=None, *, team=None, period=None, as_of=None) -> dict:
-    require_analyst(user)
+    require_analyst(user, "ltv")
     team, _period = parse_filters({"team": team})
     as_of = as_of or timezone.localdate()
     result = lifetime_values(scoped_customers(user, team), as_of)
@@ -170,6 +185,6 @@ def ltv_report(user=None, *, team=None, period=None, as_of=None) -> dict:
     return {"as_of": as_of, "team": team.name if team else None, "top_n": TOP, **result}
 
 
-@reports.register("ltv", "customer lifetime value estimate per customer class and the top customers")
-def _ltv(*, user=None, period=None):
-    return _cli(ltv_report, user)
+@reports.register("ltv", "customer lifetime value estimate per customer class and the top customers (--team)")
+def _ltv(*, user=None, period=None, team=None):
+    return _cli(ltv_report, user, team)

@@ -33,6 +33,18 @@ def by_dimension(customers, field: str, first: datetime.date, last: datetime.dat
             for value in sorted(counts, key=lambda v: (-counts[v], str(v)))]
 
 
+def signers(customers, first: datetime.date, last: datetime.date) -> dict[str, dict]:
+    """Per dimension field, the ids of the customers who signed in [first, last] per value: the customers behind each
+    amount of :func:`by_dimension` (one query, a row per signing customer)."""
+    fields = list(DIMENSIONS.values())
+    signed = _signed().filter(signed_on__gte=first, signed_on__lte=last).values("customer_id")
+    result = {field: {} for field in fields}
+    for pk, *values in customers.filter(pk__in=signed).order_by("pk").values_list("pk", *fields):
+        for field, value in zip(fields, values, strict=True):
+            result[field].setdefault(value, []).append(pk)
+    return result
+
+
 def _months(today: datetime.date, n: int = 12) -> list[datetime.date]:
     month, months = today.replace(day=1), []
     for _i in range(n):

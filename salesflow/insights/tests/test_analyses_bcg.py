@@ -101,3 +101,25 @@ def test_bcg_api_runs_a_fixed_number_of_queries(org):
             _sale(org.rep_a, f"系列{i}-{Product.objects.count()}", "100")
     api = ApiClient(org.manager_east)
     assert_pinned(api.client, "/api/v1/insights/analyses/bcg?period=2026-Q2", grow, 5, **api.auth)
+
+
+def test_each_series_amount_clicks_through_to_the_signed_lines_behind_it(org, client_for):
+    for amount in ("1000", "250"):
+        _sale(org.rep_a, "甲", amount)
+    _sale(org.rep_b, "甲", "400")  # west: not the east manager's
+    _sale(org.rep_a, "甲", "999", status="draft")
+    _sale(org.rep_a, "甲", "777", day=datetime.date(2026, 7, 1))  # after the chosen period
+    _sale(org.rep_a, "乙", "300")
+    client = client_for(org.manager_east)
+    report, rows = _rows(org.manager_east)
+    assert rows["甲"]["amount"] == "1250.00"
+    for row in report["rows"]:
+        listed = client.get(row["amount_url"])
+        assert listed.status_code == 200
+        summary = listed.context["summary"]
+        assert (summary["value"], summary["count"]) == (Decimal(row["amount"]), 2 if row["series"] == "甲" else 1)
+    page = client.get("/insights/analyses/bcg/?period=2026-Q2").content.decode().replace("&amp;", "&")
+    assert f'href="{rows["甲"]["amount_url"]}"' in page
+    # A team narrows by the agreement's team, the records page by its owner's: no link rather than a wrong one.
+    by_team = ApiClient(org.director).get(f"/api/v1/insights/analyses/bcg?period=2026-Q2&team={org.east.pk}").json()
+    assert by_team["rows"] and all(r["amount_url"] is None for r in by_team["rows"])

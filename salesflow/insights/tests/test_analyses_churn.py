@@ -83,10 +83,10 @@ def test_a_manager_sees_only_his_subtrees_customers_at_risk(org, client_for):
     assert {r["customer_id"] for r in director["rows"]} == {east.pk, west.pk}
 
 
-def test_reps_and_finance_may_not_open_the_analyses(org, client_for):
-    for user in (org.rep_a, org.finance):
-        assert client_for(user).get("/insights/analyses/churn/").status_code == 403
-        assert ApiClient(user).get("/api/v1/insights/analyses/churn").status_code == 403
+def test_reps_may_not_open_the_analyses(org, client_for):
+    assert client_for(org.rep_a).get("/insights/analyses/").status_code == 403
+    assert client_for(org.rep_a).get("/insights/analyses/churn/").status_code == 403
+    assert ApiClient(org.rep_a).get("/api/v1/insights/analyses/churn").status_code == 403
     with pytest.raises(CommandError):
         call_command("report", "churn", "--json", "--user", "rep_a", stdout=io.StringIO())
 
@@ -145,9 +145,9 @@ def test_churn_api_runs_a_fixed_number_of_queries(org):
     assert_pinned(api.client, "/api/v1/insights/analyses/churn", grow, 6, **api.auth)
 
 
-def test_the_analyses_menu_entry_is_for_managers_directors_and_admins(org, client_for):
+def test_the_analyses_menu_entry_is_for_managers_directors_admins_and_finance(org, client_for):
     for user, shown in ((org.manager_east, True), (org.director, True), (org.admin, True), (org.rep_a, False),
-                        (org.finance, False)):
+                        (org.finance, True)):
         names = [item["name"] for item in client_for(user).get("/").context["nav_sections"]]
         assert ("insights:analyses" in names) is shown, user.username
     assert client_for(org.manager_east).get("/insights/analyses/").url == "/insights/analyses/churn/"

@@ -77,6 +77,20 @@ def test_each_count_clicks_through_to_a_list_of_that_many_records(org, fair, cli
     assert [c.pk for c in client.get(row["won_customers_url"]).context["page"]] == [customer.pk]
 
 
+def test_the_qualified_count_clicks_through_to_the_qualified_and_converted_leads(org, fair, client_for):
+    customer = make_customer(org.rep_a)
+    for status in ("new", "contacted", "qualified", "qualified", "disqualified"):
+        _lead(org.rep_a, fair, status=status)
+    _lead(org.rep_a, fair, converted_into=customer)
+    _lead(org.rep_a, fair, status="qualified", created=MAY.replace(month=8))  # another quarter
+    _report, row = _row(org.director)
+    listed = client_for(org.director).get(row["qualified_url"]).context["page"]
+    assert listed.paginator.count == row["qualified"] == 3
+    assert sorted(lead.status for lead in listed) == ["converted", "qualified", "qualified"]
+    page = client_for(org.director).get("/insights/analyses/lead-sources/?period=2026-Q2").content.decode()
+    assert f'href="{row["qualified_url"]}"'.replace("&", "&amp;") in page
+
+
 def test_a_manager_sees_his_teams_leads_and_no_company_costs(org, fair, client_for):
     _lead(org.rep_a, fair)
     _lead(org.rep_b, fair)

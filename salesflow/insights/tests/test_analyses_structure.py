@@ -33,6 +33,34 @@ def test_customers_and_amounts_by_industry_size_and_class_click_through(org, cli
             assert client.get(row["customers_url"]).context["page"].paginator.count == row["customers"]
 
 
+def test_each_amount_clicks_through_to_the_customers_who_signed_it(org, client_for):
+    today = timezone.localdate()
+    big = make_customer(org.rep_a, industry="制造", size="large", customer_class="A")
+    small = make_customer(org.rep_a, industry="制造", size="small", customer_class="A")
+    make_customer(org.rep_a, industry="制造", size="small", customer_class="B")  # signed nothing
+    old = make_customer(org.rep_a, industry="零售", size="small", customer_class="B")
+    make_agreement(org.rep_a, customer=big, amount="5000", signed_on=today.replace(month=1, day=5), plan=[])
+    make_agreement(org.rep_a, customer=big, amount="1000", signed_on=today.replace(month=1, day=6), plan=[])
+    make_agreement(org.rep_a, customer=small, amount="300", signed_on=today.replace(month=1, day=7), plan=[])
+    make_agreement(org.rep_a, customer=small, amount="999", signed_on=today.replace(month=1, day=8), status="draft",
+                   plan=[])
+    make_agreement(org.rep_a, customer=old, amount="7000", signed_on=today.replace(year=today.year - 1), plan=[])
+    report = ApiClient(org.manager_east).get(URL).json()
+    client = client_for(org.manager_east)
+    industry = {r["value"]: r for r in report["by_industry"]}
+    assert (industry["制造"]["amount"], industry["制造"]["signed_customers"]) == ("6300.00", 2)
+    assert (industry["零售"]["amount"], industry["零售"]["amount_url"]) == ("0.00", None)  # signed last year only
+    for group in ("by_industry", "by_size", "by_class"):
+        for row in report[group]:
+            if row["amount_url"]:
+                listed = client.get(row["amount_url"]).context["page"].paginator.object_list
+                assert listed.count() == row["signed_customers"], (group, row)
+                assert {c.pk for c in listed} <= {big.pk, small.pk}
+    assert {r["value"]: r["signed_customers"] for r in report["by_size"]} == {"large": 1, "small": 1}
+    page = client.get("/insights/analyses/customer-structure/").content.decode()
+    assert f'href="{industry["制造"]["amount_url"]}"' in page.replace("&amp;", "&")
+
+
 def test_new_and_lost_customers_per_month(org, client_for):
     today = timezone.localdate()
     this_month = today.replace(day=1)
@@ -82,7 +110,8 @@ def test_structure_page_and_api_run_a_fixed_number_of_queries(org, client_for):
         for i in range(n):
             customer = make_customer(org.rep_a, industry=f"行业{i % 3}")
             make_agreement(org.rep_a, customer=customer, signed_on=timezone.localdate(), plan=[])
-    assert_pinned(client_for(org.manager_east), "/insights/analyses/customer-structure/", grow, 14)
+    # 15: one query lists the customers behind the amounts (their click-through), whatever their number
+    assert_pinned(client_for(org.manager_east), "/insights/analyses/customer-structure/", grow, 15)
 
 
 def test_structure_api_runs_a_fixed_number_of_queries(org):
@@ -91,4 +120,4 @@ def test_structure_api_runs_a_fixed_number_of_queries(org):
             customer = make_customer(org.rep_a, industry=f"行业{i % 3}")
             make_agreement(org.rep_a, customer=customer, signed_on=timezone.localdate(), plan=[])
     api = ApiClient(org.manager_east)
-    assert_pinned(api.client, URL, grow, 11, **api.auth)
+    assert_pinned(api.client, URL, grow, 12, **api.auth)  # 12: + the customers behind the amounts
