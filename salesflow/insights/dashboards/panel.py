@@ -5,19 +5,15 @@ import datetime
 
 from django.urls import reverse
 
-from salesflow.core.templatetags.salesflow_tags import money_axis
-
+from ..charts import with_money_axis
 from . import drills
 from .scope import Scope
 
 
 def panel(key, title, *, figures=(), chart=None, items=(), url="", note="", unfiltered=()) -> dict:
     """``unfiltered``: the scope filters (region, series) this panel cannot apply; the page says so."""
-    if chart and chart.get("unit") == "amount" and chart.get("series"):
-        # Money axes count in 万 / 亿 (¥K / ¥M in English), as every amount on the page does: never Plotly's k/M/G.
-        largest = max((abs(v) for s in chart["series"] for v in s["y"] if v is not None), default=0)
-        divisor, title_of_axis = money_axis(largest)
-        chart["axis"] = {"divisor": divisor, "title": title_of_axis}
+    if chart:
+        with_money_axis(chart)
     return {"key": key, "title": title, "figures": list(figures), "chart": chart, "items": list(items), "url": url,
             "note": note, "unfiltered": list(unfiltered)}
 
