@@ -43,6 +43,7 @@ from .models import (
     PaymentAllocation,
     Quotation,
     QuotationLine,
+    rebuild_money_rollup,
 )
 
 CENT = Decimal("0.01")
@@ -349,6 +350,8 @@ def generate_contracts(ctx: GenerateContext) -> None:
     limits = _credit_limits(writer)
     _request_approvals(ctx, writer, limits)
     _quotations(ctx, writer)
+    # PostgreSQL's bulk load runs with triggers off (session_replication_role): fill the money roll-up in one pass
+    rebuild_money_rollup()
     ctx.log("  " + ", ".join(f"{n:,} {label}" for label, n in writer.counts.items()))
 
 

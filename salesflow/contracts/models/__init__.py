@@ -5,10 +5,11 @@ from .agreements import Agreement, AgreementLine, AgreementStatusChange, Attachm
 from .numbering import NumberingRule, NumberSequence
 from .quotations import Quotation, QuotationLine
 from .receivables import Instalment, InstalmentReminder, Invoice, Payment, PaymentAllocation
+from .rollup import MonthlyMoney, rebuild_money_rollup
 
 __all__ = [
     "Agreement", "AgreementLine", "AgreementStatusChange", "Attachment", "Delivery", "DeliveryLine", "Milestone",
     "NumberingRule", "NumberSequence", "Quotation", "QuotationLine", "Instalment", "InstalmentReminder", "Invoice",
     "Payment",
-    "PaymentAllocation",
+    "PaymentAllocation", "MonthlyMoney", "rebuild_money_rollup",
 ]

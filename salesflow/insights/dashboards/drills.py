@@ -3,7 +3,12 @@
 to always have the same count and sum.
 
 Money and counts over time come from ``performance.figures`` (signed, collected, won: the one definition the targets,
-KPIs and commission use); this module adds the scope (viewer, team, region, product series) and the grouping."""
+KPIs and commission use); this module adds the scope (viewer, team, region, product series) and the grouping.
+
+A figure over whole months (a year, quarter or month) of money the contracts roll up per month
+(``contracts.MonthlyMoney``, kept by database triggers) is summed from that roll-up — a few rows per person and month
+instead of every record (:func:`tally`); the records page always lists the rows themselves, and the tests hold the
+two equal."""
 
 import datetime
 from collections.abc import Callable
@@ -18,8 +23,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from salesflow.contracts.models import Instalment, Invoice
-from salesflow.org.models import Region, Team
+from salesflow.contracts.models import Instalment, Invoice, MonthlyMoney
+from salesflow.org import access
+from salesflow.org.models import Region, Team, User
 from salesflow.performance import figures
 
 from .scope import Scope
@@ -39,6 +45,7 @@ class Drill:
     amount: str | None = "amount"  # summed field; None: a count
     visible_via: str = ""  # path to a model with visible_to() when the rows' own model has none
     link: str = ""  # path to the record a line links to ("" the row itself)
+    rollup: str = ""  # the MonthlyMoney measure that holds the rows per month ("" none)
 
 
 def _signed_lines(first, last):
@@ -55,18 +62,19 @@ def _invoiced(first, last):
 
 DRILLS = {d.key: d for d in (
     Drill("signed", _("Signed amount"), lambda f, l: figures.records("signed_amount", f, l), "signed_on",  # noqa: E741
-          "owner", "region"),
+          "owner", "region", rollup=MonthlyMoney.Measure.SIGNED),
     Drill("collected", _("Collected amount"), lambda f, l: figures.records("collected_amount", f, l),  # noqa: E741
-          "received_on", "agreement__owner", "agreement__region", link="agreement"),
+          "received_on", "agreement__owner", "agreement__region", link="agreement",
+          rollup=MonthlyMoney.Measure.COLLECTED),
     Drill("won", _("Won amount"), lambda f, l: figures.records("won_amount", f, l), "closed_at",  # noqa: E741
           "owner", "customer__region"),
     Drill("product_lines", _("Signed amount by product (lines, before tax)"), _signed_lines, "agreement__signed_on",
           "agreement__owner", "agreement__region", series="product__series", visible_via="agreement",
-          link="agreement"),
+          link="agreement", rollup=MonthlyMoney.Measure.PRODUCT_LINES),
     Drill("due", _("Instalments due (payment plan)"), _due, "due_on", "agreement__owner", "agreement__region",
-          link="agreement"),
+          link="agreement", rollup=MonthlyMoney.Measure.DUE),
     Drill("invoiced", _("Invoices issued"), _invoiced, "issued_on", "agreement__owner", "agreement__region",
-          link="agreement"),
+          link="agreement", rollup=MonthlyMoney.Measure.INVOICED),
 )}
 
 
@@ -99,31 +107,86 @@ def rows(drill: Drill, scope: Scope, first: datetime.date | None = None, last: d
     return qs
 
 
-def aggregate(drill: Drill):
+def whole_months(first: datetime.date, last: datetime.date) -> bool:
+    return first.day == 1 and (last + datetime.timedelta(days=1)).day == 1
+
+
+def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: datetime.date | None = None,
+          *, by_team: Team | None = None, by_region: Region | None = None, by_series: str | None = None) -> QuerySet:
+    """What a figure adds up: the same records as :func:`rows` (same scope, same narrowing), as their month roll-up
+    rows when the span is whole months and the drill has one, else the records. Sum it with :func:`total`,
+    :func:`by_month` or :func:`by_field`."""
+    first, last = first or scope.period.start, last or scope.period.end
+    if not drill.rollup or not whole_months(first, last):
+        return rows(drill, scope, first, last, by_team=by_team, by_region=by_region, by_series=by_series)
+    qs = MonthlyMoney.objects.filter(access.visibility_q(scope.user, MonthlyMoney), measure=drill.rollup,
+                                     month__gte=first, month__lte=last)
+    if scope.owners is not None:
+        qs = qs.filter(owner_id__in=scope.owners)
+    if by_team is not None:
+        qs = qs.filter(owner_id__in=User.objects.filter(team__path__startswith=by_team.path).values("pk"))
+    for chosen in (scope.region, by_region):
+        if chosen is not None:
+            qs = qs.filter(region_id__in=Region.objects.filter(path__startswith=chosen.path).values("pk"))
+    if drill.series is not None:
+        for chosen in (scope.series, by_series):
+            if chosen:
+                qs = qs.filter(series=chosen)
+    return qs
+
+
+def _rolled(queryset: QuerySet) -> bool:
+    return queryset.model is MonthlyMoney
+
+
+def aggregate(drill: Drill, rolled: bool = False):
+    if rolled:
+        return Coalesce(Sum("value"), Value(ZERO), output_field=DecimalField(max_digits=22, decimal_places=2))
     if drill.amount is None:
         return Count("pk")
     return Coalesce(Sum(drill.amount), Value(ZERO), output_field=DecimalField(max_digits=22, decimal_places=2))
 
 
+def _count(rolled: bool):
+    return Coalesce(Sum("n"), 0) if rolled else Count("pk")
+
+
 def total(drill: Drill, queryset: QuerySet) -> dict:
     """``{"count", "value"}`` of the rows: what a figure shows and its records page repeats."""
-    result = queryset.aggregate(count=Count("pk"), value=aggregate(drill))
+    rolled = _rolled(queryset)
+    result = queryset.aggregate(count=_count(rolled), value=aggregate(drill, rolled))
     return {"count": result["count"], "value": result["value"]}
 
 
 def by_month(drill: Drill, queryset: QuerySet) -> dict[datetime.date, Decimal]:
-    grouped = queryset.order_by().values(month=TruncMonth(drill.day)).annotate(value=aggregate(drill))
+    rolled = _rolled(queryset)
+    month = F("month") if rolled else TruncMonth(drill.day)
+    grouped = queryset.order_by().values(key=month).annotate(value=aggregate(drill, rolled))
     result = {}
     for row in grouped:
-        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        result[month] = row["value"]
+        key = row["key"].date() if isinstance(row["key"], datetime.datetime) else row["key"]
+        result[key] = result.get(key, ZERO) + row["value"]
     return result
 
 
 def by_field(drill: Drill, queryset: QuerySet, path: str) -> dict:
-    """The figure per value of ``path`` (e.g. the owner's team, the region, the product series)."""
-    grouped = queryset.order_by().values(key=F(path)).annotate(value=aggregate(drill), count=Count("pk"))
-    return {row["key"]: {"value": row["value"], "count": row["count"]} for row in grouped}
+    """The figure per value of ``path`` (the owner's team, the region or the product series)."""
+    if not _rolled(queryset):
+        grouped = queryset.order_by().values(key=F(path)).annotate(value=aggregate(drill), count=Count("pk"))
+        return {row["key"]: {"value": row["value"], "count": row["count"]} for row in grouped}
+    if path == f"{drill.owner}__team":  # the roll-up keeps the owner: their team is looked up as the records' is
+        grouped = queryset.order_by().values(owner=F("owner_id")).annotate(value=aggregate(drill, True),
+                                                                           count=_count(True))
+        teams = dict(User.objects.filter(pk__in=[r["owner"] for r in grouped]).values_list("pk", "team_id"))
+        result: dict = {}
+        for row in grouped:
+            entry = result.setdefault(teams.get(row["owner"]), {"value": ZERO, "count": 0})
+            entry["value"] += row["value"]
+            entry["count"] += row["count"]
+        return result
+    column = {drill.region: "region_id", drill.series: "series"}[path]
+    grouped = queryset.order_by().values(key=F(column)).annotate(value=aggregate(drill, True), count=_count(True))
+    return {(row["key"] or None): {"value": row["value"], "count": row["count"]} for row in grouped}
 
 
 def divisions(model) -> list:

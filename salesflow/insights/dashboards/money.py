@@ -45,8 +45,8 @@ def year_trend(scope: Scope, key: str, title: str) -> dict:
     """A figure month by month through the period's year, against the year before; each month clicks through."""
     drill = drills.get(key)
     year = scope.period.start.year
-    this = drills.by_month(drill, drills.rows(drill, scope, datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
-    last = drills.by_month(drill, drills.rows(drill, scope, datetime.date(year - 1, 1, 1),
+    this = drills.by_month(drill, drills.tally(drill, scope, datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    last = drills.by_month(drill, drills.tally(drill, scope, datetime.date(year - 1, 1, 1),
                                               datetime.date(year - 1, 12, 31)))
     months = [datetime.date(year, m, 1) for m in range(1, 13)]
     links = [records_url(scope, key, first=month_bounds(m)[0], last=month_bounds(m)[1]) for m in months]
@@ -68,7 +68,7 @@ def year_trend(scope: Scope, key: str, title: str) -> dict:
 
 def period_figure(scope: Scope, key: str, label) -> dict:
     drill = drills.get(key)
-    result = drills.total(drill, drills.rows(drill, scope))
+    result = drills.total(drill, drills.tally(drill, scope))
     return figure(label, result["value"], url=records_url(scope, key), count=result["count"])
 
 
@@ -77,8 +77,8 @@ def side_by_side(scope: Scope, model, path_of, key: str, title: str, narrow: str
     drill = drills.get(key)
     before = kpis.same_period_last_year(scope.period)
     path = path_of(drill)
-    now = drills.by_division(drill, drills.rows(drill, scope), model, path)
-    earlier = drills.by_division(drill, drills.rows(drill, scope, before.start, before.end), model, path)
+    now = drills.by_division(drill, drills.tally(drill, scope), model, path)
+    earlier = drills.by_division(drill, drills.tally(drill, scope, before.start, before.end), model, path)
     then = {r["node"].pk: r for r in earlier}
     links = [records_url(scope, key, **{narrow: r["node"].pk}) for r in now]
     chart = {"type": "bar", "x": [r["node"].name for r in now], "series": [
@@ -91,7 +91,7 @@ def side_by_side(scope: Scope, model, path_of, key: str, title: str, narrow: str
 
 def product_mix(scope: Scope) -> dict:
     drill = drills.get("product_lines")
-    grouped = drills.by_field(drill, drills.rows(drill, scope), "product__series")
+    grouped = drills.by_field(drill, drills.tally(drill, scope), "product__series")
     ordered = sorted(grouped.items(), key=lambda kv: -kv[1]["value"])
     links = [records_url(scope, "product_lines", by_series=series or "") for series, _v in ordered]
     labels = [series or _("(no series)") for series, _v in ordered]
@@ -107,8 +107,8 @@ def product_mix(scope: Scope) -> dict:
 def collections_vs_plan(scope: Scope) -> dict:
     """Collected against the payment plan (instalments due), month by month through the period."""
     collected, due = drills.get("collected"), drills.get("due")
-    got = drills.by_month(collected, drills.rows(collected, scope))
-    planned = drills.by_month(due, drills.rows(due, scope))
+    got = drills.by_month(collected, drills.tally(collected, scope))
+    planned = drills.by_month(due, drills.tally(due, scope))
     months = months_of(scope.period)
     chart = {"type": "bar", "x": [m.strftime("%Y-%m") for m in months], "series": [
         {"name": _("Due (plan)"), "y": [num(planned.get(m, 0)) for m in months],

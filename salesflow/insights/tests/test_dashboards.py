@@ -188,6 +188,28 @@ def test_the_division_comparison_uses_the_first_level_with_several_teams(users):
     assert len({d.parent_id for d in divisions}) == 1
 
 
+def test_whole_month_figures_are_summed_from_the_money_rollup_and_equal_the_records(users):
+    from django.db import transaction
+
+    from salesflow.contracts.models import MonthlyMoney
+
+    director, today = users["director"], timezone.localdate()
+    quarter, week = Scope(director, period_of("quarter", today)), Scope(director, period_of("week", today))
+    for key in ("signed", "product_lines", "collected", "due", "invoiced"):
+        drill = drills.get(key)
+        assert drills.tally(drill, quarter).model is MonthlyMoney
+        assert drills.tally(drill, quarter, today, today).model is not MonthlyMoney  # not whole months: the records
+        assert drills.total(drill, drills.tally(drill, quarter)) == drills.total(drill, drills.rows(drill, quarter))
+    assert drills.tally(drills.get("signed"), week).model is Agreement
+    assert drills.tally(drills.get("won"), quarter).model is not MonthlyMoney  # won deals are not rolled up
+    signed = drills.get("signed")
+    assert drills.total(signed, drills.tally(signed, quarter))["value"] > 0
+    with transaction.atomic():  # what is read is the roll-up: damage it and the figure follows
+        MonthlyMoney.objects.filter(measure="signed").update(value=0)
+        assert drills.total(signed, drills.tally(signed, quarter))["value"] == 0
+        transaction.set_rollback(True)
+
+
 def test_the_division_forecast_equals_each_divisions_own_forecast_and_target(users):
     from salesflow.performance.targets.completion import completion_tree
     from salesflow.pipeline.analytics.forecast import forecast
