@@ -92,7 +92,7 @@ def _later_allocations(as_of):
 
 def open_rows(user, as_of, today):
     """(the instalments that may have money outstanding on ``as_of``, the expression of that amount)."""
-    instalments = _visible(Instalment, user).filter(agreement__status__in=RECEIVABLE)
+    instalments = receivable_instalments(user)
     if as_of is None or as_of >= today:
         # The running totals are today's truth; payments dated in the future are counted as received.
         return instalments.filter(collected_amount__lt=F("amount")), F("amount") - F("collected_amount")
@@ -195,8 +195,7 @@ def outstanding(user, by="customer", *, limit=None) -> list[dict]:
 def overdue_instalments(user, today=None):
     """Instalments past their due date with money outstanding (for lists, the customer page and reminders)."""
     today = today or timezone.localdate()
-    return (_visible(Instalment, user).filter(agreement__status__in=RECEIVABLE, due_on__lt=today,
-                                                       collected_amount__lt=F("amount")))
+    return receivable_instalments(user).filter(due_on__lt=today, collected_amount__lt=F("amount"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
