@@ -59,6 +59,8 @@ from ..models import Activity, VisitPlan
 
 GROUPS = ("owner", "team")
 KINDS = [kind for kind, _label in Activity.Kind.choices]
+VOLUME_KEYS = {"owner_id", "team_id", "label", "team", "visits_planned", "visits_planned_done", "visits_done",
+               "followups_total", *(f"followups_{k}" for k in KINDS)}
 COVERAGE_DAYS = 14
 # People who get a row even with nothing recorded (a rep with no visit is exactly what a manager looks for).
 SALES_ROLES = (Role.REP, Role.MANAGER)
@@ -158,9 +160,11 @@ def _followup_figures(activities, group_field, since, until) -> dict:
 
 
 def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str = "owner",
-                   owner_ids: list[int] | None = None) -> list[dict]:
+                   owner_ids: list[int] | None = None, volume_only: bool = False) -> list[dict]:
     """The activity statistics of the days ``start`` … ``end`` (inclusive, local dates), one row per rep or team
     (see the module's docstring for every key): reps ordered by team and name, teams in the order of the tree.
+    ``volume_only``: just the counts of follow-ups and visits (:data:`VOLUME_KEYS`, what a dashboard charts), one
+    grouped count from the follow-ups' index instead of the per-customer and coverage figures.
     Raises ``ValueError`` for an unknown ``by`` or a period that ends before it starts."""
     if by not in GROUPS:
         raise ValueError(f"by={by!r}: use one of {', '.join(GROUPS)}")
@@ -179,12 +183,19 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
         return rows.setdefault(key, _empty_row())
 
     activities = _scoped(Activity, viewer, people_ids, owner_ids).filter(occurred_at__gte=since, occurred_at__lt=until)
-    for key, figures in _followup_figures(activities, group_field, since, until).items():
+    plans = _scoped(VisitPlan, viewer, people_ids, owner_ids).filter(planned_on__gte=start, planned_on__lte=end)
+    if volume_only:
+        followups = (activities.values(group_field).order_by()
+                     .annotate(**{f"followups_{k}": Count("id", filter=Q(kind=k)) for k in KINDS},
+                               followups_total=Count("id")))
+        per_group = {f[group_field]: {k: v for k, v in f.items() if k != group_field} for f in followups}
+    else:
+        per_group = _followup_figures(activities, group_field, since, until)
+    for key, figures in per_group.items():
         target = row(key)
         target.update(figures)
         target["visits_done"] += figures["followups_visit"]
 
-    plans = _scoped(VisitPlan, viewer, people_ids, owner_ids).filter(planned_on__gte=start, planned_on__lte=end)
     done = Q(status=VisitPlan.Status.DONE)
     for found in (plans.values(group_field)
                   .annotate(planned=Count("id", filter=~Q(status=VisitPlan.Status.CANCELLED)),
@@ -195,6 +206,8 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
         target["visits_planned"] += found["planned"]
         target["visits_planned_done"] += found["planned_done"]
         target["visits_done"] += found["done_unrecorded"]
+    if volume_only:
+        return [{k: v for k, v in r.items() if k in VOLUME_KEYS} for r in _labelled(rows, by, people)]
 
     window_start = day_start(end - datetime.timedelta(days=COVERAGE_DAYS - 1))
     tracked = _scoped(Opportunity, viewer, people_ids, owner_ids).tracking()

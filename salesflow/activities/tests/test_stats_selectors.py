@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from salesflow.activities.models import Activity, VisitPlan
-from salesflow.activities.stats.selectors import KINDS, activity_stats, day_start, totals
+from salesflow.activities.stats.selectors import KINDS, VOLUME_KEYS, activity_stats, day_start, totals
 from salesflow.activities.tests.factories import make_activity, make_plan
 from salesflow.customers.models import Customer
 from salesflow.org.models import Role
@@ -94,6 +94,16 @@ def test_each_reps_figures_equal_the_figures_counted_from_the_rows(org, month):
     assert (a["followups_total"], a["followups_call"], a["followups_meeting"]) == (5, 1, 0)
     assert (a["customers_touched"], a["new_customers_contacted"]) == (2, 1)
     assert rows[org.rep_b.pk]["visits_planned"] == 1 and rows[org.rep_b.pk]["visits_done"] == 0
+
+
+@pytest.mark.parametrize("by", ["owner", "team"])
+def test_volume_only_gives_the_same_counts_of_follow_ups_and_visits_and_nothing_else(org, month, by):
+    for viewer in (None, org.manager_east, org.rep_a):
+        full = activity_stats(viewer, start=START, end=END, by=by)
+        volume = activity_stats(viewer, start=START, end=END, by=by, volume_only=True)
+        assert volume == [{k: v for k, v in r.items() if k in VOLUME_KEYS} for r in full]
+        assert all("customers_touched" not in r and "open_opportunity_coverage" not in r for r in volume)
+        assert any(r["visits_done"] and r["followups_total"] for r in volume)
 
 
 def test_team_rows_group_the_records_by_their_team(org, month):

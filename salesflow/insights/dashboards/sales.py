@@ -177,7 +177,7 @@ def today_panel(scope: Scope) -> dict:
 def activity_panel(scope: Scope) -> dict:
     last = min(scope.period.end, scope.today)
     rows = activity_stats(scope.user, start=scope.period.start, end=max(last, scope.period.start), by="owner",
-                          owner_ids=scope.owners) if scope.period.start <= scope.today else []
+                          owner_ids=scope.owners, volume_only=True) if scope.period.start <= scope.today else []
     rows = [r for r in rows if r.get("followups_total") or r.get("visits_done")]
     url = reverse("activities:stats") + "?" + urlencode({"period": scope.period.label})
     chart = {"type": "bar", "x": [r["label"] for r in rows], "series": [
