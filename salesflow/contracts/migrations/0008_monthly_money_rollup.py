@@ -198,7 +198,7 @@ class Migration(migrations.Migration):
                 ('value', models.DecimalField(decimal_places=2, default=0, max_digits=22)),
             ],
             options={
-                'indexes': [models.Index(fields=['measure', 'month'], include=['owner_id', 'team_key', 'region_id', 'series', 'n', 'value'], name='monthly_money_cover')],
+                'indexes': [models.Index(fields=['measure', 'month'], include=['owner_id', 'team_key', 'region_id', 'series', 'n', 'value'], name='monthly_money_cover'), models.Index(fields=['owner_id', 'measure', 'month'], include=['team_key', 'region_id', 'series', 'n', 'value'], name='monthly_money_owner')],
                 'constraints': [models.UniqueConstraint(fields=('measure', 'month', 'owner_id', 'team_key', 'region_id', 'series'), name='monthly_money_key')],
             },
         ),
