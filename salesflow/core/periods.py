@@ -48,6 +48,11 @@ def aware_bounds(first_day: datetime.date, last_day: datetime.date) -> tuple[dat
     return start, end
 
 
+def whole_months(first: datetime.date, last: datetime.date) -> bool:
+    """Is [first, last] a run of whole calendar months (a month, quarter or year — not a week)?"""
+    return first.day == 1 and (last + datetime.timedelta(days=1)).day == 1
+
+
 def _month_end(year: int, month: int) -> datetime.date:
     first_next = datetime.date(year + (month == 12), month % 12 + 1, 1)
     return first_next - datetime.timedelta(days=1)

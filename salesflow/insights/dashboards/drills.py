@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.contracts.models import Instalment, Invoice, MonthlyMoney
+from salesflow.core.periods import whole_months
 from salesflow.org import access
 from salesflow.org.models import Region, Team, User
 from salesflow.performance import figures
@@ -105,10 +106,6 @@ def rows(drill: Drill, scope: Scope, first: datetime.date | None = None, last: d
             if chosen:
                 qs = qs.filter(**{drill.series: chosen})
     return qs
-
-
-def whole_months(first: datetime.date, last: datetime.date) -> bool:
-    return first.day == 1 and (last + datetime.timedelta(days=1)).day == 1
 
 
 def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: datetime.date | None = None,

@@ -40,3 +40,39 @@ def test_new_customers_are_counted_per_owner_in_the_span_and_drill_down_to_the_s
     assert values == {rep.pk: Decimal(2), other.pk: Decimal(1)}
     rows = figures.records("new_customers", datetime.date(2026, 3, 1), inside, owners=[rep.pk])
     assert rows.count() == 2
+
+
+def _live(key, first, last):
+    """The figure per owner counted from its rows (figures.records), as the live query would."""
+    fig, result = figures.get(key), {}
+    for row in figures.records(key, first, last).values(fig.owner, "amount"):
+        if row[fig.owner] is not None:
+            result[row[fig.owner]] = result.get(row[fig.owner], Decimal(0)) + (
+                row["amount"] if fig.unit == figures.AMOUNT else 1)
+    return result
+
+
+@pytest.mark.django_db
+def test_signed_and_collected_over_whole_months_come_from_the_money_rollup_and_equal_the_rows():
+    from salesflow.contracts.models import Agreement, MonthlyMoney
+    from salesflow.contracts.receivables import services
+    from salesflow.contracts.receivables.tests.factories import make_agreement
+
+    rep, other = make_user(), make_user()
+    first = make_agreement(rep, amount="1000.00", signed_on=datetime.date(2026, 3, 5))
+    make_agreement(rep, amount="250.50", signed_on=datetime.date(2026, 3, 31))
+    make_agreement(other, amount="99.00", signed_on=datetime.date(2026, 4, 1))
+    make_agreement(other, amount="5.00", signed_on=datetime.date(2026, 3, 2), status=Agreement.Status.DRAFT)
+    services.record_payment(first, amount=Decimal("400.00"), received_on=datetime.date(2026, 3, 20), actor=rep)
+    quarter, march = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)), (datetime.date(2026, 3, 1),
+                                                                                datetime.date(2026, 3, 31))
+    for key in ("signed_amount", "signed_count", "collected_amount"):
+        for span in (quarter, march, (datetime.date(2026, 3, 1), datetime.date(2026, 4, 30))):
+            assert figures.actuals(key, *span) == _live(key, *span), (key, span)
+    assert figures.actuals("signed_amount", *quarter) == {rep.pk: Decimal("1250.50")}
+    assert figures.actuals("signed_count", *march, owners=[rep.pk, other.pk]) == {rep.pk: Decimal(2)}
+    assert figures.actuals("collected_amount", *march) == {rep.pk: Decimal("400.00")}
+    MonthlyMoney.objects.filter(measure="signed").update(value=0)  # what is read over whole months is the roll-up
+    assert figures.actuals("signed_amount", *quarter) == {rep.pk: Decimal("0.00")}
+    assert figures.actuals("signed_amount", datetime.date(2026, 3, 2), datetime.date(2026, 3, 31)) == {
+        rep.pk: Decimal("1250.50")}  # not whole months: the rows
