@@ -137,11 +137,11 @@ def _rolled(queryset: QuerySet) -> bool:
 
 
 def aggregate(drill: Drill, rolled: bool = False):
-    if rolled:
-        return Coalesce(Sum("value"), Value(ZERO), output_field=DecimalField(max_digits=22, decimal_places=2))
-    if drill.amount is None:
+    """The figure's sum (or count) over the records, or over their roll-up rows (``rolled``)."""
+    if drill.amount is None and not rolled:
         return _count(False)
-    return Coalesce(Sum(drill.amount), Value(ZERO), output_field=DecimalField(max_digits=22, decimal_places=2))
+    return Coalesce(Sum("value" if rolled else drill.amount), Value(ZERO),
+                    output_field=DecimalField(max_digits=22, decimal_places=2))
 
 
 def _count(rolled: bool):
@@ -164,7 +164,7 @@ def by_month(drill: Drill, queryset: QuerySet) -> dict[datetime.date, Decimal]:
     result = {}
     for row in grouped:
         key = row["key"].date() if isinstance(row["key"], datetime.datetime) else row["key"]
-        result[key] = result.get(key, ZERO) + row["value"]
+        result[key] = row["value"]
     return result
 
 
