@@ -93,3 +93,43 @@ def test_a_director_splits_a_node_by_hand_seeing_what_is_left_to_allocate(new_pa
     if width == PHONE["width"]:
         no_sideways_scroll(page)
     screenshot(page, f"targets-by-hand-{width}-3-saved")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP | {"width": 1366}], ids=["375", "1366"])
+def test_a_manager_enters_a_reps_quarter_per_customer_class_by_hand(new_page, org, viewport):
+    from salesflow.performance.models import Target
+    from salesflow.performance.targets import services
+
+    plan = services.create_plan(actor=org.director, year=2026, measure="signed_amount", total="1200000",
+                                dimension_kind="class")
+    services.split_org(actor=org.director, plan=plan, node="company", method="headcount", cascade=True)
+    node = f"user:{org.rep_b.pk}"
+    quarter = services.cells(plan)[(node, "2026-Q2")].amount
+    width = viewport["width"]
+    page = login(new_page(viewport), org.manager_west.username)
+    page.goto(f"/performance/targets/{plan.pk}/?period=2026-Q2")
+    opener = page.locator("[data-testid=dimension-hand-open]")
+    opener.locator("select[name=hand]").select_option(node)
+    opener.locator("button").click()
+    page.wait_for_selector("[data-testid=hand-form]")
+    parts = page.locator("[data-testid=hand-form] [data-testid=part]")
+    assert parts.count() == 3
+    parts.nth(0).fill(str(quarter - 100))
+    parts.nth(1).fill("-100")
+    page.wait_for_selector("[data-testid=hand-left] [data-left='200.00']")
+    page.locator("[data-testid=hand-save]").click()
+    page.wait_for_load_state("load")
+    assert "B（普通客户）：目标不能为负数" in page.locator("body").inner_text()
+    if width == PHONE["width"]:
+        no_sideways_scroll(page)
+    screenshot(page, f"targets-by-class-{width}-1-refused")
+    page.locator("[data-testid=hand-form] [data-testid=part]").nth(1).fill("60")
+    page.locator("[data-testid=hand-form] [data-testid=part]").nth(2).fill("40")
+    page.wait_for_selector("[data-testid=hand-left] [data-left='0']")
+    page.locator("[data-testid=hand-save]").click()
+    page.wait_for_selector("[data-testid=dimension-rows]")
+    assert Target.objects.get(plan=plan, node=node, period="2026-Q2", dimension="class:C").amount == 40
+    assert "¥60.00" in page.locator("[data-testid=dimension-rows]").inner_text()
+    if width == PHONE["width"]:
+        no_sideways_scroll(page)
+    screenshot(page, f"targets-by-class-{width}-2-saved")

@@ -210,3 +210,26 @@ def test_open_deals_close_mostly_in_the_future(demo_db):
 
 def test_lines_use_the_product_catalogue(demo_db):
     assert OpportunityLine.objects.values("product").distinct().count() >= 10
+
+
+def test_demo_signed_plan_is_split_by_product_series_this_quarter_and_signed_off_by_one_manager(demo_db):
+    from salesflow.core.periods import period_of
+    from salesflow.performance.models import Target, TargetPlan
+    from salesflow.performance.targets import dimensions, signoff
+    from salesflow.performance.targets.services import cells
+    from salesflow.performance.targets.tree import OrgTree
+
+    plan = TargetPlan.objects.get(year=timezone.localdate().year, measure__key="signed_amount", status="approved")
+    assert plan.dimension_kind == "series"
+    quarter = period_of("quarter", timezone.localdate()).label
+    manager = User.objects.get(username="manager")
+    team = f"team:{manager.team_id}"
+    split = Target.objects.filter(plan=plan, period=quarter).exclude(dimension="")
+    assert split.filter(node=team).count() == len(dimensions.values("series")) >= 3
+    assert split.filter(user__team_id=manager.team_id).values("user").distinct().count() >= 2
+    rows = dimensions.completion_by_value(plan, team, quarter)
+    assert sum(r["target"] for r in rows) == cells(plan)[(team, quarter)].amount > 0
+    assert any(r["actual"] > 0 for r in rows)  # this quarter's signed lines have series
+    states = signoff.statuses(plan, OrgTree.load(), cells(plan))
+    assert states[team].current and states[team].signed_by == str(manager)
+    assert any(not s.signed_by for node, s in states.items() if node != team)  # the director sees a missing part

@@ -71,6 +71,15 @@ def _last_year(plan, tree, node, label, keys) -> list[Decimal]:
             for key in keys]
 
 
+def _value_amount(label: str, value) -> Decimal:
+    """One value's amount by hand; a typo or a negative amount is refused naming the value."""
+    try:
+        return services._amount(value)  # noqa: SLF001 (the one rule of what a target amount is)
+    except ValidationError as error:
+        raise ValidationError({"amounts": _("%(value)s: %(error)s") % {"value": label,
+                                                                      "error": " ".join(error.messages)}}) from None
+
+
 @transaction.atomic
 def split_dimension(*, actor, plan, node: str, period: str, method: str = "even", amounts: dict | None = None,
                     version=None) -> services.SplitResult:
@@ -95,7 +104,7 @@ def split_dimension(*, actor, plan, node: str, period: str, method: str = "even"
         if unknown:
             raise ValidationError({"amounts": _("Not a value of this dimension: %(values)s")
                                    % {"values": ", ".join(unknown)}})
-        parts = [services._amount(amounts.get(key, 0)) for key in keys]  # noqa: SLF001
+        parts = [_value_amount(label, amounts.get(key, 0)) for key, label in values(plan.dimension_kind)]
         services._refuse_unless_exact(tree, node, label, total, sum(parts, ZERO))  # noqa: SLF001
     else:
         weights = [1] * len(keys)

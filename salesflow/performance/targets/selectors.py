@@ -71,15 +71,26 @@ def plan_rows(plan, tree, root: str, period: str, user=None, *, with_grid: bool 
 
 def hand_split(plan, tree, grid, node: str, axis: str, period: str, entered: dict | None = None) -> dict | None:
     """The by-hand split editor of the plan page: the node's figure being split (``time``: its figure for
-    ``period``, split into that period's sub-periods; ``org``: its year, split among its child teams and reps), each
-    part (what was ``entered``, else the plan's figure) and what is left to allocate. None when the node has no
-    parts on that axis."""
+    ``period``, split into that period's sub-periods; ``org``: its year, split among its child teams and reps;
+    ``dimension``: its figure for ``period``, split among the values of the plan's dimension), each part (what was
+    ``entered``, else the plan's figure) and what is left to allocate. None when the node has no parts on that
+    axis."""
     from salesflow.core.money import to_money
     from salesflow.core.periods import parse_period, period_children
 
     if node not in tree:
         return None
-    if axis == "time":
+    present = {}
+    if axis == "dimension":
+        from . import dimensions  # it imports services, which import this module's neighbours
+
+        if not plan.dimension_kind or tree.nodes[node].kind == "company":
+            return None
+        label = parse_period(period).label
+        parts = dimensions.values(plan.dimension_kind)
+        present = dict(Target.objects.filter(plan=plan, node=node, period=label).exclude(dimension="")
+                       .values_list("dimension", "amount"))
+    elif axis == "time":
         parent = parse_period(period)
         parts = [(p.label, p.display) for p in period_children(parent, plan.with_weeks)]
         label = parent.label
@@ -93,9 +104,14 @@ def hand_split(plan, tree, grid, node: str, axis: str, period: str, entered: dic
         cell = grid.get((key, at))
         return cell.amount if cell else Decimal("0.00")
 
+    def present_part(key):
+        if axis == "dimension":
+            return present.get(key, Decimal("0.00"))
+        return figure(node, key) if axis == "time" else figure(key, label)
+
     rows, errors = [], False
     for key, name in parts:
-        shown = figure(node, key) if axis == "time" else figure(key, label)
+        shown = present_part(key)
         if entered is not None and key in entered:
             try:
                 shown = to_money(entered[key])

@@ -2,6 +2,8 @@
 its actions (split over time / the organisation, set a cell, submit my figure, approve, revise), live completion
 and its colour thresholds. Thin: parse, authorise (the services decide), call, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,8 +62,8 @@ def plan_detail(request, pk):
     return _render_detail(request, plan, request.GET)
 
 
-def _render_detail(request, plan, query, entered=None, template="performance/targets/plan_detail.html"):
-    """The plan page (and its by-hand editor: ``hand`` = the node, ``axis`` = time|org, with the amounts
+def _render_detail(request, plan, query, entered=None, template="performance/targets/plan_detail.html", status=200):
+    """The plan page (and its by-hand editor: ``hand`` = the node, ``axis`` = time|org|dimension, with the amounts
     ``entered`` when a refused or previewed form comes back)."""
     tree = OrgTree.load()
     root = root_for(request.user, tree)
@@ -73,8 +75,8 @@ def _render_detail(request, plan, query, entered=None, template="performance/tar
     allocatable = [r for r in rows if r["can_allocate"]]
     hand = None
     if plan.status == TargetPlan.Status.DRAFT and query.get("hand") in {r["node"] for r in allocatable}:
-        hand = hand_split(plan, tree, grid, query["hand"], "time" if query.get("axis") == "time" else "org",
-                          period, entered)
+        axis = query.get("axis") if query.get("axis") in ("time", "dimension") else "org"
+        hand = hand_split(plan, tree, grid, query["hand"], axis, period, entered)
     if template != "performance/targets/plan_detail.html":
         return render(request, template, {"plan": plan, "hand": hand, "period": period})
     revisions = TargetPlan.objects.filter(year=plan.year, measure=plan.measure).order_by("-revision")
@@ -96,7 +98,7 @@ def _render_detail(request, plan, query, entered=None, template="performance/tar
         "mismatch_count": mismatches, "revisions": revisions, "can_plan": services.can_plan(request.user),
         "allocatable": allocatable, "proposable": [r for r in rows if r["can_propose"]],
         "time_splits": TargetPlan.TimeSplit.choices, "org_splits": TargetPlan.OrgSplit.choices,
-        "is_draft": plan.status == TargetPlan.Status.DRAFT})
+        "is_draft": plan.status == TargetPlan.Status.DRAFT}, status=status)
 
 
 def _plan_action(request, pk, action):
@@ -137,8 +139,9 @@ def plan_split(request, pk):
 @login_required
 @require_POST
 def plan_by_hand(request, pk):
-    """The by-hand split: ``action=preview`` (the Recompute button, or htmx as one types) shows what is left to
-    allocate without saving; otherwise the same services as the API, refused unless the parts add up exactly."""
+    """The by-hand split (over time, the organisation or the plan's dimension): ``action=preview`` (the Recompute
+    button, or htmx as one types) shows what is left to allocate without saving; otherwise the same services as the
+    API, refused (400, or 409 for a stale version) unless the parts add up exactly."""
     plan = get_object_or_404(TargetPlan.objects.select_related("measure", "approved_by"), pk=pk)
     post = request.POST
     entered = {key[5:]: value.strip() for key, value in post.items() if key.startswith("part:")}
@@ -146,7 +149,11 @@ def plan_by_hand(request, pk):
         template = "performance/targets/partials/hand_left.html" if request.htmx else None
         return _render_detail(request, plan, post, entered, **({"template": template} if template else {}))
     try:
-        if post.get("axis") == "time":
+        if post.get("axis") == "dimension":
+            dimensions.split_dimension(actor=request.user, plan=plan, node=post.get("hand", ""),
+                                       period=post.get("period", ""), method="manual", amounts=entered,
+                                       version=post.get("version") or None)
+        elif post.get("axis") == "time":
             services.split_time(actor=request.user, plan=plan, node=post.get("hand", ""), method="manual",
                                 amounts=entered, exact_within=post.get("period", ""),
                                 version=post.get("version") or None)
@@ -155,9 +162,12 @@ def plan_by_hand(request, pk):
                                amounts=entered, exact=True, version=post.get("version") or None)
     except (ValidationError, StaleEditError) as exc:
         messages.error(request, _error_text(exc))
-        return _render_detail(request, plan, post, entered)
+        return _render_detail(request, plan, post, entered, status=409 if isinstance(exc, StaleEditError) else 400)
     messages.success(request, _("Saved."))
-    return redirect(reverse("performance:target-plan", args=[pk]) + f"?period={post.get('period', '')}")
+    back = reverse("performance:target-plan", args=[pk]) + "?" + urlencode({"period": post.get("period", "")})
+    if post.get("axis") == "dimension":  # show what was saved: the node's target, actual and completion per value
+        back += "&" + urlencode({"dim": post.get("hand", "")})
+    return redirect(back)
 
 
 @login_required
