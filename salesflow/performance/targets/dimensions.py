@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from salesflow.catalog.models import Product
-from salesflow.core import audit
 from salesflow.core.money import allocate, to_money
 from salesflow.core.periods import parse_period
 from salesflow.customers.models import Customer
@@ -119,8 +118,8 @@ def split_dimension(*, actor, plan, node: str, period: str, method: str = "even"
         cell = existing.get(key) or Target(plan=plan, period=label, dimension=key, **node_ids(node))
         cell.amount = to_money(part)
         cell.save()
-    audit.record(plan, "update", note="split_dimension",
-                 changes={"node": node, "period": label, "method": method, "cells": len(keys), "fallback": note})
+    services._touch(plan, "split_dimension",  # noqa: SLF001 (bumps the version: a second split from the old page is stale)
+                    {"node": node, "period": label, "method": method, "cells": len(keys), "fallback": note})
     return services.SplitResult(len(keys), note)
 
 

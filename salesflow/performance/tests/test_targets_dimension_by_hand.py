@@ -143,3 +143,13 @@ def test_the_plan_page_with_the_dimension_editor_open_has_a_pinned_query_count(o
     assert_pinned(client_for(org.director),
                   f"/performance/targets/{class_plan.pk}/?hand=team:{org.west.pk}&axis=dimension&period=2026-Q2",
                   grow, 13)  # the org editor's 12 and the node's present cells per value
+
+
+def test_a_second_entry_made_from_the_page_before_the_first_was_saved_is_stale(org, client_for, class_plan):
+    node = f"user:{org.rep_b.pk}"
+    quarter = services.cells(class_plan)[(node, "2026-Q2")].amount
+    client = client_for(org.manager_west)
+    assert post(client, class_plan, node, "2026-Q2", A=str(quarter), B="0", C="0").status_code == 302
+    second = post(client, class_plan, node, "2026-Q2", A="0", B=str(quarter), C="0")  # the same old version
+    assert second.status_code == 409
+    assert by_value(class_plan, node, "2026-Q2")["class:A"] == quarter  # the first entry stands
