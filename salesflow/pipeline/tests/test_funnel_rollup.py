@@ -57,8 +57,21 @@ def test_rollup_follows_opens_moves_wins_losses_edits_owner_changes_bulk_updates
     assert _figures(funnel_rollup(org.rep_b, pipeline))[0] == (1, 1, Decimal("75.50"))
     Opportunity.objects.filter(pk=b1.pk).delete()
     _assert_same_as_live(org, pipeline)
+    assert not FunnelRollup.objects.filter(n__lte=0).exists()  # emptied rows are deleted, not left at zero
     assert _figures(funnel_rollup(org.director, pipeline)) == [
         (s.order, 1 if s.order == 1 else 0, Decimal("75.50") if s.order == 1 else Decimal("0.00")) for s in stages]
+
+
+def test_emptying_the_rollup_before_the_deals_leaves_it_empty(org, pipeline):
+    """As a test database flush on SQLite does (``DELETE FROM`` every table in no fixed order): the deals' delete
+    triggers must not leave negative rows naming stages and people that are gone."""
+    open_deal(org.rep_a, "10")
+    open_deal(org.rep_b, "20")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pipeline_funnelrollup")
+        cursor.execute("DELETE FROM pipeline_stagechange")
+        cursor.execute("DELETE FROM pipeline_opportunity")
+    assert not FunnelRollup.objects.exists()
 
 
 def test_rebuild_gives_the_rows_the_triggers_kept(org, pipeline):
