@@ -1,6 +1,5 @@
 """Menu entries and the dashboard tile of money (finance sees them all; reps see their own rows)."""
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +16,7 @@ navigation.register("contracts:collections", _("Collection statistics"), "▦", 
 
 @dashboard_tiles.register("receivables-overdue", order=60)
 def overdue_tile(user):
-    """逾期应收: what is overdue in the rows the user may see (one aggregate over the open instalments)."""
-    total = (selectors.overdue_instalments(user)
-             .aggregate(total=selectors.money_sum(F("amount") - F("collected_amount")))["total"])
+    """逾期应收: what is overdue in the rows the user may see (the ageing's overdue total)."""
+    total = selectors.ageing_totals(user)["overdue"]
     return Tile(_("Overdue receivables"), format_money(total), url=reverse("contracts:receivables"),
                 danger=bool(total), testid="overdue-receivables-tile")

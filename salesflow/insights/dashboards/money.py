@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from salesflow.contracts.receivables.selectors import BUCKETS, ageing
+from salesflow.contracts.receivables.selectors import BUCKETS, ageing_totals
 from salesflow.contracts.receivables.views import AGEING_COLUMNS
 from salesflow.core.periods import Period
 from salesflow.performance.kpis import selectors as kpis
@@ -19,7 +19,8 @@ from .scope import Scope
 # --- money ----------------------------------------------------------------------------------------------------
 
 def ageing_panel(scope: Scope) -> dict:
-    totals = ageing(scope.user)["totals"] if not scope.team else ageing_for_team(scope)
+    teams = list(scope.team.subtree().values_list("pk", flat=True)) if scope.team else None
+    totals = ageing_totals(scope.user, teams=teams)
     url = reverse("contracts:receivables")
     buckets = [(key, str(label)) for key, label in AGEING_COLUMNS if key in BUCKETS]
     chart = {"type": "bar", "x": [label for _k, label in buckets], "series": [
@@ -27,18 +28,6 @@ def ageing_panel(scope: Scope) -> dict:
     return panel("ageing", _("Receivables ageing"), chart=chart, url=url, unfiltered=not_filtered(scope),
                  figures=[figure(_("Outstanding"), totals.get("total"), url=url),
                           figure(_("Overdue"), totals.get("overdue"), url=url)])
-
-
-def ageing_for_team(scope: Scope) -> dict:
-    """The team's buckets: ageing grouped by team, the chosen subtree's rows added up."""
-    subtree = set(scope.team.subtree().values_list("pk", flat=True))
-    result: dict = {}
-    for row in ageing(scope.user, group_by="team")["rows"]:
-        if row["key"] in subtree:
-            for name, value in row.items():
-                if name not in ("key", "label"):
-                    result[name] = result.get(name, Decimal(0)) + value
-    return result
 
 
 def year_trend(scope: Scope, key: str, title: str) -> dict:
