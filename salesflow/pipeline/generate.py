@@ -104,7 +104,8 @@ def generate_opportunities(ctx: GenerateContext) -> None:  # noqa: C901, PLR0915
     opportunity_columns = [
         "id", "subject", "customer_id", "owner_id", "team_id", "region_id", "pipeline_id", "stage_id", "amount",
         "type", "priority", "expected_close_date", "status", "forecast_category", "win_reason_id", "loss_reason_id",
-        "next_step", "completed_actions", "created_at", "stage_entered_at", "closed_at", "close_date_pushes"]
+        "next_step", "completed_actions", "created_at", "stage_entered_at", "closed_at", "close_date_pushes",
+        "reached_order"]
     history_columns = ["opportunity_id", "from_stage_id", "to_stage_id", "from_status", "to_status", "changed_at",
                        "changed_by_id"]
     change_columns = ["opportunity_id", "field", "old_value", "new_value", "changed_at", "changed_by_id"]
@@ -214,6 +215,7 @@ def generate_opportunities(ctx: GenerateContext) -> None:  # noqa: C901, PLR0915
                 rng.choice(loss_reasons) if status == "lost" else None,
                 rng.choice(NEXT_STEPS) if status == "tracking" else "", done, ctx.moment(began),
                 ctx.moment(moments[-1]), ctx.moment(closed_at) if closed_at else None, pushes,
+                stage.order,  # the history above went through the stages in order up to this one
             ))
             opportunity_id += 1
         counts["opportunities"] += insert_rows(Opportunity, opportunity_columns, opportunities)

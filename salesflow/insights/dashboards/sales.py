@@ -22,7 +22,7 @@ from salesflow.pipeline.analytics.filters import visible
 from salesflow.pipeline.analytics.forecast import forecast, forecast_by
 from salesflow.pipeline.analytics.funnel import funnel_rollup
 from salesflow.pipeline.analytics.stalled import stalled_queryset
-from salesflow.pipeline.analytics.winrates import win_rates
+from salesflow.pipeline.analytics.winrates import rates_of, reach_rollup
 from salesflow.pipeline.models import Opportunity
 
 from ..models import Alert
@@ -149,7 +149,7 @@ def conversion_panel(scope: Scope) -> dict:
     pipeline = scope.pipeline
     if pipeline is None:
         return panel("conversion", _("Conversion by stage"), note=_("No pipeline yet."))
-    rows = win_rates(opportunities_of(scope), pipeline)
+    rows = rates_of(reach_rollup(scope.user, pipeline, owners=scope.owners), pipeline)
     chart = {"type": "bar", "x": [r["stage"] for r in rows], "series": [
         {"name": _("To next stage %"), "y": [num(r["to_next_percent"]) for r in rows]},
         {"name": _("Win rate %"), "y": [num(r["raw_win_percent"]) for r in rows]}], "unit": "percent"}

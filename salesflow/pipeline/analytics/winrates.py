@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 
-from ..models import Stage, StageChange
+from ..models import FunnelRollup, Stage, StageChange
 
 MIN_SAMPLE = 20  # closed opportunities a stage needs before its learned rate is trusted
 PRIOR_WEIGHT = 10  # the configured rate counts as this many imaginary closed opportunities
@@ -16,6 +16,21 @@ def reach_table(opportunities, pipeline) -> dict[int, dict[str, int]]:
                 .values("opportunity").annotate(m=Max("to_stage__order")).values("m"))
     rows = (opportunities.filter(pipeline=pipeline).annotate(furthest=Subquery(furthest))
             .values("furthest", "status").annotate(n=Count("id")).order_by())
+    return _reach(rows, pipeline)
+
+
+def reach_rollup(user, pipeline, *, owners=None) -> dict[int, dict[str, int]]:
+    """:func:`reach_table` of the opportunities ``user`` may see (of ``owners`` when given), summed from the funnel
+    roll-up, which keeps each deal's furthest stage reached (``Opportunity.reached_order``, kept by triggers)."""
+    rollups = FunnelRollup.objects.visible_to(user) if user is not None else FunnelRollup.objects.all()
+    rollups = rollups.filter(pipeline_id=pipeline.pk)
+    if owners is not None:
+        rollups = rollups.filter(owner_id__in=owners)
+    rows = (rollups.exclude(reached=0).values("status", furthest=F("reached")).annotate(n=Sum("n")).order_by())
+    return _reach(rows, pipeline)
+
+
+def _reach(rows, pipeline) -> dict[int, dict[str, int]]:
     stages = list(Stage.objects.filter(pipeline=pipeline).order_by("order"))
     table = {s.order: {"reached": 0, "won": 0, "lost": 0} for s in stages}
     for row in rows:
@@ -34,7 +49,12 @@ def smoothed_rate(won: int, closed: int, prior_percent: Decimal) -> Decimal:
 
 
 def win_rates(opportunities, pipeline) -> list[dict]:
-    table = reach_table(opportunities, pipeline)
+    return rates_of(reach_table(opportunities, pipeline), pipeline)
+
+
+def rates_of(table, pipeline) -> list[dict]:
+    """Per stage of a reach table: reached, won, lost, conversion to the next stage and to won, the learned win
+    rate."""
     stages = list(Stage.objects.filter(pipeline=pipeline).order_by("order"))
     result = []
     for index, stage in enumerate(stages):

@@ -168,6 +168,10 @@ class Opportunity(AuditedModel, VersionedModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     close_date_pushes = models.PositiveSmallIntegerField(_("close date pushed"), default=0)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+    # The furthest stage (by order) its history has entered: kept by database triggers on the stage history and
+    # on stage orders (pipeline 0011, models/rollup_sql.py) and never written back by a save (_do_update), so a
+    # stale instance cannot undo a move. The conversion by stage reads it through the funnel roll-up.
+    reached_order = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = OpportunityQuerySet.as_manager()
 
@@ -199,6 +203,10 @@ class Opportunity(AuditedModel, VersionedModel):
 
     def __str__(self):
         return self.subject
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        values = [value for value in values if value[0].attname != "reached_order"]  # the triggers' alone
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
 
     def get_absolute_url(self):
         return reverse("pipeline:detail", args=[self.pk])

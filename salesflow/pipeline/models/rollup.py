@@ -1,7 +1,8 @@
-"""Roll-up of opportunities for the funnel: one row per pipeline x stage x status x owner x team with the count
-and the summed amount, kept by database triggers in the same statement as every opportunity insert, update and
-delete (migration pipeline 0007) — so no code path (service, ``update()``, import, admin) can miss it; the generator,
-which bulk-loads with triggers off on PostgreSQL, rebuilds it (``rebuild_funnel_rollup``).
+"""Roll-up of opportunities for the funnel and the conversion by stage: one row per pipeline x stage x status x
+owner x team x furthest stage reached with the count and the summed amount, kept by database triggers in the same
+statement as every opportunity insert, update and delete (rollup_sql.py, migrations pipeline 0007 and 0011) — so
+no code path (service, ``update()``, import, admin) can miss it; the generator, which bulk-loads with triggers off
+on PostgreSQL, rebuilds it (``rebuild_funnel_rollup``).
 
 The funnel then sums a few hundred roll-up rows instead of every tracking opportunity: its cost no longer grows
 with the number of deals. The same permission filter applies (``visible_to``: owner, or team in the user's subtree).
@@ -10,6 +11,8 @@ with the number of deals. The same permission filter applies (``visible_to``: ow
 from django.db import connection, models, transaction
 
 from salesflow.org.access import OwnedQuerySet
+
+from .rollup_sql import REBUILD, REFILL_REACHED
 
 __all__ = ["FunnelRollup", "rebuild_funnel_rollup"]
 
@@ -23,29 +26,26 @@ class FunnelRollup(models.Model):
     status = models.CharField(max_length=10)
     owner_id = models.BigIntegerField()  # 0: none
     team_key = models.BigIntegerField()  # the opportunity's team id; 0: none
+    reached = models.PositiveSmallIntegerField(default=0)  # the furthest stage order entered; 0: no history
     n = models.BigIntegerField(default=0)
     amount = models.DecimalField(max_digits=22, decimal_places=2, default=0)
 
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["pipeline_id", "stage_id", "status", "owner_id", "team_key"],
-                                               name="funnel_rollup_key")]
+        constraints = [models.UniqueConstraint(fields=["pipeline_id", "stage_id", "status", "owner_id", "team_key",
+                                                       "reached"], name="funnel_rollup_reach_key")]
 
     def __str__(self):
         return f"{self.pipeline_id}/{self.stage_id}/{self.status}/{self.owner_id}/{self.team_key}: {self.n}"
 
 
-REBUILD = """
-INSERT INTO pipeline_funnelrollup (pipeline_id, stage_id, status, owner_id, team_key, n, amount)
-SELECT pipeline_id, stage_id, status, COALESCE(owner_id, 0), COALESCE(team_id, 0), COUNT(*), SUM(amount)
-FROM pipeline_opportunity GROUP BY pipeline_id, stage_id, status, COALESCE(owner_id, 0), COALESCE(team_id, 0)
-"""
-
-
 def rebuild_funnel_rollup() -> int:
-    """Recompute the roll-up from the opportunities (after a bulk load without triggers, or to check it)."""
+    """Recompute each opportunity's furthest stage from its history, then the roll-up from the opportunities (after
+    a bulk load without triggers, or to check them)."""
     with transaction.atomic(), connection.cursor() as cursor:
+        for sql in REFILL_REACHED:
+            cursor.execute(sql)
         cursor.execute("DELETE FROM pipeline_funnelrollup")
         cursor.execute(REBUILD)
         return cursor.rowcount

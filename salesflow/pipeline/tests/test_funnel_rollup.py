@@ -12,7 +12,8 @@ from salesflow.org.models import Role
 from salesflow.pipeline import services
 from salesflow.pipeline.analytics.filters import AnalyticsFilter
 from salesflow.pipeline.analytics.funnel import funnel, funnel_for, funnel_rollup
-from salesflow.pipeline.models import FunnelRollup, Opportunity, Pipeline, rebuild_funnel_rollup
+from salesflow.pipeline.analytics.winrates import reach_rollup, reach_table
+from salesflow.pipeline.models import FunnelRollup, Opportunity, Pipeline, Stage, StageChange, rebuild_funnel_rollup
 from salesflow.testing.factories import make_customer, make_user
 
 
@@ -25,6 +26,7 @@ def _assert_same_as_live(org, pipeline):
     for user in readers:
         live = Opportunity.objects.visible_to(user) if user is not None else Opportunity.objects.all()
         assert _figures(funnel_rollup(user, pipeline)) == _figures(funnel(live, pipeline)), user
+        assert reach_rollup(user, pipeline) == reach_table(live, pipeline), user
     assert _figures(funnel_rollup(org.director, pipeline, team=org.east)) == _figures(
         funnel(Opportunity.objects.filter(team__in=org.east.subtree().values("id")), pipeline))
     assert _figures(funnel_rollup(org.director, pipeline, owner=org.rep_b)) == _figures(
@@ -60,6 +62,35 @@ def test_rollup_follows_opens_moves_wins_losses_edits_owner_changes_bulk_updates
     assert not FunnelRollup.objects.filter(n__lte=0).exists()  # emptied rows are deleted, not left at zero
     assert _figures(funnel_rollup(org.director, pipeline)) == [
         (s.order, 1 if s.order == 1 else 0, Decimal("75.50") if s.order == 1 else Decimal("0.00")) for s in stages]
+
+
+def test_furthest_stage_reached_follows_the_history_and_a_stale_save_does_not_undo_it(org, pipeline):
+    stages = list(pipeline.stages.order_by("order"))
+    deal = open_deal(org.rep_a, "300")
+    assert Opportunity.objects.get(pk=deal.pk).reached_order == stages[0].order
+    deal = services.move_stage(actor=org.manager_east, opportunity=deal, stage=stages[2], override_reason="客户加急")
+    deal = services.update_opportunity(actor=org.rep_a, opportunity=deal, version=deal.version, amount=Decimal("310"))
+    assert Opportunity.objects.get(pk=deal.pk).reached_order == stages[2].order  # not written back by the save
+    deal = services.move_stage(actor=org.rep_a, opportunity=Opportunity.objects.get(pk=deal.pk), stage=stages[1])
+    services.lose_opportunity(actor=org.rep_a, opportunity=deal)
+    assert Opportunity.objects.get(pk=deal.pk).reached_order == stages[2].order  # a step back keeps the furthest
+    other = open_deal(org.rep_b, "50")
+    _assert_same_as_live(org, pipeline)
+    table = reach_rollup(org.director, pipeline)
+    assert table[stages[2].order] == {"reached": 1, "won": 0, "lost": 1}
+    assert table[stages[0].order]["reached"] == 2
+    # the stage entered furthest changes order (swapped with the one before it): the deals that entered it follow
+    third, second = Stage.objects.get(pk=stages[2].pk), Stage.objects.get(pk=stages[1].pk)
+    Stage.objects.filter(pk=third.pk).update(order=7)
+    Stage.objects.filter(pk=second.pk).update(order=third.order)
+    Stage.objects.filter(pk=third.pk).update(order=second.order)
+    assert Opportunity.objects.get(pk=deal.pk).reached_order == third.order  # the stage it entered first is later now
+    _assert_same_as_live(org, pipeline)
+    StageChange.objects.filter(opportunity=deal, to_stage=second).delete()  # history removed: recomputed
+    assert Opportunity.objects.get(pk=deal.pk).reached_order == second.order
+    _assert_same_as_live(org, pipeline)
+    Opportunity.objects.filter(pk=other.pk).delete()
+    _assert_same_as_live(org, pipeline)
 
 
 def test_emptying_the_rollup_before_the_deals_leaves_it_empty(org, pipeline):
