@@ -5,7 +5,12 @@ Why: a roll-up row names a person, team, region or stage by id. Left at zero aft
 would outlive what it names (a region merged away, a stage removed) and a reader grouping by those ids would meet an
 id that no longer exists. And when the roll-up is emptied before its records — ``DELETE FROM`` every table, as a
 test database flush on SQLite does, in no fixed order — the records' delete triggers would otherwise leave rows with
-negative counts behind."""
+negative counts behind.
+
+Mind SQLite: a migration that makes it rebuild a table (most ``AlterField``, a constraint change) drops that
+table's triggers, and refuses while another table's trigger names it. Such a migration drops the triggers first and
+installs them again after (pipeline 0011 does); ``contracts/tests/test_money_rollup.py`` checks that every
+roll-up trigger is there after all migrations."""
 
 # ruff: noqa: S608  (fixed SQL: table names only, no input)
 
@@ -24,12 +29,16 @@ def prune_trigger_sql(table: str, vendor: str) -> list[str]:
     return []
 
 
-def drop_prune_trigger_sql(table: str, vendor: str) -> list[str]:
+def prune_trigger_names(table: str, vendor: str) -> list[str]:
     name = f"{table}_prune"
+    return {"sqlite": [f"{name}_insert", f"{name}_update"], "postgresql": [name]}.get(vendor, [])
+
+
+def drop_prune_trigger_sql(table: str, vendor: str) -> list[str]:
     if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {name}_insert", f"DROP TRIGGER IF EXISTS {name}_update"]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in prune_trigger_names(table, vendor)]
     if vendor == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+        return [f"DROP TRIGGER IF EXISTS {table}_prune ON {table}", f"DROP FUNCTION IF EXISTS {table}_prune()"]
     return []
 
 

@@ -19,9 +19,12 @@ from salesflow.contracts.models import (
     Payment,
     rebuild_money_rollup,
 )
+from salesflow.contracts.models import rollup_sql as money_sql
 from salesflow.contracts.receivables.selectors import ageing, ageing_totals
 from salesflow.contracts.receivables.services import record_payment
+from salesflow.core.rollups import prune_trigger_names
 from salesflow.org.models import Team, User
+from salesflow.pipeline.models import rollup_sql as funnel_sql
 from salesflow.testing.generated import generated_data
 
 FIELDS = ("measure", "month", "owner_id", "team_key", "region_id", "series")
@@ -186,3 +189,24 @@ def test_ageing_totals_from_the_rollup_equal_the_ageing_of_the_instalments(gener
 def test_ageing_totals_refuse_a_past_date(db):
     with pytest.raises(ValueError):
         ageing_totals(None, as_of=timezone.localdate() - datetime.timedelta(days=1))
+
+
+def test_every_rollup_trigger_is_installed_after_all_migrations(db):
+    """A migration that makes SQLite rebuild a table drops its triggers silently: the roll-ups would then stop
+    following the records. After all migrations every trigger the roll-ups rely on is in place."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        installed = {name for (name,) in cursor.fetchall()}
+    if vendor == "sqlite":
+        expected = {*money_sql.SQLITE_TRIGGERS, *funnel_sql.SQLITE_TRIGGERS}
+    else:
+        expected = {name for name, _table in money_sql.POSTGRES_TRIGGERS} | {
+            name for name, _table, _function in funnel_sql.POSTGRES_TRIGGERS}
+    for table in ("contracts_monthlymoney", "pipeline_funnelrollup"):
+        expected |= set(prune_trigger_names(table, vendor))
+    assert len(expected) > 10
+    assert expected - installed == set()

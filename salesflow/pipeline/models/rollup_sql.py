@@ -64,9 +64,9 @@ SQLITE = [
     'CREATE TRIGGER opp_reached_stage_order AFTER UPDATE OF "order" ON pipeline_stage '
     f'WHEN OLD."order" IS NOT NEW."order" BEGIN {stage_reordered()}; END',
 ]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
-    "opp_rollup_insert", "opp_rollup_update", "opp_rollup_delete", "opp_reached_insert", "opp_reached_delete",
-    "opp_reached_update", "opp_reached_stage_order")]
+SQLITE_TRIGGERS = ["opp_rollup_insert", "opp_rollup_update", "opp_rollup_delete", "opp_reached_insert",
+                   "opp_reached_delete", "opp_reached_update", "opp_reached_stage_order"]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
 
 # PostgreSQL: the two roll-up rows of an update are touched in key order, so two transactions moving deals in
 # opposite directions lock them in the same order (no deadlock).
@@ -111,12 +111,11 @@ END $$""",
     'CREATE TRIGGER opp_reached_stage_order AFTER UPDATE OF "order" ON pipeline_stage '
     "FOR EACH ROW EXECUTE FUNCTION pipeline_stage_reordered()",
 ]
-POSTGRES_DROP = ["DROP TRIGGER IF EXISTS opp_rollup ON pipeline_opportunity",
-                 "DROP FUNCTION IF EXISTS pipeline_funnel_rollup()",
-                 "DROP TRIGGER IF EXISTS opp_reached ON pipeline_stagechange",
-                 "DROP FUNCTION IF EXISTS pipeline_opportunity_reached()",
-                 "DROP TRIGGER IF EXISTS opp_reached_stage_order ON pipeline_stage",
-                 "DROP FUNCTION IF EXISTS pipeline_stage_reordered()"]
+POSTGRES_TRIGGERS = [("opp_rollup", "pipeline_opportunity", "pipeline_funnel_rollup"),
+                     ("opp_reached", "pipeline_stagechange", "pipeline_opportunity_reached"),
+                     ("opp_reached_stage_order", "pipeline_stage", "pipeline_stage_reordered")]
+POSTGRES_DROP = [sql for name, table, function in POSTGRES_TRIGGERS
+                 for sql in (f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {function}()")]
 
 # The bulk forms of the same rules: every opportunity's furthest stage from its history, then the roll-up.
 REFILL_REACHED = [
