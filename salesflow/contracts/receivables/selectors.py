@@ -149,6 +149,30 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     ``{"as_of", "totals": {bucket: amount, "total", "overdue"}, "rows": [{"key", "label", buckets…}]}``; rows only
     when ``group_by`` is one of agreement, customer, rep, team, region (largest total first).
 
+    Today (or later), in total or per rep or team: from the roll-up of what is still open per month due
+    (:func:`open_by_bucket`). Otherwise from the instalments (:func:`ageing_from_records`); the tests hold the two
+    equal."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    if as_of < today or group_by not in ROLLED_GROUPS:
+        return ageing_from_records(user, as_of, group_by, limit=limit)
+    per_group = open_by_bucket(user, as_of, group_by)
+    totals = _bucket_totals()
+    for figures in per_group.values():
+        for name, value in figures.items():
+            totals[name] += value
+    rows = []
+    if group_by:
+        names = _group_names(group_by, [k for k in per_group if k is not None])
+        rows = sorted(({"key": key, "label": names.get(key), **cents(figures)}
+                       for key, figures in per_group.items() if figures["total"]),
+                      key=lambda r: (-r["total"], str(r["key"])))
+    return {"as_of": as_of, "group_by": group_by, "totals": cents(totals), "rows": rows[:limit] if limit else rows}
+
+
+def ageing_from_records(user, as_of=None, group_by=None, *, limit=None) -> dict:
+    """:func:`ageing` read from the instalments themselves, for any date and grouping.
+
     Today: one aggregate over the open instalments (running totals, partial index), grouped when asked (the
     totals are then the sums of the groups unless ``limit`` cut some off). A past date: that same
     aggregate (over agreements signed by then) plus one over the allocations of payments received after it,
@@ -192,54 +216,77 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     return {"as_of": as_of, "group_by": group_by, "totals": cents(totals), "rows": rows[:limit] if limit else rows}
 
 
-def _bucket_of(due: datetime.date, as_of: datetime.date) -> str:
-    """The ageing bucket of money due on ``due``, on ``as_of`` (the same edges as :func:`bucket_sums`)."""
-    late = (as_of - due).days
-    if late <= 0:
-        return "not_due"
-    return "d1_30" if late <= 30 else "d31_60" if late <= 60 else "d61_90" if late <= 90 else "d90_plus"
+ROLLED_GROUPS = {None: (None, None), "rep": ("owner_id", "agreement__owner_id"),
+                 "team": ("team_key", "agreement__team_id")}  # group_by -> (roll-up column, instalment path)
 
 
-def ageing_totals(user, *, teams=None, as_of=None) -> dict:
-    """``ageing(user)["totals"]`` for today (or a later ``as_of``), optionally of the agreements of ``teams`` (ids),
-    without reading every open instalment: a month that lies wholly in one bucket is read from the roll-up of
-    what is still open per month due (``MonthlyMoney`` "open", kept by triggers); only the months a bucket edge
-    cuts (at most four) are read from the instalments themselves, summed per day."""
-    today = timezone.localdate()
-    as_of = as_of or today
-    if as_of < today:
-        raise ValueError("ageing_totals reads today's running totals; a past date needs ageing()")
+def _bucket_totals() -> dict:
+    return dict.fromkeys((*BUCKETS, "total", "overdue"), ZERO)
+
+
+def _bucket_case(as_of, day: str):
+    """SQL naming the ageing bucket of the date column ``day`` on ``as_of`` (the edges of :func:`bucket_sums`)."""
+    return Case(*[When(**{f"{day}__gte": as_of - datetime.timedelta(days=days)}, then=Value(name))
+                  for name, days in (("not_due", 0), ("d1_30", 30), ("d31_60", 60), ("d61_90", 90))],
+                default=Value("d90_plus"))
+
+
+def cut_months(as_of) -> list[datetime.date]:
+    """The months in which a bucket edge falls on ``as_of`` (an edge on the first of a month cuts nothing)."""
+    edges = [as_of - datetime.timedelta(days=days) for days in (0, 30, 60, 90)]
+    return sorted({edge.replace(day=1) for edge in edges if edge.day != 1})
+
+
+def open_by_bucket(user, as_of, group_by=None, *, teams=None) -> dict:
+    """``{group key: {bucket: amount, "total", "overdue"}}`` of the money still open today that is visible to
+    ``user``, by rep or team (``group_by``; one ``None`` key without), on ``as_of`` (today or later), optionally of
+    the agreements of ``teams`` (ids). A month that lies wholly in one bucket is summed from the roll-up of what
+    is open per month due (``MonthlyMoney`` "open", kept by triggers); the (at most four) months a bucket edge
+    cuts are summed from the instalments. Two aggregates, each grouped by bucket in SQL."""
+    if as_of < timezone.localdate():
+        raise ValueError("the roll-up holds today's open amounts; a past date needs ageing_from_records()")
+    rolled_key, live_key = ROLLED_GROUPS[group_by]
     rolled = (MonthlyMoney.objects.all() if user is None else MonthlyMoney.objects.filter(
         visibility_q(user, MonthlyMoney))).filter(measure=MonthlyMoney.Measure.OPEN)
     live = receivable_instalments(user).filter(collected_amount__lt=F("amount"))
     if teams is not None:
         rolled, live = rolled.filter(team_key__in=teams), live.filter(agreement__team__in=teams)
-    totals = dict.fromkeys((*BUCKETS, "total", "overdue"), ZERO)
+    cut = cut_months(as_of)
+    ranges: list = []
+    for month in cut:  # adjacent months as one range: one index range scan
+        last = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        if ranges and ranges[-1][1] == month - datetime.timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], last)
+        else:
+            ranges.append((month, last))
+    parts = [(rolled.exclude(month__in=cut), F("value"), "month", rolled_key)]
+    if ranges:
+        in_cut = functools.reduce(operator.or_, (Q(due_on__gte=first, due_on__lte=last) for first, last in ranges))
+        parts.append((live.filter(in_cut), F("amount") - F("collected_amount"), "due_on", live_key))
+    result: dict = {}
+    for rows, amount, day, key in parts:
+        grouped = rows.order_by().values(bucket=_bucket_case(as_of, day), **({"key": F(key)} if key else {}))
+        for row in grouped.annotate(value=Sum(amount, output_field=MONEY)):
+            figures = result.setdefault(row.get("key") or None, _bucket_totals())  # the roll-up's 0: none
+            figures[row["bucket"]] += row["value"]
+            figures["total"] += row["value"]
+            if row["bucket"] != "not_due":
+                figures["overdue"] += row["value"]
+    return result
 
-    def add(bucket, value):
-        totals[bucket] += value
-        totals["total"] += value
-        if bucket != "not_due":
-            totals["overdue"] += value
 
-    cut = []
-    for row in rolled.order_by("month").values("month").annotate(value=Sum("value")):
-        first = row["month"]
-        last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
-        if _bucket_of(first, as_of) != _bucket_of(last, as_of):
-            if cut and cut[-1][1] == first - datetime.timedelta(days=1):
-                cut[-1] = (cut[-1][0], last)  # one range for adjacent months: one index range scan
-            else:
-                cut.append((first, last))
-            continue
-        add(_bucket_of(first, as_of), row["value"])
-    if cut:  # summed per day (one sum a row, not one per bucket), each day put in its bucket here
-        in_cut = functools.reduce(operator.or_, (Q(due_on__gte=first, due_on__lte=last) for first, last in cut))
-        days = (live.filter(in_cut).order_by().values("due_on")
-                .annotate(value=Sum(F("amount") - F("collected_amount"), output_field=MONEY)))
-        for row in days:
-            add(_bucket_of(row["due_on"], as_of), row["value"])
-    return cents(totals)
+def ageing_totals(user, *, teams=None, as_of=None) -> dict:
+    """``ageing(user)["totals"]`` for today (or a later ``as_of``), optionally of the agreements of ``teams`` (ids)."""
+    return cents(open_by_bucket(user, as_of or timezone.localdate(), teams=teams).get(None, _bucket_totals()))
+
+
+def _group_names(group_by, keys) -> dict:
+    from salesflow.org.models import Team, User
+
+    if group_by == "team":
+        return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {user.pk: user.display_name or user.username
+            for user in User.objects.filter(pk__in=keys).only("display_name", "username")}
 
 
 def outstanding(user, by="customer", *, limit=None) -> list[dict]:

@@ -20,7 +20,7 @@ from salesflow.contracts.models import (
     rebuild_money_rollup,
 )
 from salesflow.contracts.models import rollup_sql as money_sql
-from salesflow.contracts.receivables.selectors import ageing, ageing_totals
+from salesflow.contracts.receivables.selectors import ageing, ageing_from_records, ageing_totals, cut_months
 from salesflow.contracts.receivables.services import record_payment
 from salesflow.core.rollups import prune_trigger_names
 from salesflow.org.models import Team, User
@@ -168,22 +168,31 @@ def test_open_receivables_follow_payments_status_changes_and_transfers(generated
 
 
 @pytest.mark.parametrize("days_ahead", [0, 1, 6, 13, 17, 29, 45])  # the bucket edges fall on other days of the month
-def test_ageing_totals_from_the_rollup_equal_the_ageing_of_the_instalments(generated, db, days_ahead):
+def test_ageing_from_the_rollup_equals_the_ageing_of_the_instalments(generated, db, days_ahead):
     as_of = timezone.localdate() + datetime.timedelta(days=days_ahead)
     team = Team.objects.filter(parent__isnull=False).order_by("pk").first()
     readers = [User.objects.get(username=name) for name in ("director", "finance")] + [
         User.objects.filter(role=role).order_by("pk").first() for role in ("manager", "rep")]
     assert MonthlyMoney.objects.filter(measure="open").exists()
     for user in readers:
-        full = ageing(user, as_of)["totals"]
-        assert ageing_totals(user, as_of=as_of) == full, user
-        assert full["total"] > 0 or user.role == "rep"
+        for group_by in (None, "rep", "team"):
+            full = ageing_from_records(user, as_of, group_by)
+            assert ageing(user, as_of, group_by) == full, (user, group_by)
+            assert ageing(user, as_of, group_by, limit=2) == {**full, "rows": full["rows"][:2]}, (user, group_by)
+        assert ageing_totals(user, as_of=as_of) == full["totals"], user
+        assert full["totals"]["total"] > 0 or user.role == "rep"
     subtree = list(team.subtree().values_list("pk", flat=True))
-    by_team = [r for r in ageing(readers[0], as_of, group_by="team")["rows"] if r["key"] in subtree]
+    by_team = [r for r in ageing_from_records(readers[0], as_of, "team")["rows"] if r["key"] in subtree]
     of_team = ageing_totals(readers[0], teams=subtree, as_of=as_of)
     for bucket in ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus", "total", "overdue"):
         assert of_team[bucket] == sum((r[bucket] for r in by_team), Decimal("0.00")), bucket
     assert of_team["total"] > 0
+
+
+def test_the_months_a_bucket_edge_cuts():
+    assert cut_months(datetime.date(2026, 11, 24)) == [datetime.date(2026, m, 1) for m in (8, 9, 10, 11)]
+    # 2026-03-01 itself and 90 days before it (2025-12-01) start a month: only two months are cut
+    assert cut_months(datetime.date(2026, 3, 1)) == [datetime.date(2025, 12, 1), datetime.date(2026, 1, 1)]
 
 
 def test_ageing_totals_refuse_a_past_date(db):
