@@ -127,10 +127,12 @@ def test_submit_and_terminate_from_the_page(org, client_for):
 
 
 def _docx() -> bytes:
+    """The same bytes on every call: each member carries a fixed date (by default the zip stamps the current time,
+    to two seconds, and two calls a second apart differed)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
