@@ -156,6 +156,10 @@ def main() -> None:  # noqa: PLR0915  (one table, read top to bottom)
                          **row})
             if how == "page":  # the selector alone, beside the page that shows it
                 rows.append({"page": "  selector / list query alone", **time_call(func, opts.runs)})
+        # today's ageing reads the open-per-month roll-up; the same figures from the instalments, for comparison
+        for label, func in (("director", lambda: selectors.ageing_from_records(director)),
+                            ("by team, director", lambda: selectors.ageing_from_records(director, group_by="team"))):
+            rows.append({"page": f"  ageing from the records, {label}", **time_call(func, opts.runs)})
         print_table(f"contracts benchmark: {vendor}, {Agreement.objects.count():,} agreements, "
                     f"{Instalment.objects.count():,} instalments, {Payment.objects.count():,} payments, "
                     f"{User.objects.filter(role='rep').count()} reps", rows)
