@@ -19,13 +19,18 @@ Inside the scope, the first read checks the replica once (one query, cached for 
 if it cannot be reached, is not a standby, or lags more than ``SALESFLOW_REPLICA_MAX_LAG`` seconds (default 30),
 every read of the scope goes to the primary instead. A page therefore never fails, nor shows figures older than
 the limit, because of the replica; without a replica configured the scope changes nothing.
+
+A scope is also one read-only unit of work, so a read it repeats — the overdue tile and the ageing panel of one home
+page ask the same question — may be answered once: a function marked ``@once_per_scope`` returns, inside a scope,
+the result of its first call with the same arguments. Outside a scope (writes, jobs, the shell) it always runs.
 """
 
+import functools
 import logging
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -53,6 +58,7 @@ class _Scope:
 
     alias: str | None = None  # None until the first read decides
     lag: float | None = None  # the replica's lag in seconds when it was checked, None if not reached
+    answers: dict = field(default_factory=dict)  # once_per_scope: (function, arguments) -> result
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("salesflow_heavy_reads", default=None)
@@ -80,6 +86,21 @@ def heavy_reads(func=None):
     if func is None:  # with heavy_reads(): ... or @heavy_reads()
         return _heavy_scope()
     return _heavy_scope()(func)
+
+
+def once_per_scope(func):
+    """Inside a heavy_reads scope, answer a repeated call (same hashable arguments) with the first call's result;
+    outside one, just call. The result is shared: callers must not change it."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        scope = _scope.get()
+        if scope is None:
+            return func(*args, **kwargs)
+        key = (func, args, tuple(sorted(kwargs.items())))
+        if key not in scope.answers:
+            scope.answers[key] = func(*args, **kwargs)
+        return scope.answers[key]
+    return wrapper
 
 
 def replica_configured() -> bool:

@@ -26,6 +26,7 @@ from salesflow.contracts.models import (
 )
 from salesflow.core.money import to_money
 from salesflow.core.periods import parse_period, period_of
+from salesflow.core.replica import once_per_scope
 from salesflow.org.access import visibility_q
 
 ZERO = Decimal("0.00")
@@ -276,8 +277,14 @@ def open_by_bucket(user, as_of, group_by=None, *, teams=None) -> dict:
 
 
 def ageing_totals(user, *, teams=None, as_of=None) -> dict:
-    """``ageing(user)["totals"]`` for today (or a later ``as_of``), optionally of the agreements of ``teams`` (ids)."""
-    return cents(open_by_bucket(user, as_of or timezone.localdate(), teams=teams).get(None, _bucket_totals()))
+    """``ageing(user)["totals"]`` for today (or a later ``as_of``), optionally of the agreements of ``teams`` (ids).
+    A home page asks twice (the overdue tile and the ageing panel): within one heavy_reads scope it is read once."""
+    return dict(_ageing_totals(user, None if teams is None else tuple(teams), as_of or timezone.localdate()))
+
+
+@once_per_scope
+def _ageing_totals(user, teams, as_of) -> dict:
+    return cents(open_by_bucket(user, as_of, teams=teams).get(None, _bucket_totals()))
 
 
 def _group_names(group_by, keys) -> dict:

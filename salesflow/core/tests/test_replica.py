@@ -75,6 +75,27 @@ def test_heavy_reads_works_as_a_decorator_with_or_without_parentheses():
     assert bare() and called() and not replica.in_heavy_reads()
 
 
+
+def test_once_per_scope_answers_a_repeated_read_once_inside_a_scope_only():
+    calls = []
+
+    @replica.once_per_scope
+    def read(a, *, b=None):
+        calls.append((a, b))
+        return [a, b]
+
+    assert read(1, b=2) == [1, 2] and read(1, b=2) == [1, 2] and len(calls) == 2  # outside a scope: every call runs
+    with heavy_reads():
+        first = read(1, b=2)
+        assert read(1, b=2) is first and read(b=2, a=1) == [1, 2] and read(1, b=3) == [1, 3]
+        with heavy_reads():  # a nested scope is the outer one
+            assert read(1, b=2) is first
+    assert calls == [(1, 2), (1, 2), (1, 2), (1, 2), (1, 3)]  # b=2, a=1 is another argument list: read again
+    with heavy_reads():  # a new scope asks again
+        read(1, b=2)
+    assert len(calls) == 6
+
+
 # --- against the real replica (PostgreSQL suite) ----------------------------------------------------------------
 
 needs_replica = pytest.mark.skipif(
