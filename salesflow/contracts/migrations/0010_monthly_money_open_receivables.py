@@ -4,16 +4,12 @@
 
 from django.db import migrations, models
 
-from salesflow.contracts.models.rollup_sql import drop_triggers, install_triggers, rebuild_sql
+from salesflow.contracts.models.rollup_sql import add_measures
 
 
 def reinstall(apps, schema_editor):
     """The triggers now keep ``open`` too (and follow an agreement's status and an instalment's collected amount)."""
-    drop_triggers(schema_editor)
-    install_triggers(schema_editor)
-    schema_editor.execute("DELETE FROM contracts_monthlymoney WHERE measure = 'open'", params=None)
-    for sql in rebuild_sql(schema_editor.connection.vendor, measures=["open"]):
-        schema_editor.execute(sql, params=None)
+    add_measures(schema_editor, ["open"])
 
 
 class Migration(migrations.Migration):

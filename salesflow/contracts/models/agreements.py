@@ -109,6 +109,10 @@ class Agreement(AuditedModel, VersionedModel):
             models.Index(fields=["team", "owner"], name="agreement_receivable_idx",
                          include=["id", "amount", "collected_amount", "signed_on", "region"],
                          condition=Q(status__in=["active", "completed"])),
+            # …of which those not yet fully collected: what is receivable now, per team, rep or region (DSO)
+            models.Index(fields=["team", "owner", "region"], name="agreement_open_idx",
+                         include=["amount", "collected_amount", "signed_on"],
+                         condition=Q(status__in=["active", "completed"], collected_amount__lt=F("amount"))),
             # …and the few that are not (drafts, pending, terminated): receivable instalments are "not on one of
             # these", a small hashed lookup instead of a join over every agreement.
             models.Index(fields=["id"], name="agreement_not_receivable_idx",

@@ -1,8 +1,9 @@
 """Money per month, kept by database triggers: one row per measure x month x owner x team x region x product series
 with the count and the sum of the records behind it — agreements signed (``signed``) and their lines
 (``product_lines``, by series), payments received (``collected``), instalments due (``due``), invoices issued
-(``invoiced``) and what is still to collect by the month it falls due (``open``, the receivables ageing). The
-triggers (rollup_sql.py, installed by migrations contracts 0008 and 0010) add and take away in the same statement
+(``invoiced``), what is still to collect by the month it falls due (``open``, the receivables ageing) and what
+the payment plans of receivable agreements ask per month (``planned``, the collection forecast). The triggers
+(rollup_sql.py, installed by migrations contracts 0008, 0010 and 0011) add and take away in the same statement
 as every insert, update and delete of those records (and move a record's money when its agreement changes owner,
 team, region, status or date, or its product changes series), so no code path — service, ``update()``, import,
 admin — can miss it. The generator bulk-loads with triggers off on PostgreSQL and rebuilds it
@@ -31,6 +32,7 @@ class MonthlyMoney(models.Model):
         DUE = "due"
         INVOICED = "invoiced"
         OPEN = "open"  # still to collect, by the month it falls due
+        PLANNED = "planned"  # due on active and completed agreements (the collection forecast's plan)
 
     measure = models.CharField(max_length=20, choices=Measure.choices)
     month = models.DateField()  # the first day of the month

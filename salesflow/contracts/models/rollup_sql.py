@@ -44,6 +44,10 @@ CHILDREN = (
     Child("open", "contracts_instalment", "due_on", value="{c}.amount - {c}.collected_amount",
           where="AND {c}.collected_amount < {c}.amount", on_agreements=f"AND {{a}}.status IN {RECEIVABLE}",
           columns=("collected_amount",), regional=False),
+    # what the payment plan of those agreements asks, by the month it falls due: the collection forecast's plan
+    # (what is already collected on it is planned − open)
+    Child("planned", "contracts_instalment", "due_on", on_agreements=f"AND {{a}}.status IN {RECEIVABLE}",
+          regional=False),
 )
 CHILD_TABLES = sorted({c.table for c in CHILDREN})
 # an agreement's columns its own money (signed), its lines' and its children's depend on
@@ -220,6 +224,16 @@ def drop_triggers(schema_editor):
         for name, table in POSTGRES_TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}", params=None)
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()", params=None)
+
+
+def add_measures(schema_editor, measures):
+    """For a migration that adds ``measures``: the triggers anew, then those measures' rows from the records."""
+    drop_triggers(schema_editor)
+    install_triggers(schema_editor)
+    for measure in measures:
+        schema_editor.execute(f"DELETE FROM {TABLE} WHERE measure = '{measure}'", params=None)
+    for sql in rebuild_sql(schema_editor.connection.vendor, measures=measures):
+        schema_editor.execute(sql, params=None)
 
 
 # --- the rebuild: the same rules, in bulk ---------------------------------------------------------------------

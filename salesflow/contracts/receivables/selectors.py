@@ -11,7 +11,19 @@ import functools
 import operator
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
@@ -25,7 +37,7 @@ from salesflow.contracts.models import (
     PaymentAllocation,
 )
 from salesflow.core.money import to_money
-from salesflow.core.periods import parse_period, period_of
+from salesflow.core.periods import parse_period, period_of, whole_months
 from salesflow.core.replica import once_per_scope
 from salesflow.org.access import visibility_q
 
@@ -75,6 +87,13 @@ def label_of(prefix: str, label: str):
 
 
 BUCKETS = ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus")
+
+
+def rolled_money(user):
+    """The month roll-up rows (``MonthlyMoney``) ``user`` may read: attributed like the records, to the agreement's
+    owner and team."""
+    return MonthlyMoney.objects.all() if user is None else MonthlyMoney.objects.filter(
+        visibility_q(user, MonthlyMoney))
 
 
 def visible_agreements(user):
@@ -247,8 +266,7 @@ def open_by_bucket(user, as_of, group_by=None, *, teams=None) -> dict:
     if as_of < timezone.localdate():
         raise ValueError("the roll-up holds today's open amounts; a past date needs ageing_from_records()")
     rolled_key, live_key = ROLLED_GROUPS[group_by]
-    rolled = (MonthlyMoney.objects.all() if user is None else MonthlyMoney.objects.filter(
-        visibility_q(user, MonthlyMoney))).filter(measure=MonthlyMoney.Measure.OPEN)
+    rolled = rolled_money(user).filter(measure=MonthlyMoney.Measure.OPEN)
     live = receivable_instalments(user).filter(collected_amount__lt=F("amount"))
     if teams is not None:
         rolled, live = rolled.filter(team_key__in=teams), live.filter(agreement__team__in=teams)
@@ -323,21 +341,29 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
     key, label = GROUPS[by]
     agreements = receivable_agreements(user, as_of)
     since = as_of - datetime.timedelta(days=days - 1)
-    per_key = (agreements.values(key=F(key), label=label_of("", label))
-               .annotate(receivable=money_sum(F("amount") - F("collected_amount")),
-                         signed=money_sum(Case(When(signed_on__gte=since, then=F("amount")), default=Value(ZERO),
-                                          output_field=MONEY)))
-               .order_by("key"))
-    later = dict(Payment.objects.filter(agreement__in=agreements, received_on__gt=as_of)
-                 .values_list(f"agreement__{key}").annotate(s=Sum("amount")).values_list(f"agreement__{key}", "s"))
+    # Two narrow reads instead of one pass over every receivable agreement: what is open now (a partial index of
+    # the agreements not fully collected) and what was signed in the window (by date).
+    open_now = (agreements.filter(collected_amount__lt=F("amount")).values(key=F(key), label=label_of("", label))
+                .annotate(v=money_sum(F("amount") - F("collected_amount"))).order_by())
+    signed = (agreements.filter(signed_on__gte=since).values(key=F(key), label=label_of("", label))
+              .annotate(v=money_sum("amount")).order_by())
+    later = (Payment.objects.filter(agreement__in=agreements, received_on__gt=as_of)
+             .values(key=F(f"agreement__{key}"), label=label_of("agreement__", label)).annotate(v=Sum("amount"))
+             .order_by())
+    per_key: dict = {}
+    for measure, grouped in (("receivable", open_now), ("signed", signed), ("receivable", later)):
+        for row in grouped:  # one row per team/rep (a handful), not per agreement
+            entry = per_key.setdefault(row["key"], {"key": row["key"], "label": row["label"] or "—",
+                                                    "receivable": ZERO, "signed": ZERO})
+            entry[measure] += row["v"]
     rows, total_receivable, total_signed = [], ZERO, ZERO
-    for row in per_key:  # one row per team/rep (a handful), not per agreement
-        receivable = to_money(row["receivable"] + (later.get(row["key"]) or ZERO))
-        rows.append({"key": row["key"], "label": row["label"] or "—", "receivable": receivable,
-                     "signed": to_money(row["signed"]), "dso": _days(receivable, row["signed"], days)})
+    for entry in per_key.values():
+        receivable, signed_amount = to_money(entry["receivable"]), to_money(entry["signed"])
+        rows.append({**entry, "receivable": receivable, "signed": signed_amount,
+                     "dso": _days(receivable, signed_amount, days)})
         total_receivable += receivable
-        total_signed += row["signed"]
-    rows.sort(key=lambda r: (r["dso"] is None, -(r["dso"] or 0)))
+        total_signed += signed_amount
+    rows.sort(key=lambda r: (r["dso"] is None, -(r["dso"] or 0), r["key"] is None, r["key"] or 0))
     return {"as_of": as_of, "days": days, "by": by, "rows": rows,
             "total": {"receivable": total_receivable, "signed": total_signed,
                       "dso": _days(total_receivable, total_signed, days)}}
@@ -361,10 +387,17 @@ def _period(period):
     return parse_period(period) if isinstance(period, str) else period
 
 
-def collection_stats(user, period=None, by="month") -> dict:
+ROLLED_STATS = {MonthlyMoney.Measure.SIGNED: "signed", MonthlyMoney.Measure.COLLECTED: "collected",
+                MonthlyMoney.Measure.INVOICED: "invoiced"}
+
+
+def collection_stats(user, period=None, by="month", *, rollup=True) -> dict:
     """Signed, collected and invoiced amounts and the collection rate (collected ÷ signed) in ``period`` (a
     Period or a label such as 2026, 2026-Q3, 2026-07; default this year), per ``by``: month, quarter or year
-    (the business date of each figure), team, rep, region, customer or product (split by agreement lines)."""
+    (the business date of each figure), team, rep, region, customer or product (split by agreement lines).
+
+    By month, quarter or year over whole months, the sums come from the month roll-up (``MonthlyMoney``: the same
+    signed agreements, payments and issued invoices, kept by triggers); ``rollup=False`` reads the records."""
     if by not in STAT_DIMENSIONS:
         raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(STAT_DIMENSIONS)}")
     period = _period(period)
@@ -389,6 +422,8 @@ def collection_stats(user, period=None, by="month") -> dict:
                                  agreement__invoices__issued_on__range=(period.start, period.end))
                     .values(key=F("product_id"), label=F("product__name"))
                     .annotate(v=money_sum(share("agreement__invoices__amount"))))
+    elif by in ("month", "quarter", "year") and rollup and whole_months(period.start, period.end):
+        signed, collected, invoiced = _stats_from_rollup(user, period, by)
     elif by in ("month", "quarter", "year"):
         trunc = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}[by]
         signed = signed_qs.values(key=trunc("signed_on")).annotate(v=money_sum("amount"))
@@ -403,7 +438,7 @@ def collection_stats(user, period=None, by="month") -> dict:
             v=money_sum("amount"))
     merged: dict = {}
     for measure, rows in (("signed", signed), ("collected", collected), ("invoiced", invoiced)):
-        for row in rows.order_by():  # one row per group: a handful, merged here
+        for row in rows.order_by() if isinstance(rows, QuerySet) else rows:  # one row per group: merged here
             key = row["key"]
             if isinstance(key, datetime.datetime):
                 key = key.date()
@@ -424,6 +459,19 @@ def collection_stats(user, period=None, by="month") -> dict:
     return {"period": period.label, "by": by, "rows": rows, "totals": totals}
 
 
+def _stats_from_rollup(user, period, by) -> list[list[dict]]:
+    """Signed, collected and invoiced ``[{"key": first day of the month, quarter or year, "v": sum}]`` of
+    ``period`` (whole months) from the month roll-up."""
+    sums: dict = {measure: {} for measure in ROLLED_STATS.values()}
+    rows = (rolled_money(user).filter(measure__in=list(ROLLED_STATS), month__range=(period.start, period.end))
+            .values("measure", "month").annotate(v=Sum("value")).order_by())
+    for row in rows:
+        start = period_of(by, row["month"]).start
+        figures = sums[ROLLED_STATS[row["measure"]]]
+        figures[start] = figures.get(start, ZERO) + row["v"]
+    return [[{"key": key, "v": v} for key, v in sums[measure].items()] for measure in ROLLED_STATS.values()]
+
+
 def _label(by, key, label):
     if by in ("month", "quarter", "year") and isinstance(key, datetime.date):
         return period_of(by, key).label
@@ -438,9 +486,10 @@ def _rate(collected, signed):
     return (Decimal(collected) / Decimal(signed) * 100).quantize(Decimal("0.1"))
 
 
-def collection_forecast(user, months=3, today=None) -> dict:
+def collection_forecast(user, months=3, today=None, *, rollup=True) -> dict:
     """Per month from this one: instalments due (planned), already collected on them, and still to collect;
-    plus what is overdue from before this month."""
+    plus what is overdue from before this month. Read from the month roll-up's ``planned`` and ``open`` (kept by
+    triggers; collected = planned − open); ``rollup=False`` reads the instalments."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
     periods = []
@@ -449,6 +498,30 @@ def collection_forecast(user, months=3, today=None) -> dict:
         period = period_of("month", start)
         periods.append(period)
         start = period.end + datetime.timedelta(days=1)
+    figures = _forecast_from_rollup(user, periods) if rollup else _forecast_from_records(user, periods)
+    rows = [{"month": p.label, "start": p.start, "end": p.end, "planned": figures[f"p{i}"],
+             "collected": figures[f"c{i}"], "outstanding": figures[f"p{i}"] - figures[f"c{i}"]}
+            for i, p in enumerate(periods)]
+    return {"today": today, "overdue_before": figures["overdue"], "rows": rows}
+
+
+def _forecast_from_rollup(user, periods) -> dict:
+    first, last = periods[0].start, periods[-1].start
+    M = MonthlyMoney.Measure
+    rows = (rolled_money(user).filter(Q(measure=M.OPEN, month__lte=last) | Q(measure=M.PLANNED,
+                                                                            month__range=(first, last)))
+            .values("measure", "month").annotate(v=Sum("value")).order_by())
+    got = {(row["measure"], row["month"]): row["v"] for row in rows}
+    figures = {"overdue": sum((v for (measure, month), v in got.items() if measure == M.OPEN and month < first),
+                              ZERO)}
+    for i, period in enumerate(periods):
+        figures[f"p{i}"] = got.get((M.PLANNED, period.start), ZERO)
+        figures[f"c{i}"] = figures[f"p{i}"] - got.get((M.OPEN, period.start), ZERO)
+    return cents(figures)
+
+
+def _forecast_from_records(user, periods) -> dict:
+    first = periods[0].start
     instalments = receivable_instalments(user)
     sums = {f"p{i}": money_sum(Case(When(due_on__range=(p.start, p.end), then=F("amount")), default=Value(ZERO),
                                output_field=MONEY)) for i, p in enumerate(periods)}
@@ -458,8 +531,4 @@ def collection_forecast(user, months=3, today=None) -> dict:
                                 default=Value(ZERO), output_field=MONEY))
     figures = instalments.filter(Q(due_on__lt=first, collected_amount__lt=F("amount"))
                                  | Q(due_on__range=(first, periods[-1].end))).aggregate(**sums)
-    figures = cents(figures)
-    rows = [{"month": p.label, "start": p.start, "end": p.end, "planned": figures[f"p{i}"],
-             "collected": figures[f"c{i}"], "outstanding": figures[f"p{i}"] - figures[f"c{i}"]}
-            for i, p in enumerate(periods)]
-    return {"today": today, "overdue_before": figures["overdue"], "rows": rows}
+    return cents(figures)

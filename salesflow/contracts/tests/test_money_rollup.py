@@ -20,8 +20,16 @@ from salesflow.contracts.models import (
     rebuild_money_rollup,
 )
 from salesflow.contracts.models import rollup_sql as money_sql
-from salesflow.contracts.receivables.selectors import ageing, ageing_from_records, ageing_totals, cut_months
+from salesflow.contracts.receivables.selectors import (
+    ageing,
+    ageing_from_records,
+    ageing_totals,
+    collection_forecast,
+    collection_stats,
+    cut_months,
+)
 from salesflow.contracts.receivables.services import record_payment
+from salesflow.core.periods import period_of
 from salesflow.core.rollups import prune_trigger_names
 from salesflow.org.models import Team, User
 from salesflow.pipeline.models import rollup_sql as funnel_sql
@@ -187,6 +195,28 @@ def test_ageing_from_the_rollup_equals_the_ageing_of_the_instalments(generated, 
     for bucket in ("not_due", "d1_30", "d31_60", "d61_90", "d90_plus", "total", "overdue"):
         assert of_team[bucket] == sum((r[bucket] for r in by_team), Decimal("0.00")), bucket
     assert of_team["total"] > 0
+
+
+
+def test_collection_statistics_and_forecast_from_the_rollup_equal_those_of_the_records(generated, db):
+    today = timezone.localdate()
+    readers = [None] + [User.objects.get(username=name) for name in ("director", "finance")] + [
+        User.objects.filter(role=role).order_by("pk").first() for role in ("manager", "rep")]
+    last_year = period_of("year", today.replace(year=today.year - 1))
+    spans = [(period_of("year", today), "month"), (period_of("quarter", today), "month"),
+             (period_of("month", today), "month"), (period_of("year", today), "quarter"), (last_year, "year"),
+             (last_year, "quarter")]
+    for user in readers:
+        for period, by in spans:
+            rolled = collection_stats(user, period, by)
+            assert rolled == collection_stats(user, period, by, rollup=False), (user, period.label, by)
+        for when in (today, today.replace(day=1), today - datetime.timedelta(days=400)):
+            assert collection_forecast(user, 4, when) == collection_forecast(user, 4, when, rollup=False), user
+    everything = collection_stats(None, period_of("year", today), "month")["totals"]
+    assert everything["signed"] > 0 and everything["collected"] > 0 and everything["invoiced"] > 0
+    forecast = collection_forecast(None, 4, today)
+    assert forecast["overdue_before"] > 0 and sum(r["planned"] for r in forecast["rows"]) > 0
+    assert any(0 < r["collected"] < r["planned"] for r in forecast["rows"])
 
 
 def test_the_months_a_bucket_edge_cuts():

@@ -33,9 +33,10 @@ def agreements_with_money(org, owner=None):
     ("finance", "/contracts/payments/", 5),
     ("rep_a", "/contracts/invoices/", 5),
     ("finance", "/contracts/invoices/", 5),
-    ("manager_east", "/contracts/receivables/", 11),  # roll-up, edge months, rep names (totals from the groups)
-    ("director", "/contracts/receivables/?group_by=customer&as_of=2026-01-01", 8),  # a past date: + later payments
-    ("finance", "/contracts/collections/", 7),  # totals are summed from the grouped rows
+    # ageing: roll-up, edge months, rep names (totals from the groups); DSO: open now, signed, paid later
+    ("manager_east", "/contracts/receivables/", 12),
+    ("director", "/contracts/receivables/?group_by=customer&as_of=2026-01-01", 9),  # a past date: + later payments
+    ("finance", "/contracts/collections/", 5),  # one roll-up read for the year by month, one for the forecast
     ("director", "/contracts/collections/?by=product", 10),
     ("rep_a", "/api/v1/contracts/payments/", 4),
     ("finance", "/api/v1/contracts/invoices/", 4),
