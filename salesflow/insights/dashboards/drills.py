@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesflow.contracts.models import Instalment, Invoice, MonthlyMoney
 from salesflow.core.periods import whole_months
+from salesflow.core.replica import once_per_scope
 from salesflow.org import access
 from salesflow.org.models import Region, Team, User
 from salesflow.performance import figures
@@ -188,9 +189,11 @@ def by_field(drill: Drill, queryset: QuerySet, path: str) -> dict:
     return {(row["key"] or None): {"value": row["value"], "count": row["count"]} for row in grouped}
 
 
+@once_per_scope
 def divisions(model) -> list:
     """The nodes a director compares side by side: the top of the tree (Team or Region), or — when the tree has a
-    single root such as "sales centre" or "all of China" — the first level that has more than one node."""
+    single root such as "sales centre" or "all of China" — the first level that has more than one node. Read once
+    per page (several panels compare the same divisions)."""
     nodes = list(model.objects.filter(parent__isnull=True).order_by("name"))
     while len(nodes) == 1:
         children = list(model.objects.filter(parent=nodes[0]).order_by("name"))
