@@ -92,13 +92,14 @@ def lines_of(a, sign, vendor):  # an agreement's lines, where it is signed
     return upsert(f"SELECT 'product_lines', {month(a + '.signed_on', vendor)}, {who(a)}, COALESCE(p.series, ''), "
                   f"{sign}COUNT(*), {sign}SUM(l.amount) FROM contracts_agreementline l "
                   f"LEFT JOIN catalog_product p ON p.id = l.product_id "
-                  f"WHERE l.agreement_id = {a}.id AND {a}.status NOT IN {NOT_SIGNED} GROUP BY COALESCE(p.series, '')")
+                  f"WHERE l.agreement_id = {a}.id AND {a}.status NOT IN {NOT_SIGNED} GROUP BY COALESCE(p.series, '') "
+                  "ORDER BY COALESCE(p.series, '')")
 
 
 def children_of(a, sign, vendor):  # an agreement's payments, instalments and invoices
     return [upsert(f"SELECT '{c.measure}', {month('c.' + c.day, vendor)}, {who(a, c.regional)}, '', {sign}COUNT(*), "
                    f"{sign}SUM({c.value_of('c')}) FROM {c.table} c WHERE c.agreement_id = {a}.id "
-                   f"{c.rows_where('c', a)} GROUP BY {month('c.' + c.day, vendor)}")
+                   f"{c.rows_where('c', a)} GROUP BY 2 ORDER BY 2")
             for c in CHILDREN]
 
 
@@ -121,7 +122,8 @@ def product_lines(row, sign, vendor):  # every signed line of a product (OLD / N
                   f"{sign}COUNT(*), {sign}SUM(l.amount) FROM contracts_agreementline l "
                   f"JOIN contracts_agreement a ON a.id = l.agreement_id "
                   f"WHERE l.product_id = {row}.id AND a.status NOT IN {NOT_SIGNED} "
-                  f"GROUP BY {month('a.signed_on', vendor)}, a.owner_id, a.team_id, a.region_id")
+                  f"GROUP BY {month('a.signed_on', vendor)}, a.owner_id, a.team_id, a.region_id "
+                  f"ORDER BY {month('a.signed_on', vendor)}, a.owner_id, a.team_id, a.region_id")
 
 
 def changed(columns, vendor):
@@ -189,12 +191,20 @@ def postgres_triggers():
     def when(columns, body):
         return f"    IF {changed(columns, v)} THEN {'; '.join(body)}; END IF;"
 
+    def side(row):  # the part of a roll-up key that an agreement's owner, team and region set
+        return f"(COALESCE({row}.owner_id, 0), COALESCE({row}.team_id, 0), COALESCE({row}.region_id, 0))"
+
+    def sides(row, sign):
+        return "\n".join([when(AGREEMENT_SIGNED, [signed(row, sign, v)]),
+                          when(AGREEMENT_LINES, [lines_of(row, sign, v)]),
+                          when(AGREEMENT_CHILDREN, children_of(row, sign, v))])
+
+    # An agreement moving between people: the side with the lower key first (each statement in key order), so two
+    # transactions moving agreements in opposite directions lock the roll-up rows in the same order (no deadlock).
+    away, to = sides("OLD", "-"), sides("NEW", "+")
     result = function("money_agreement", "contracts_agreement", [signed("NEW", "+", v)],
                       [signed("OLD", "-", v), lines_of("OLD", "-", v), *children_of("OLD", "-", v)],
-                      "\n".join([when(AGREEMENT_SIGNED, [signed("OLD", "-", v), signed("NEW", "+", v)]),
-                                 when(AGREEMENT_LINES, [lines_of("OLD", "-", v), lines_of("NEW", "+", v)]),
-                                 when(AGREEMENT_CHILDREN,
-                                      [*children_of("OLD", "-", v), *children_of("NEW", "+", v)])]))
+                      f"  IF {side('OLD')} <= {side('NEW')} THEN\n{away}\n{to}\n  ELSE\n{to}\n{away}\n  END IF;")
     result += function("money_line", "contracts_agreementline", [line("NEW", "+", v)], [line("OLD", "-", v)],
                        when(LINE_COLUMNS, [line("OLD", "-", v), line("NEW", "+", v)]))
     result += [f"CREATE FUNCTION money_product() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
