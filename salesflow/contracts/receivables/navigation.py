@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesflow.core.money import format_money
 from salesflow.core.registry import Tile, dashboard_tiles, navigation
+from salesflow.core.templatetags.salesflow_tags import money_short
 
 from . import selectors
 
@@ -16,7 +16,8 @@ navigation.register("contracts:collections", _("Collection statistics"), "▦", 
 
 @dashboard_tiles.register("receivables-overdue", order=60)
 def overdue_tile(user):
-    """逾期应收: what is overdue in the rows the user may see (the ageing's overdue total)."""
+    """逾期应收: what is overdue in the rows the user may see (the ageing's overdue total), short as on the
+    receivables page ("4,704万": a phone's tile has no room for every cent)."""
     total = selectors.ageing_totals(user)["overdue"]
-    return Tile(_("Overdue receivables"), format_money(total), url=reverse("contracts:receivables"),
+    return Tile(_("Overdue receivables"), money_short(total), url=reverse("contracts:receivables"),
                 danger=bool(total), testid="overdue-receivables-tile")
