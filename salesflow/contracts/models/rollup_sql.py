@@ -6,7 +6,7 @@ that places a row in a month, the value summed, which rows count and on which ag
 (sign "+") or take away ("-") a record's contribution in the statement that writes it; a roll-up row that falls to
 zero is deleted by ``core.rollups``' trigger."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # ruff: noqa: S608  (fixed SQL: table and column names only, no input)
 
@@ -14,6 +14,7 @@ TABLE = "contracts_monthlymoney"
 KEY = "measure, month, owner_id, team_key, region_id, series"
 NOT_SIGNED = "('draft', 'pending')"  # Agreement.Status DRAFT, PENDING (receivables.selectors.NOT_SIGNED)
 RECEIVABLE = "('active', 'completed')"  # receivables.selectors.RECEIVABLE
+ANY_REGION = "_any_region"  # a measure's twin not split by region: a year of a figure by owner in a few thousand rows
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ CHILDREN = (
     Child("planned", "contracts_instalment", "due_on", on_agreements=f"AND {{a}}.status IN {RECEIVABLE}",
           regional=False),
 )
+CHILDREN += tuple(replace(c, measure=c.measure + ANY_REGION, regional=False) for c in CHILDREN
+                  if c.measure in ("collected", "due", "invoiced"))
 CHILD_TABLES = sorted({c.table for c in CHILDREN})
 # an agreement's columns its own money (signed), its lines' and its children's depend on
 AGREEMENT_SIGNED = ["status", "signed_on", "owner_id", "team_id", "region_id", "amount"]
@@ -83,9 +86,10 @@ def upsert(select):
 
 # --- what one write adds or takes away ------------------------------------------------------------------------
 
-def signed(a, sign, vendor):  # an agreement row (NEW / OLD) itself
-    return upsert(f"SELECT 'signed', {month(a + '.signed_on', vendor)}, {who(a)}, '', {sign}1, {sign}{a}.amount "
-                  f"WHERE {a}.status NOT IN {NOT_SIGNED}")
+def signed(a, sign, vendor):  # an agreement row (NEW / OLD) itself, by region and not
+    return [upsert(f"SELECT '{measure}', {month(a + '.signed_on', vendor)}, {who(a, regional)}, '', {sign}1, "
+                   f"{sign}{a}.amount WHERE {a}.status NOT IN {NOT_SIGNED}")
+            for measure, regional in (("signed", True), ("signed" + ANY_REGION, False))]
 
 
 def lines_of(a, sign, vendor):  # an agreement's lines, where it is signed
@@ -150,11 +154,11 @@ def sqlite_triggers():
         return f"CREATE TRIGGER {name} AFTER {event}{when} BEGIN {'; '.join(body)}; END"
 
     result = [
-        trigger("money_agreement_insert", "INSERT ON contracts_agreement", [signed("NEW", "+", v)]),
+        trigger("money_agreement_insert", "INSERT ON contracts_agreement", signed("NEW", "+", v)),
         trigger("money_agreement_delete", "DELETE ON contracts_agreement",
-                [signed("OLD", "-", v), lines_of("OLD", "-", v), *children_of("OLD", "-", v)]),
+                [*signed("OLD", "-", v), lines_of("OLD", "-", v), *children_of("OLD", "-", v)]),
         trigger("money_agreement_update", f"UPDATE OF {', '.join(AGREEMENT_SIGNED)} ON contracts_agreement",
-                [signed("OLD", "-", v), signed("NEW", "+", v)], changed(AGREEMENT_SIGNED, v)),
+                [*signed("OLD", "-", v), *signed("NEW", "+", v)], changed(AGREEMENT_SIGNED, v)),
         trigger("money_agreement_update_lines", f"UPDATE OF {', '.join(AGREEMENT_LINES)} ON contracts_agreement",
                 [lines_of("OLD", "-", v), lines_of("NEW", "+", v)], changed(AGREEMENT_LINES, v)),
         trigger("money_agreement_update_owner", f"UPDATE OF {', '.join(AGREEMENT_CHILDREN)} ON contracts_agreement",
@@ -195,15 +199,15 @@ def postgres_triggers():
         return f"(COALESCE({row}.owner_id, 0), COALESCE({row}.team_id, 0), COALESCE({row}.region_id, 0))"
 
     def sides(row, sign):
-        return "\n".join([when(AGREEMENT_SIGNED, [signed(row, sign, v)]),
+        return "\n".join([when(AGREEMENT_SIGNED, signed(row, sign, v)),
                           when(AGREEMENT_LINES, [lines_of(row, sign, v)]),
                           when(AGREEMENT_CHILDREN, children_of(row, sign, v))])
 
     # An agreement moving between people: the side with the lower key first (each statement in key order), so two
     # transactions moving agreements in opposite directions lock the roll-up rows in the same order (no deadlock).
     away, to = sides("OLD", "-"), sides("NEW", "+")
-    result = function("money_agreement", "contracts_agreement", [signed("NEW", "+", v)],
-                      [signed("OLD", "-", v), lines_of("OLD", "-", v), *children_of("OLD", "-", v)],
+    result = function("money_agreement", "contracts_agreement", signed("NEW", "+", v),
+                      [*signed("OLD", "-", v), lines_of("OLD", "-", v), *children_of("OLD", "-", v)],
                       f"  IF {side('OLD')} <= {side('NEW')} THEN\n{away}\n{to}\n  ELSE\n{to}\n{away}\n  END IF;")
     result += function("money_line", "contracts_agreementline", [line("NEW", "+", v)], [line("OLD", "-", v)],
                        when(LINE_COLUMNS, [line("OLD", "-", v), line("NEW", "+", v)]))
@@ -253,8 +257,9 @@ def rebuild_sql(vendor, measures=None) -> list[str]:
     insert = f"INSERT INTO {TABLE} ({KEY}, n, value) "
     is_signed = f"a.status NOT IN {NOT_SIGNED}"
     statements = {
-        "signed": insert + f"SELECT 'signed', {month('a.signed_on', vendor)}, {who('a')}, '', COUNT(*), "
-                           f"SUM(a.amount) FROM contracts_agreement a WHERE {is_signed} GROUP BY 2, 3, 4, 5",
+        **{measure: insert + f"SELECT '{measure}', {month('a.signed_on', vendor)}, {who('a', regional)}, '', "
+                             f"COUNT(*), SUM(a.amount) FROM contracts_agreement a WHERE {is_signed} GROUP BY 2, 3, 4, 5"
+           for measure, regional in (("signed", True), ("signed" + ANY_REGION, False))},
         "product_lines": insert + f"SELECT 'product_lines', {month('a.signed_on', vendor)}, {who('a')}, "
                                   "COALESCE(p.series, ''), COUNT(*), SUM(l.amount) FROM contracts_agreementline l "
                                   "JOIN contracts_agreement a ON a.id = l.agreement_id "

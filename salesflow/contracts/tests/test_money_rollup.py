@@ -71,6 +71,24 @@ def test_the_generated_data_fills_every_measure(generated, db):
     assert_same_as_rebuilt()
 
 
+
+def test_each_twin_without_regions_equals_its_measure_summed_over_regions(generated, db):
+    from django.db.models import Sum
+
+    for measure in MonthlyMoney.Measure.values:
+        twin = MonthlyMoney.without_region(measure)
+        if twin is None:
+            continue
+        def by_person(name):
+            rows = (MonthlyMoney.objects.filter(measure=name).values("month", "owner_id", "team_key")
+                    .annotate(n=Sum("n"), v=Sum("value")).order_by())
+            return {(r["month"], r["owner_id"], r["team_key"]): (r["n"], r["v"]) for r in rows}
+        assert set(MonthlyMoney.objects.filter(measure=twin).values_list("region_id", flat=True)) == {0}
+        assert by_person(twin) == by_person(measure) != {}, measure
+    assert {MonthlyMoney.without_region(m) for m in ("signed", "collected", "due", "invoiced")} == {
+        "signed_any_region", "collected_any_region", "due_any_region", "invoiced_any_region"}
+
+
 def test_agreement_changes_move_its_money_and_that_of_its_lines_payments_instalments_and_invoices(generated, db):
     agreement = busy_agreement()
     assert agreement is not None

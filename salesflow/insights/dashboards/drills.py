@@ -110,14 +110,19 @@ def rows(drill: Drill, scope: Scope, first: datetime.date | None = None, last: d
 
 
 def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: datetime.date | None = None,
-          *, by_team: Team | None = None, by_region: Region | None = None, by_series: str | None = None) -> QuerySet:
+          *, by_team: Team | None = None, by_region: Region | None = None, by_series: str | None = None,
+          regional: bool = True) -> QuerySet:
     """What a figure adds up: the same records as :func:`rows` (same scope, same narrowing), as their month roll-up
     rows when the span is whole months and the drill has one, else the records. Sum it with :func:`total`,
-    :func:`by_month` or :func:`by_field`."""
+    :func:`by_month` or :func:`by_field`. ``regional=False``: the caller will not group the rows by region, so
+    without a region filter they may come from the measure's twin not split by region (far fewer rows)."""
     first, last = first or scope.period.start, last or scope.period.end
     if not drill.rollup or not whole_months(first, last):
         return rows(drill, scope, first, last, by_team=by_team, by_region=by_region, by_series=by_series)
-    qs = MonthlyMoney.objects.filter(access.visibility_q(scope.user, MonthlyMoney), measure=drill.rollup,
+    measure = drill.rollup
+    if not regional and scope.region is None and by_region is None:
+        measure = MonthlyMoney.without_region(measure) or measure
+    qs = MonthlyMoney.objects.filter(access.visibility_q(scope.user, MonthlyMoney), measure=measure,
                                      month__gte=first, month__lte=last)
     if scope.owners is not None:
         qs = qs.filter(owner_id__in=scope.owners)

@@ -34,9 +34,10 @@ def year_trend(scope: Scope, key: str, title: str) -> dict:
     """A figure month by month through the period's year, against the year before; each month clicks through."""
     drill = drills.get(key)
     year = scope.period.start.year
-    this = drills.by_month(drill, drills.tally(drill, scope, datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    this = drills.by_month(drill, drills.tally(drill, scope, datetime.date(year, 1, 1), datetime.date(year, 12, 31),
+                                              regional=False))
     last = drills.by_month(drill, drills.tally(drill, scope, datetime.date(year - 1, 1, 1),
-                                              datetime.date(year - 1, 12, 31)))
+                                              datetime.date(year - 1, 12, 31), regional=False))
     months = [datetime.date(year, m, 1) for m in range(1, 13)]
     links = [records_url(scope, key, first=month_bounds(m)[0], last=month_bounds(m)[1]) for m in months]
     # A month that has not begun has no figure yet (a gap in the line), not a zero.
@@ -57,7 +58,7 @@ def year_trend(scope: Scope, key: str, title: str) -> dict:
 
 def period_figure(scope: Scope, key: str, label) -> dict:
     drill = drills.get(key)
-    result = drills.total(drill, drills.tally(drill, scope))
+    result = drills.total(drill, drills.tally(drill, scope, regional=False))
     return figure(label, result["value"], url=records_url(scope, key), count=result["count"])
 
 
@@ -66,8 +67,10 @@ def side_by_side(scope: Scope, model, path_of, key: str, title: str, narrow: str
     drill = drills.get(key)
     before = kpis.same_period_last_year(scope.period)
     path = path_of(drill)
-    now = drills.by_division(drill, drills.tally(drill, scope), model, path)
-    earlier = drills.by_division(drill, drills.tally(drill, scope, before.start, before.end), model, path)
+    regional = path == drill.region  # by region: the rows split by region
+    now = drills.by_division(drill, drills.tally(drill, scope, regional=regional), model, path)
+    earlier = drills.by_division(drill, drills.tally(drill, scope, before.start, before.end, regional=regional), model,
+                                 path)
     then = {r["node"].pk: r for r in earlier}
     links = [records_url(scope, key, **{narrow: r["node"].pk}) for r in now]
     chart = {"type": "bar", "x": [r["node"].name for r in now], "series": [
@@ -96,8 +99,8 @@ def product_mix(scope: Scope) -> dict:
 def collections_vs_plan(scope: Scope) -> dict:
     """Collected against the payment plan (instalments due), month by month through the period."""
     collected, due = drills.get("collected"), drills.get("due")
-    got = drills.by_month(collected, drills.tally(collected, scope))
-    planned = drills.by_month(due, drills.tally(due, scope))
+    got = drills.by_month(collected, drills.tally(collected, scope, regional=False))
+    planned = drills.by_month(due, drills.tally(due, scope, regional=False))
     months = months_of(scope.period)
     chart = {"type": "bar", "x": [m.strftime("%Y-%m") for m in months], "series": [
         {"name": _("Due (plan)"), "y": [num(planned.get(m, 0)) for m in months],
