@@ -387,8 +387,10 @@ def _period(period):
     return parse_period(period) if isinstance(period, str) else period
 
 
-ROLLED_STATS = {MonthlyMoney.Measure.SIGNED: "signed", MonthlyMoney.Measure.COLLECTED: "collected",
-                MonthlyMoney.Measure.INVOICED: "invoiced"}
+# the roll-up's twins not split by region: the statistics by date group over every region
+ROLLED_STATS = {MonthlyMoney.Measure.SIGNED_ANY_REGION: "signed",
+                MonthlyMoney.Measure.COLLECTED_ANY_REGION: "collected",
+                MonthlyMoney.Measure.INVOICED_ANY_REGION: "invoiced"}
 
 
 def collection_stats(user, period=None, by="month", *, rollup=True) -> dict:
