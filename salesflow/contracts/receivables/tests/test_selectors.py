@@ -99,7 +99,6 @@ def test_dso_per_team(org):
     assert selectors.dso(org.director, days_before(7))["rows"][0]["dso"] == D("90.0")
 
 
-
 def test_collection_stats_totals_to_the_cent(org):
     a = make_agreement(org.rep_a, amount="1000.10", signed_on=datetime.date(2026, 1, 15))
     b = make_agreement(org.rep_b, amount="2000.20", signed_on=datetime.date(2026, 2, 3))
