@@ -509,16 +509,16 @@ def collection_forecast(user, months=3, today=None, *, rollup=True) -> dict:
 
 def _forecast_from_rollup(user, periods) -> dict:
     first, last = periods[0].start, periods[-1].start
-    M = MonthlyMoney.Measure
-    rows = (rolled_money(user).filter(Q(measure=M.OPEN, month__lte=last) | Q(measure=M.PLANNED,
-                                                                            month__range=(first, last)))
+    open_, planned = MonthlyMoney.Measure.OPEN, MonthlyMoney.Measure.PLANNED
+    wanted = Q(measure=open_, month__lte=last) | Q(measure=planned, month__range=(first, last))
+    rows = (rolled_money(user).filter(wanted)
             .values("measure", "month").annotate(v=Sum("value")).order_by())
     got = {(row["measure"], row["month"]): row["v"] for row in rows}
-    figures = {"overdue": sum((v for (measure, month), v in got.items() if measure == M.OPEN and month < first),
+    figures = {"overdue": sum((v for (measure, month), v in got.items() if measure == open_ and month < first),
                               ZERO)}
     for i, period in enumerate(periods):
-        figures[f"p{i}"] = got.get((M.PLANNED, period.start), ZERO)
-        figures[f"c{i}"] = figures[f"p{i}"] - got.get((M.OPEN, period.start), ZERO)
+        figures[f"p{i}"] = got.get((planned, period.start), ZERO)
+        figures[f"c{i}"] = figures[f"p{i}"] - got.get((open_, period.start), ZERO)
     return cents(figures)
 
 

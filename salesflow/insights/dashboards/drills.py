@@ -24,9 +24,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from salesflow.contracts.models import Instalment, Invoice, MonthlyMoney
+from salesflow.contracts.receivables.selectors import rolled_money
 from salesflow.core.periods import whole_months
 from salesflow.core.replica import once_per_scope
-from salesflow.org import access
 from salesflow.org.models import Region, Team, User
 from salesflow.performance import figures
 
@@ -122,8 +122,7 @@ def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: 
     measure = drill.rollup
     if not regional and scope.region is None and by_region is None:
         measure = MonthlyMoney.without_region(measure) or measure
-    qs = MonthlyMoney.objects.filter(access.visibility_q(scope.user, MonthlyMoney), measure=measure,
-                                     month__gte=first, month__lte=last)
+    qs = rolled_money(scope.user).filter(measure=measure, month__gte=first, month__lte=last)
     if scope.owners is not None:
         qs = qs.filter(owner_id__in=scope.owners)
     if by_team is not None:
