@@ -1,15 +1,15 @@
 """Money per month, kept by database triggers: one row per measure x month x owner x team x region x product series
 with the count and the sum of the records behind it — agreements signed (``signed``) and their lines
 (``product_lines``, by series), payments received (``collected``), instalments due (``due``), invoices issued
-(``invoiced``), what is still to collect by the month it falls due (``open``, the receivables ageing) and what
-the payment plans of receivable agreements ask per month (``planned``, the collection forecast). Signed,
-collected, due and invoiced also have a twin not split by region (``signed_any_region`` …): a figure over every
-region reads it, about a tenth of the rows. The triggers
-(rollup_sql.py, installed by migrations contracts 0008, 0010 and 0011) add and take away in the same statement
-as every insert, update and delete of those records (and move a record's money when its agreement changes owner,
-team, region, status or date, or its product changes series), so no code path — service, ``update()``, import,
-admin — can miss it. The generator bulk-loads with triggers off on PostgreSQL and rebuilds it
-(:func:`rebuild_money_rollup`).
+(``invoiced``), what is still to collect by the month it falls due (``open``, the receivables ageing; also by the
+day, ``open_by_day``, for the months an ageing bucket edge cuts) and what the payment plans of receivable
+agreements ask per month (``planned``, the collection forecast). Signed, collected, due and invoiced also have a
+twin not split by region (``signed_any_region`` …): a figure over every region reads it, about a tenth of the rows.
+The triggers (rollup_sql.py, installed by migrations contracts 0008, 0010, 0011, 0013 and 0014) add and take away
+in the same statement as every insert, update and delete of those records (and move a record's money when its
+agreement changes owner, team, region, status or date, or its product changes series), so no code path —
+service, ``update()``, import, admin — can miss it. The generator bulk-loads with triggers off on PostgreSQL and
+rebuilds it (:func:`rebuild_money_rollup`).
 
 A dashboard then sums a few thousand rows for a year instead of every agreement or payment in it. The attribution
 is the record's, as in the rows behind each figure: the agreement's owner, team (what ``visible_to`` filters on) and
@@ -34,6 +34,7 @@ class MonthlyMoney(models.Model):
         DUE = "due"
         INVOICED = "invoiced"
         OPEN = "open"  # still to collect, by the month it falls due
+        OPEN_BY_DAY = "open_by_day"  # the same by the day it falls due ("month" holds that day)
         PLANNED = "planned"  # due on active and completed agreements (the collection forecast's plan)
         # the same as signed, collected, due and invoiced, not split by region (region_id 0): what a figure over all
         # regions reads, about a tenth of the rows
@@ -43,7 +44,7 @@ class MonthlyMoney(models.Model):
         INVOICED_ANY_REGION = "invoiced_any_region"
 
     measure = models.CharField(max_length=20, choices=Measure.choices)
-    month = models.DateField()  # the first day of the month
+    month = models.DateField()  # the first day of the month (the day itself for a daily measure: open_by_day)
     owner_id = models.BigIntegerField()  # 0: none
     team_key = models.BigIntegerField()  # the agreement's team id; 0: none
     region_id = models.BigIntegerField()  # the agreement's region id; 0: none

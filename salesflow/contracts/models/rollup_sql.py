@@ -27,6 +27,11 @@ class Child:
     on_agreements: str = ""  # which agreements' rows count ("AND ..." on {a})
     columns: tuple = ()  # the row's columns these depend on, beside agreement_id, the day and amount
     regional: bool = True  # False: the rows are not split by region (region_id 0), fewer roll-up rows
+    daily: bool = False  # True: a row per day (the roll-up's "month" holds the day itself), not per month
+
+    def placed(self, c, vendor):
+        """SQL of the roll-up date of the row ``{c}``: the month of its day, or the day (``daily``)."""
+        return f"{c}.{self.day}" if self.daily else month(f"{c}.{self.day}", vendor)
 
     def value_of(self, c):
         return self.value.format(c=c)
@@ -52,6 +57,8 @@ CHILDREN = (
 )
 CHILDREN += tuple(replace(c, measure=c.measure + ANY_REGION, regional=False) for c in CHILDREN
                   if c.measure in ("collected", "due", "invoiced"))
+# ``open`` by the day it falls due: the ageing sums the (at most four) months a bucket edge cuts from these rows
+CHILDREN += tuple(replace(c, measure="open_by_day", daily=True) for c in CHILDREN if c.measure == "open")
 CHILD_TABLES = sorted({c.table for c in CHILDREN})
 # an agreement's columns its own money (signed), its lines' and its children's depend on
 AGREEMENT_SIGNED = ["status", "signed_on", "owner_id", "team_id", "region_id", "amount"]
@@ -101,14 +108,14 @@ def lines_of(a, sign, vendor):  # an agreement's lines, where it is signed
 
 
 def children_of(a, sign, vendor):  # an agreement's payments, instalments and invoices
-    return [upsert(f"SELECT '{c.measure}', {month('c.' + c.day, vendor)}, {who(a, c.regional)}, '', {sign}COUNT(*), "
+    return [upsert(f"SELECT '{c.measure}', {c.placed('c', vendor)}, {who(a, c.regional)}, '', {sign}COUNT(*), "
                    f"{sign}SUM({c.value_of('c')}) FROM {c.table} c WHERE c.agreement_id = {a}.id "
                    f"{c.rows_where('c', a)} GROUP BY 2 ORDER BY 2")
             for c in CHILDREN]
 
 
 def child(table, row, sign, vendor):  # one payment, instalment or invoice row
-    return [upsert(f"SELECT '{c.measure}', {month(row + '.' + c.day, vendor)}, {who('a', c.regional)}, '', {sign}1, "
+    return [upsert(f"SELECT '{c.measure}', {c.placed(row, vendor)}, {who('a', c.regional)}, '', {sign}1, "
                    f"{sign}({c.value_of(row)}) FROM contracts_agreement a WHERE a.id = {row}.agreement_id "
                    f"{c.rows_where(row, 'a')}")
             for c in CHILDREN if c.table == table]
@@ -268,7 +275,7 @@ def rebuild_sql(vendor, measures=None) -> list[str]:
     }
     for c in CHILDREN:
         statements[c.measure] = insert + (
-            f"SELECT '{c.measure}', {month('c.' + c.day, vendor)}, {who('a', c.regional)}, '', COUNT(*), "
+            f"SELECT '{c.measure}', {c.placed('c', vendor)}, {who('a', c.regional)}, '', COUNT(*), "
             f"SUM({c.value_of('c')}) "
             f"FROM {c.table} c JOIN contracts_agreement a ON a.id = c.agreement_id "
             f"WHERE 1 = 1 {c.rows_where('c', 'a')} GROUP BY 2, 3, 4, 5")

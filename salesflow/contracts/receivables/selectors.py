@@ -169,7 +169,7 @@ def ageing(user, as_of=None, group_by=None, *, limit=None) -> dict:
     ``{"as_of", "totals": {bucket: amount, "total", "overdue"}, "rows": [{"key", "label", buckets…}]}``; rows only
     when ``group_by`` is one of agreement, customer, rep, team, region (largest total first).
 
-    Today (or later), in total or per rep or team: from the roll-up of what is still open per month due
+    Today (or later), in total or per rep or team: from the roll-up of what is still open per month (or day) due
     (:func:`open_by_bucket`). Otherwise from the instalments (:func:`ageing_from_records`); the tests hold the two
     equal."""
     today = timezone.localdate()
@@ -236,8 +236,7 @@ def ageing_from_records(user, as_of=None, group_by=None, *, limit=None) -> dict:
     return {"as_of": as_of, "group_by": group_by, "totals": cents(totals), "rows": rows[:limit] if limit else rows}
 
 
-ROLLED_GROUPS = {None: (None, None), "rep": ("owner_id", "agreement__owner_id"),
-                 "team": ("team_key", "agreement__team_id")}  # group_by -> (roll-up column, instalment path)
+ROLLED_GROUPS = {None: None, "rep": "owner_id", "team": "team_key"}  # group_by -> the roll-up's column
 
 
 def _bucket_totals() -> dict:
@@ -260,32 +259,31 @@ def cut_months(as_of) -> list[datetime.date]:
 def open_by_bucket(user, as_of, group_by=None, *, teams=None) -> dict:
     """``{group key: {bucket: amount, "total", "overdue"}}`` of the money still open today that is visible to
     ``user``, by rep or team (``group_by``; one ``None`` key without), on ``as_of`` (today or later), optionally of
-    the agreements of ``teams`` (ids). A month that lies wholly in one bucket is summed from the roll-up of what
-    is open per month due (``MonthlyMoney`` "open", kept by triggers); the (at most four) months a bucket edge
-    cuts are summed from the instalments. Two aggregates, each grouped by bucket in SQL."""
+    the agreements of ``teams`` (ids). From the roll-up of what is open (``MonthlyMoney``, kept by triggers): a
+    month that lies wholly in one bucket from its row per month ("open"), the (at most four) months a bucket edge
+    cuts from their rows per day ("open_by_day"). Two aggregates, each grouped by bucket in SQL."""
     if as_of < timezone.localdate():
         raise ValueError("the roll-up holds today's open amounts; a past date needs ageing_from_records()")
-    rolled_key, live_key = ROLLED_GROUPS[group_by]
-    rolled = rolled_money(user).filter(measure=MonthlyMoney.Measure.OPEN)
-    live = receivable_instalments(user).filter(collected_amount__lt=F("amount"))
+    key = ROLLED_GROUPS[group_by]
+    rolled = rolled_money(user)
     if teams is not None:
-        rolled, live = rolled.filter(team_key__in=teams), live.filter(agreement__team__in=teams)
+        rolled = rolled.filter(team_key__in=teams)
     cut = cut_months(as_of)
+    parts = [rolled.filter(measure=MonthlyMoney.Measure.OPEN).exclude(month__in=cut)]
     ranges: list = []
-    for month in cut:  # adjacent months as one range: one index range scan
-        last = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    for month in cut:  # adjacent months as one range of days: one index range scan
+        last = period_of("month", month).end
         if ranges and ranges[-1][1] == month - datetime.timedelta(days=1):
             ranges[-1] = (ranges[-1][0], last)
         else:
             ranges.append((month, last))
-    parts = [(rolled.exclude(month__in=cut), F("value"), "month", rolled_key)]
     if ranges:
-        in_cut = functools.reduce(operator.or_, (Q(due_on__gte=first, due_on__lte=last) for first, last in ranges))
-        parts.append((live.filter(in_cut), F("amount") - F("collected_amount"), "due_on", live_key))
+        in_cut = functools.reduce(operator.or_, (Q(month__gte=first, month__lte=last) for first, last in ranges))
+        parts.append(rolled.filter(in_cut, measure=MonthlyMoney.Measure.OPEN_BY_DAY))
     result: dict = {}
-    for rows, amount, day, key in parts:
-        grouped = rows.order_by().values(bucket=_bucket_case(as_of, day), **({"key": F(key)} if key else {}))
-        for row in grouped.annotate(value=Sum(amount, output_field=MONEY)):
+    for rows in parts:
+        grouped = rows.order_by().values(bucket=_bucket_case(as_of, "month"), **({"key": F(key)} if key else {}))
+        for row in grouped.annotate(value=Sum("value", output_field=MONEY)):
             figures = result.setdefault(row.get("key") or None, _bucket_totals())  # the roll-up's 0: none
             figures[row["bucket"]] += row["value"]
             figures["total"] += row["value"]

@@ -89,6 +89,23 @@ def test_each_twin_without_regions_equals_its_measure_summed_over_regions(genera
         "signed_any_region", "collected_any_region", "due_any_region", "invoiced_any_region"}
 
 
+def test_open_by_day_adds_up_to_open_by_month(generated, db):
+    from django.db.models import Sum
+
+    def by_month(rows):
+        months: dict = {}
+        for r in rows.values("month", "owner_id", "team_key", "n", "value"):
+            key = (r["month"].replace(day=1), r["owner_id"], r["team_key"])
+            n, value = months.get(key, (0, Decimal(0)))
+            months[key] = (n + r["n"], value + r["value"])
+        return months
+
+    daily = MonthlyMoney.objects.filter(measure="open_by_day")
+    assert daily.exclude(month__day=1).exists()  # placed on their days, not on the first of the month
+    assert by_month(daily) == by_month(MonthlyMoney.objects.filter(measure="open")) != {}
+    assert daily.aggregate(v=Sum("value"))["v"] > 0
+
+
 def test_agreement_changes_move_its_money_and_that_of_its_lines_payments_instalments_and_invoices(generated, db):
     agreement = busy_agreement()
     assert agreement is not None
