@@ -304,10 +304,12 @@ def _ageing_totals(user, teams, as_of) -> dict:
 
 
 def _group_names(group_by, keys) -> dict:
-    from salesflow.org.models import Team, User
+    """``{key: name}`` of the teams, regions or reps (display name, else username) ``keys``."""
+    from salesflow.org.models import Region, Team, User
 
-    if group_by == "team":
-        return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group_by in ("team", "region"):
+        model = Team if group_by == "team" else Region
+        return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
     return {user.pk: user.display_name or user.username
             for user in User.objects.filter(pk__in=keys).only("display_name", "username")}
 
@@ -336,24 +338,26 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
     """Days sales outstanding per ``by`` (team, rep, region): receivables on ``as_of`` ÷ amount signed in the
     ``days`` before it × ``days``. Receivables on a past date add back payments received after it."""
     as_of = as_of or timezone.localdate()
-    key, label = GROUPS[by]
+    key = GROUPS[by][0]
     agreements = receivable_agreements(user, as_of)
     since = as_of - datetime.timedelta(days=days - 1)
     # Two narrow reads instead of one pass over every receivable agreement: what is open now (a partial index of
-    # the agreements not fully collected) and what was signed in the window (by date).
-    open_now = (agreements.filter(collected_amount__lt=F("amount")).values(key=F(key), label=label_of("", label))
+    # the agreements not fully collected) and what was signed in the window (by date). Grouped by the key alone,
+    # named afterwards: joining the names would cost a probe per agreement (the director's two reads at 1M:
+    # 120 + 90 ms -> about 60 + 60).
+    open_now = (agreements.filter(collected_amount__lt=F("amount")).values(key=F(key))
                 .annotate(v=money_sum(F("amount") - F("collected_amount"))).order_by())
-    signed = (agreements.filter(signed_on__gte=since).values(key=F(key), label=label_of("", label))
-              .annotate(v=money_sum("amount")).order_by())
+    signed = agreements.filter(signed_on__gte=since).values(key=F(key)).annotate(v=money_sum("amount")).order_by()
     later = (Payment.objects.filter(agreement__in=agreements, received_on__gt=as_of)
-             .values(key=F(f"agreement__{key}"), label=label_of("agreement__", label)).annotate(v=Sum("amount"))
-             .order_by())
+             .values(key=F(f"agreement__{key}")).annotate(v=Sum("amount")).order_by())
     per_key: dict = {}
     for measure, grouped in (("receivable", open_now), ("signed", signed), ("receivable", later)):
         for row in grouped:  # one row per team/rep (a handful), not per agreement
-            entry = per_key.setdefault(row["key"], {"key": row["key"], "label": row["label"] or "—",
-                                                    "receivable": ZERO, "signed": ZERO})
+            entry = per_key.setdefault(row["key"], {"key": row["key"], "receivable": ZERO, "signed": ZERO})
             entry[measure] += row["v"]
+    names = _group_names(by, [k for k in per_key if k is not None])
+    for entry in per_key.values():
+        entry["label"] = names.get(entry["key"]) or "—"
     rows, total_receivable, total_signed = [], ZERO, ZERO
     for entry in per_key.values():
         receivable, signed_amount = to_money(entry["receivable"]), to_money(entry["signed"])

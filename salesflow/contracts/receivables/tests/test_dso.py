@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from salesflow.contracts.models import Agreement, Payment
 from salesflow.contracts.receivables import selectors
-from salesflow.org.models import User
+from salesflow.org.models import Region, Team, User
 from salesflow.testing.generated import generated_data
 
 
@@ -39,6 +39,10 @@ def test_dso_equals_the_sum_over_each_agreement(generated, db, days_back):
                     entry[1] += signed
             result = selectors.dso(user, as_of, by=by)
             assert {r["key"]: [r["receivable"], r["signed"]] for r in result["rows"]} == expected, (user, by)
+            names = {"team": {t.pk: t.name for t in Team.objects.all()},
+                     "region": {r.pk: r.name for r in Region.objects.all()},
+                     "rep": {u.pk: u.display_name or u.username for u in User.objects.all()}}[by]
+            assert {r["key"]: r["label"] for r in result["rows"]} == {k: names.get(k, "—") for k in expected}
             assert result["total"]["receivable"] == sum(e[0] for e in expected.values()) > 0
             dsos = [r["dso"] for r in result["rows"] if r["dso"] is not None]
             assert dsos == sorted(dsos, reverse=True) and (days_back == 200 or dsos)

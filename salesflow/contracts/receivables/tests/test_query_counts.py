@@ -33,8 +33,9 @@ def agreements_with_money(org, owner=None):
     ("finance", "/contracts/payments/", 5),
     ("rep_a", "/contracts/invoices/", 5),
     ("finance", "/contracts/invoices/", 5),
-    # ageing: roll-up, edge months, rep names (totals from the groups); DSO: open now, signed, paid later
-    ("manager_east", "/contracts/receivables/", 12),
+    # ageing: roll-up, edge months (by day), rep names (totals from the groups); DSO: open now, signed, paid later,
+    # team names
+    ("manager_east", "/contracts/receivables/", 13),
     ("director", "/contracts/receivables/?group_by=customer&as_of=2026-01-01", 9),  # a past date: + later payments
     ("finance", "/contracts/collections/", 5),  # one roll-up read for the year by month, one for the forecast
     ("director", "/contracts/collections/?by=product", 10),
