@@ -105,6 +105,17 @@ def _resolved(steps, owner):
             yield role, None
 
 
+def planned_steps(kind: str, amount, owner, flags=frozenset()) -> list[tuple[str, User | None]]:
+    """(approver role, approver) of each step an approval of ``owner``'s document would have, in order, each once:
+    what :func:`submit` creates (and the generator's approved history repeats)."""
+    steps, seen = [], set()
+    for role, approver in _resolved(required_steps(kind, amount, flags), owner):
+        if (role, getattr(approver, "pk", None)) not in seen:
+            seen.add((role, getattr(approver, "pk", None)))
+            steps.append((role, approver))
+    return steps
+
+
 # --- actions ------------------------------------------------------------------------------------------------------
 
 def _document_url(document) -> str:
@@ -121,13 +132,13 @@ def submit(document, *, kind: str, amount: Decimal, actor, flags=frozenset(), no
     """Start the approval that the rules require for ``kind`` at ``amount``; None when no rule applies."""
     if kind not in DocumentKind.values:
         raise ValueError(f"unknown approval kind {kind!r}: add it to approvals.models.DocumentKind")
-    steps = required_steps(kind, amount, flags)
+    owner = getattr(document, "owner", None) or actor
+    steps = planned_steps(kind, amount, owner, flags)
     if not steps:
         return None
     content_type = ContentType.objects.get_for_model(type(document))
     if ApprovalRequest.objects.filter(content_type=content_type, object_id=document.pk, status=R.PENDING).exists():
         raise ValidationError(_("This document is already waiting for approval."))
-    owner = getattr(document, "owner", None) or actor
     request = ApprovalRequest(
         content_type=content_type, object_id=document.pk, document_repr=str(document)[:200],
         document_url=_document_url(document)[:300], kind=kind, amount=to_money(amount), flags=sorted(flags or ()),
@@ -139,11 +150,8 @@ def submit(document, *, kind: str, amount: Decimal, actor, flags=frozenset(), no
             request.save()
     except IntegrityError:  # a concurrent submit of the same document won
         raise ValidationError(_("This document is already waiting for approval.")) from None
-    rows, seen = [], set()
-    for role, approver in _resolved(steps, owner):
-        if (role, getattr(approver, "pk", None)) not in seen:
-            seen.add((role, getattr(approver, "pk", None)))
-            rows.append(ApprovalStep(request=request, position=len(rows) + 1, role=role, approver=approver))
+    rows = [ApprovalStep(request=request, position=position, role=role, approver=approver)
+            for position, (role, approver) in enumerate(steps, start=1)]
     ApprovalStep.objects.bulk_create(rows)
     audit.record(document, AuditEntry.Action.ACTION, actor=actor,
                  changes={"approval": "submitted", "amount": str(request.amount), "steps": len(rows)},

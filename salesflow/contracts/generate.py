@@ -20,10 +20,13 @@ reversals) and invoices, written with :func:`insert_rows` (COPY on PostgreSQL), 
 import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Min
+from django.urls import reverse
 
-from salesflow.approvals.models import ApprovalRule
+from salesflow.approvals.models import ApprovalRequest, ApprovalRule, ApprovalStep
+from salesflow.approvals.services import planned_steps
 from salesflow.core.generator import GenerateContext, insert_rows, next_id
 from salesflow.core.registry import generator_steps
 from salesflow.customers.models import Customer
@@ -101,8 +104,9 @@ class _Writer:
         # Below the lowest agreement rule's amount a submitted agreement takes effect at once (no approval step).
         self.approval_from = ApprovalRule.objects.filter(kind="agreement", active=True, flag="").aggregate(
             m=Min("min_amount"))["m"]
+        self.approvals = _ApprovedHistory()
         self.counts = dict.fromkeys(("agreements", "instalments", "payments", "allocations", "invoices",
-                                     "status changes", "reminders", "lines"), 0)
+                                     "status changes", "reminders", "lines", "approved requests"), 0)
         self.reset()
 
     def reset(self):
@@ -182,6 +186,9 @@ class _Writer:
             f"签约后 {terms} 天内付款" if len(parts) == 1 else f"分 {len(parts)} 期付款", amount if parts else ZERO,
             agreement_collected, agreement_invoiced, created))
         self.history(aid, status, created, signed, last_paid, owner, amount)
+        if status not in ("draft", "pending") and self.approval_from is not None and amount >= self.approval_from:
+            self.approvals.add(aid, f"{self.agreements[-1][1]} {title}", owner, team, amount,
+                               submitted=created + datetime.timedelta(hours=2), decided=self.moment(signed, 8))
 
     def payments_for(self, part, due, signed):
         rng, today = self.rng, self.today
@@ -281,7 +288,57 @@ class _Writer:
         c["reminders"] += insert_rows(InstalmentReminder, ["instalment_id", "sent_on"], self.reminders)
         c["status changes"] += insert_rows(AgreementStatusChange, ["agreement_id", "from_status", "to_status", "at",
                                                                    "by_id", "note"], self.changes)
+        c["approved requests"] += self.approvals.flush()
         self.reset()
+
+
+class _ApprovedHistory:
+    """The approval each signed agreement above the lowest rule's amount went through: an approved request with
+    the steps :func:`approvals.services.planned_steps` names (what ``submit`` and ``decide`` would have left),
+    each decided by its approver (a pool role by the first active user of that role) before signing."""
+
+    def __init__(self):
+        self.request_id = next_id(ApprovalRequest)
+        self.content_type = ContentType.objects.get_for_model(Agreement).pk
+        self.url = reverse("contracts:agreement-detail", args=[987654321]).replace("987654321", "{}")
+        self.thresholds = sorted(ApprovalRule.objects.filter(kind="agreement", active=True, flag="")
+                                 .values_list("min_amount", flat=True))
+        self.users = User.objects.in_bulk()
+        self.pools = {role: pk for role, pk in User.objects.filter(is_active=True).order_by("-pk")
+                      .values_list("role", "pk")}  # the first active user of each role
+        self.steps: dict[tuple[int, int], list[tuple[str, int | None, int | None]]] = {}
+        self.requests, self.decisions = [], []
+
+    def steps_of(self, owner: int, amount: Decimal):
+        """(role, approver, who decided) per step: the same for every amount between two rule thresholds."""
+        key = (owner, sum(1 for t in self.thresholds if t <= amount))
+        if key not in self.steps:
+            self.steps[key] = [(role, getattr(approver, "pk", None),
+                                getattr(approver, "pk", None) or self.pools.get(role))
+                               for role, approver in planned_steps("agreement", amount, self.users[owner])]
+        return self.steps[key]
+
+    def add(self, aid, name, owner, team, amount, *, submitted, decided):
+        steps = self.steps_of(owner, amount)
+        if not steps:
+            return
+        rid = self.request_id
+        self.request_id += 1
+        self.requests.append((rid, self.content_type, aid, name[:200], self.url.format(aid), "agreement", amount, [],
+                              "", "approved", len(steps), owner, team, owner, submitted, decided))
+        for position, (role, approver, decider) in enumerate(steps, start=1):
+            at = decided - datetime.timedelta(hours=len(steps) - position)
+            self.decisions.append((rid, position, role, approver, "approved", decider, "同意", at))
+
+    def flush(self) -> int:
+        count = insert_rows(ApprovalRequest, [
+            "id", "content_type_id", "object_id", "document_repr", "document_url", "kind", "amount", "flags", "note",
+            "status", "current_step", "owner_id", "team_id", "submitted_by_id", "submitted_at", "decided_at"],
+            self.requests)
+        insert_rows(ApprovalStep, ["request_id", "position", "role", "approver_id", "decision", "decided_by_id",
+                                   "comment", "decided_at"], self.decisions)
+        self.requests, self.decisions = [], []
+        return count
 
 
 def _heads(ctx: GenerateContext):

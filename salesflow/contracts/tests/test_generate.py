@@ -128,6 +128,31 @@ def test_only_agreements_that_an_approval_rule_catches_went_through_pending(toda
     assert large.filter(status_changes__to_status="pending").distinct().count() == large.count()
 
 
+def test_each_agreement_signed_after_an_approval_has_that_approval_in_its_history(today):
+    """As submit() and decide() would have left it: one approved request per signed agreement the rules catch,
+    with the steps its rules and its owner's team require, each decided before the signing."""
+    from salesflow.approvals.services import planned_steps
+
+    agreements = ContentType.objects.get_for_model(Agreement)
+    signed = Agreement.objects.exclude(status__in=["draft", "pending"])
+    requests = ApprovalRequest.objects.filter(content_type=agreements, status="approved")
+    large = signed.filter(amount__gte=100_000)
+    assert requests.count() == large.count() > 0
+    assert not requests.filter(object_id__in=signed.filter(amount__lt=100_000).values("pk")).exists()
+    assert ApprovalStep.objects.filter(request__in=requests).exclude(decision="approved").count() == 0
+    assert ApprovalStep.objects.filter(request__in=requests, decided_by__isnull=True).count() == 0
+    for agreement in large.select_related("owner").order_by("-amount")[:3]:  # the largest need the director too
+        request = requests.get(object_id=agreement.pk)
+        assert (request.amount, request.owner_id, request.team_id) == (agreement.amount, agreement.owner_id,
+                                                                      agreement.team_id)
+        assert request.decided_at.date() == agreement.signed_on and request.submitted_at < request.decided_at
+        assert request.document_url == agreement.get_absolute_url()
+        steps = list(request.steps.order_by("position").values_list("role", "approver_id"))
+        assert steps == [(role, getattr(approver, "pk", None))
+                         for role, approver in planned_steps("agreement", agreement.amount, agreement.owner)]
+        assert request.current_step == len(steps) >= 2, steps
+
+
 def test_no_date_is_in_the_future_and_no_payment_precedes_the_signing(today):
     assert Agreement.objects.filter(signed_on__gt=today).count() == 0
     assert Payment.objects.filter(received_on__gt=today).count() == 0
