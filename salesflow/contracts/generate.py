@@ -180,15 +180,13 @@ class _Writer:
         elif status == "pending":
             self.pending.append((customer, amount))
         created = self.moment(signed - datetime.timedelta(days=rng.randint(1, 6)), 9)
+        number = self.number(kind, signed)
         self.agreements.append((
-            aid, self.number(kind, signed), kind, title, customer, opportunity, owner, team, region, signed, signed,
+            aid, number, kind, title, customer, opportunity, owner, team, region, signed, signed,
             signed + datetime.timedelta(days=364) if kind == "contract" else None, amount, status, terms,
             f"签约后 {terms} 天内付款" if len(parts) == 1 else f"分 {len(parts)} 期付款", amount if parts else ZERO,
             agreement_collected, agreement_invoiced, created))
-        self.history(aid, status, created, signed, last_paid, owner, amount)
-        if status not in ("draft", "pending") and self.approval_from is not None and amount >= self.approval_from:
-            self.approvals.add(aid, f"{self.agreements[-1][1]} {title}", owner, team, amount,
-                               submitted=created + datetime.timedelta(hours=2), decided=self.moment(signed, 8))
+        self.history(aid, f"{number} {title}", status, created, signed, last_paid, owner, team, amount)
 
     def payments_for(self, part, due, signed):
         rng, today = self.rng, self.today
@@ -252,14 +250,17 @@ class _Writer:
         self.invoice_seq += 1
         return f"{on:%y}{self.invoice_seq:018d}"  # 20 digits, as a fully digital (全电) invoice number
 
-    def history(self, aid, status, created, signed, last_paid, owner, amount):
+    def history(self, aid, name, status, created, signed, last_paid, owner, team, amount):
+        """The status changes of an agreement and, when it was signed after an approval, that approval."""
         at = self.moment(signed, 8)
         rows = [(aid, "", "draft", created, owner, "")]
         approved = self.approval_from is not None and amount >= self.approval_from
         if status == "pending" or (status != "draft" and approved):
-            rows.append((aid, "draft", "pending", created + datetime.timedelta(hours=2), owner, ""))
+            submitted = created + datetime.timedelta(hours=2)
+            rows.append((aid, "draft", "pending", submitted, owner, ""))
             if status != "pending":
                 rows.append((aid, "pending", "active", at, None, ""))
+                self.approvals.add(aid, name, owner, team, amount, submitted=submitted, decided=at)
         elif status != "draft":
             rows.append((aid, "draft", "active", at, owner, ""))
         if status == "completed":
