@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from salesflow.contracts.models import (
     Agreement,
@@ -356,6 +357,7 @@ def dso(user, as_of=None, by="team", days=90) -> dict:
             entry = per_key.setdefault(row["key"], {"key": row["key"], "receivable": ZERO, "signed": ZERO})
             entry[measure] += row["v"]
     names = _group_names(by, [k for k in per_key if k is not None])
+    names[None] = {"team": _("No team"), "region": _("No region")}.get(by, "—")
     for entry in per_key.values():
         entry["label"] = names.get(entry["key"]) or "—"
     rows, total_receivable, total_signed = [], ZERO, ZERO

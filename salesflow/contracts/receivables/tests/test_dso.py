@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from salesflow.contracts.models import Agreement, Payment
 from salesflow.contracts.receivables import selectors
@@ -42,7 +43,8 @@ def test_dso_equals_the_sum_over_each_agreement(generated, db, days_back):
             names = {"team": {t.pk: t.name for t in Team.objects.all()},
                      "region": {r.pk: r.name for r in Region.objects.all()},
                      "rep": {u.pk: u.display_name or u.username for u in User.objects.all()}}[by]
-            assert {r["key"]: r["label"] for r in result["rows"]} == {k: names.get(k, "—") for k in expected}
+            unnamed = {"team": gettext("No team"), "region": gettext("No region"), "rep": "—"}[by]
+            assert {r["key"]: r["label"] for r in result["rows"]} == {k: names.get(k, unnamed) for k in expected}
             assert result["total"]["receivable"] == sum(e[0] for e in expected.values()) > 0
             dsos = [r["dso"] for r in result["rows"] if r["dso"] is not None]
             assert dsos == sorted(dsos, reverse=True) and (days_back == 200 or dsos)
