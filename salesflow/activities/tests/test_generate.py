@@ -22,8 +22,8 @@ SCALE = 300
 
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
-    with generated_data(django_db_blocker, scale=SCALE):
-        yield timezone.now()
+    with generated_data(django_db_blocker, scale=SCALE) as now:
+        yield now
 
 
 @pytest.fixture

@@ -35,8 +35,8 @@ ZERO = 0
 
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
-    with generated_data(django_db_blocker, scale=SCALE):
-        yield timezone.localdate()
+    with generated_data(django_db_blocker, scale=SCALE) as now:
+        yield timezone.localdate(now)
 
 
 @pytest.fixture

@@ -22,6 +22,10 @@ class Command(BaseCommand):
         "PostgreSQL; no audit rows or signals for generated data."
     )
 
+    # ``now`` (an aware datetime) is for tests: the moment the data is generated relative to, so a test that
+    # compares dates with it cannot straddle midnight while a big scale is being generated.
+    stealth_options = ("now",)
+
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, required=True, help="number of customers/opportunities")
         parser.add_argument("--seed", type=int, default=7)
@@ -29,7 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if opts["scale"] < 1:
             raise CommandError("--scale must be 1 or more")
-        ctx = GenerateContext(scale=opts["scale"], seed=opts["seed"], stdout=self.stdout)
+        moment = {"now": opts["now"]} if opts.get("now") else {}
+        ctx = GenerateContext(scale=opts["scale"], seed=opts["seed"], stdout=self.stdout, **moment)
         started = time.monotonic()
         steps = generator_steps.all()
         # All or nothing; no audit rows (generated data is nobody's act, even where a step calls a service).
