@@ -195,7 +195,9 @@ class Opportunity(AuditedModel, VersionedModel):
             models.Index(fields=["created_at"], name="opp_created_idx"),
             # a group of reps' deals created or closed in a period (work report figures), and their ids alone
             models.Index(fields=["owner", "created_at"], include=["id"], name="opp_owner_created_idx"),
-            models.Index(fields=["owner", "closed_at"], name="opp_owner_closed_idx"),
+            # ... and their won deals per period summed by owner (leaderboards) from the index alone
+            models.Index(fields=["owner", "closed_at"], include=["status", "team", "amount"],
+                         name="opp_owner_closed_idx"),
             # closed deals per period (forecast, win rates) with owner, team and amount read from the index alone
             models.Index(fields=["closed_at", "status", "owner", "team", "amount", "pipeline"],
                          name="opp_won_pipeline_idx"),
