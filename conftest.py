@@ -75,3 +75,14 @@ def web_import(django_capture_on_commit_callbacks):
             return job
 
     return WebImport()
+
+
+@pytest.fixture
+def rollup_zone_forgotten():
+    """The zone of the day and month roll-ups' triggers is read once per process (core/rollups.py); a test that
+    installs them again inside its rolled-back transaction must not leave its zone behind for the next test."""
+    from salesflow.core.rollups import _installed_zone
+
+    _installed_zone.cache_clear()
+    yield
+    _installed_zone.cache_clear()

@@ -130,3 +130,18 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.checked / self.total)
+
+
+class LocalTimeRollupModel(models.Model):
+    """Base of a roll-up table kept by the triggers of ``ROLLUP``, a ``rollups.LocalTimeRollup`` (by the local day
+    or month of a timestamp)."""
+
+    ROLLUP = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def usable(cls) -> bool:
+        """Whether the triggers place records on the days of the zone the site runs in (else read the records)."""
+        return cls.ROLLUP.zone_matches()

@@ -44,7 +44,7 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +55,7 @@ from salesflow.org import access
 from salesflow.org.models import Role, Team, User
 from salesflow.pipeline.models import Opportunity
 
-from ..models import Activity, VisitPlan
+from ..models import Activity, FollowupDaily, VisitPlan
 
 GROUPS = ("owner", "team")
 KINDS = [kind for kind, _label in Activity.Kind.choices]
@@ -99,7 +99,7 @@ def _people(viewer, owner_ids):
 def _scoped(model, viewer, people_ids, owner_ids):
     rows = _visible(model, viewer)
     if viewer is not None:
-        rows = rows.filter(owner__in=people_ids)
+        rows = rows.filter(owner_id__in=people_ids)
     elif owner_ids is not None:
         rows = rows.filter(owner_id__in=owner_ids)
     return rows
@@ -159,12 +159,28 @@ def _followup_figures(activities, group_field, since, until) -> dict:
     return found
 
 
+def _followup_volume(viewer, people_ids, owner_ids, start, end, by) -> dict | None:
+    """``{owner or team: {followups_<kind>…, followups_total}}`` of the days ``start`` … ``end`` from the follow-ups'
+    day roll-up, scoped as :func:`_scoped` scopes the records; None when the roll-up is kept in another time zone
+    than the site's (the records answer then)."""
+    if not FollowupDaily.usable():
+        return None
+    rows = _scoped(FollowupDaily, viewer, people_ids, owner_ids).filter(day__gte=start, day__lte=end)
+    key = "owner_id" if by == "owner" else "team_key"
+    found: dict = {}
+    for row in rows.values(key, "kind").annotate(n=Sum("n")).order_by():
+        figures = found.setdefault(row[key] or None, {**{f"followups_{k}": 0 for k in KINDS}, "followups_total": 0})
+        figures[f"followups_{row['kind']}"] = row["n"]
+        figures["followups_total"] += row["n"]
+    return found
+
+
 def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str = "owner",
                    owner_ids: list[int] | None = None, volume_only: bool = False) -> list[dict]:
     """The activity statistics of the days ``start`` … ``end`` (inclusive, local dates), one row per rep or team
     (see the module's docstring for every key): reps ordered by team and name, teams in the order of the tree.
-    ``volume_only``: just the counts of follow-ups and visits (:data:`VOLUME_KEYS`, what a dashboard charts), one
-    grouped count from the follow-ups' index instead of the per-customer and coverage figures.
+    ``volume_only``: just the counts of follow-ups and visits (:data:`VOLUME_KEYS`, what a dashboard charts), the
+    follow-ups summed from their day roll-up (``FollowupDaily``) instead of the per-customer and coverage figures.
     Raises ``ValueError`` for an unknown ``by`` or a period that ends before it starts."""
     if by not in GROUPS:
         raise ValueError(f"by={by!r}: use one of {', '.join(GROUPS)}")
@@ -185,10 +201,12 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
     activities = _scoped(Activity, viewer, people_ids, owner_ids).filter(occurred_at__gte=since, occurred_at__lt=until)
     plans = _scoped(VisitPlan, viewer, people_ids, owner_ids).filter(planned_on__gte=start, planned_on__lte=end)
     if volume_only:
-        followups = (activities.values(group_field).order_by()
-                     .annotate(**{f"followups_{k}": Count("id", filter=Q(kind=k)) for k in KINDS},
-                               followups_total=Count("id")))
-        per_group = {f[group_field]: {k: v for k, v in f.items() if k != group_field} for f in followups}
+        per_group = _followup_volume(viewer, people_ids, owner_ids, start, end, by)
+        if per_group is None:
+            followups = (activities.values(group_field).order_by()
+                         .annotate(**{f"followups_{k}": Count("id", filter=Q(kind=k)) for k in KINDS},
+                                   followups_total=Count("id")))
+            per_group = {f[group_field]: {k: v for k, v in f.items() if k != group_field} for f in followups}
     else:
         per_group = _followup_figures(activities, group_field, since, until)
     for key, figures in per_group.items():

@@ -7,10 +7,10 @@ core/tests/test_generator.py does); each test runs in a savepoint of its own."""
 import datetime
 
 import pytest
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from salesflow.activities.models import Activity, ReportComment, Task, VisitPlan, WorkReport
+from salesflow.activities.models import Activity, FollowupDaily, ReportComment, Task, VisitPlan, WorkReport
 from salesflow.activities.showcase import non_submitters
 from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
@@ -37,6 +37,18 @@ def reps():
 
 def test_about_ten_activities_per_customer(now):
     assert 8 * SCALE <= Activity.objects.count() <= 12 * SCALE
+
+
+def test_the_follow_up_and_won_rollups_hold_what_was_generated(now):
+    """PostgreSQL loads with triggers off: the generator refills the day and month roll-ups after the load."""
+    from salesflow.pipeline.models import Opportunity, WonMonthly
+
+    per_kind = dict(FollowupDaily.objects.values_list("kind").annotate(n=Sum("n")))
+    assert per_kind == dict(Activity.objects.values_list("kind").annotate(n=Count("id")))
+    won = Opportunity.objects.filter(status="won")
+    assert WonMonthly.objects.aggregate(n=Sum("n"), value=Sum("value")) == won.aggregate(n=Count("id"),
+                                                                                        value=Sum("amount"))
+    assert won.exists()
 
 
 def test_each_customers_last_contact_is_its_newest_activity(now):

@@ -7,8 +7,9 @@ KPIs and commission use); this module adds the scope (viewer, team, region, prod
 
 A figure over whole months (a year, quarter or month) of money the contracts roll up per month
 (``contracts.MonthlyMoney``, kept by database triggers) is summed from that roll-up — a few rows per person and month
-instead of every record (:func:`tally`); the records page always lists the rows themselves, and the tests hold the
-two equal."""
+instead of every record (:func:`tally`); so is the won amount, from the won deals' roll-up (``pipeline.WonMonthly``,
+by owner and team only: a figure filtered or grouped by region reads the deals). The records page always lists the
+rows themselves, and the tests hold the two equal."""
 
 import datetime
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from salesflow.core.periods import whole_months
 from salesflow.core.replica import once_per_scope
 from salesflow.org.models import Region, Team, User
 from salesflow.performance import figures
+from salesflow.pipeline.models import WonMonthly
 
 from .scope import Scope
 
@@ -48,6 +50,7 @@ class Drill:
     visible_via: str = ""  # path to a model with visible_to() when the rows' own model has none
     link: str = ""  # path to the record a line links to ("" the row itself)
     rollup: str = ""  # the MonthlyMoney measure that holds the rows per month ("" none)
+    won_rollup: bool = False  # the rows per month are in WonMonthly (not split by region)
 
 
 def _signed_lines(first, last):
@@ -69,7 +72,7 @@ DRILLS = {d.key: d for d in (
           "received_on", "agreement__owner", "agreement__region", link="agreement",
           rollup=MonthlyMoney.Measure.COLLECTED),
     Drill("won", _("Won amount"), lambda f, l: figures.records("won_amount", f, l), "closed_at",  # noqa: E741
-          "owner", "customer__region"),
+          "owner", "customer__region", won_rollup=True),
     Drill("product_lines", _("Signed amount by product (lines, before tax)"), _signed_lines, "agreement__signed_on",
           "agreement__owner", "agreement__region", series="product__series", visible_via="agreement",
           link="agreement", rollup=MonthlyMoney.Measure.PRODUCT_LINES),
@@ -117,12 +120,17 @@ def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: 
     :func:`by_month` or :func:`by_field`. ``regional=False``: the caller will not group the rows by region, so
     without a region filter they may come from the measure's twin not split by region (far fewer rows)."""
     first, last = first or scope.period.start, last or scope.period.end
-    if not drill.rollup or not whole_months(first, last):
+    any_region = not regional and scope.region is None and by_region is None
+    if drill.won_rollup and any_region and whole_months(first, last) and WonMonthly.usable():
+        qs = (WonMonthly.objects.all() if scope.user is None else WonMonthly.objects.visible_to(scope.user))
+        qs = qs.filter(month__gte=first, month__lte=last)
+    elif drill.rollup and whole_months(first, last):
+        measure = drill.rollup
+        if any_region:
+            measure = MonthlyMoney.without_region(measure) or measure
+        qs = rolled_money(scope.user).filter(measure=measure, month__gte=first, month__lte=last)
+    else:
         return rows(drill, scope, first, last, by_team=by_team, by_region=by_region, by_series=by_series)
-    measure = drill.rollup
-    if not regional and scope.region is None and by_region is None:
-        measure = MonthlyMoney.without_region(measure) or measure
-    qs = rolled_money(scope.user).filter(measure=measure, month__gte=first, month__lte=last)
     if scope.owners is not None:
         qs = qs.filter(owner_id__in=scope.owners)
     if by_team is not None:
@@ -138,7 +146,7 @@ def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: 
 
 
 def _rolled(queryset: QuerySet) -> bool:
-    return queryset.model is MonthlyMoney
+    return queryset.model in (MonthlyMoney, WonMonthly)
 
 
 def aggregate(drill: Drill, rolled: bool = False):

@@ -19,7 +19,7 @@ from salesflow.performance.models import Kpi
 from salesflow.performance.targets import selectors as targets
 from salesflow.performance.targets.completion import completion_tree, own_completion
 from salesflow.pipeline.analytics.filters import visible
-from salesflow.pipeline.analytics.forecast import forecast, forecast_by
+from salesflow.pipeline.analytics.forecast import forecast, forecast_by, won_rolled_up
 from salesflow.pipeline.analytics.funnel import funnel_rollup
 from salesflow.pipeline.analytics.stalled import stalled_queryset
 from salesflow.pipeline.analytics.winrates import rates_of, reach_rollup
@@ -107,6 +107,11 @@ def opportunities_of(scope: Scope):
     return opportunities if scope.owners is None else opportunities.filter(owner__in=scope.owners)
 
 
+def won_of(scope: Scope):
+    """The won part of the forecast of :func:`opportunities_of` from the month roll-up, when it can answer."""
+    return won_rolled_up(scope.user, scope.period, scope.owners)
+
+
 def stalled_panel(scope: Scope) -> dict:
     pipeline = scope.pipeline
     count = stalled_queryset(opportunities_of(scope), pipeline).count() if pipeline else 0
@@ -117,7 +122,7 @@ def stalled_panel(scope: Scope) -> dict:
 def forecast_panel(scope: Scope) -> dict:
     """This period's forecast (won + weighted open deals closing in it) against the target for won amount, or for
     signed amount when there is no won-amount plan."""
-    result = forecast(opportunities_of(scope), scope.period)
+    result = forecast(opportunities_of(scope), scope.period, won=won_of(scope))
     target = None
     for measure in ("won_amount", TARGET_MEASURE):
         period = target_period(scope)
@@ -227,7 +232,8 @@ def division_forecast(scope: Scope) -> dict:
         for person in scope.tree.people(f"team:{team.pk}"):
             if scope.owners is None or person in scope.owners:
                 division_of.setdefault(person, team.pk)
-    forecasts = forecast_by(opportunities_of(scope), scope.period, lambda row: division_of.get(row["owner_id"]))
+    forecasts = forecast_by(opportunities_of(scope), scope.period, lambda row: division_of.get(row["owner_id"]),
+                            won=won_of(scope))
     goals = targets.team_targets(TARGET_MEASURE, target_period(scope), [t.pk for t in divisions])
     rows = [(team, forecasts.get(team.pk, {}).get("weighted", Decimal(0)), goals.get(team.pk))
             for team in divisions if team.pk in division_of.values()]

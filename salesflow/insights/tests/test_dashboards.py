@@ -192,6 +192,7 @@ def test_whole_month_figures_are_summed_from_the_money_rollup_and_equal_the_reco
     from django.db import transaction
 
     from salesflow.contracts.models import MonthlyMoney
+    from salesflow.pipeline.models import Opportunity, WonMonthly
 
     director, today = users["director"], timezone.localdate()
     quarter, week = Scope(director, period_of("quarter", today)), Scope(director, period_of("week", today))
@@ -201,7 +202,12 @@ def test_whole_month_figures_are_summed_from_the_money_rollup_and_equal_the_reco
         assert drills.tally(drill, quarter, today, today).model is not MonthlyMoney  # not whole months: the records
         assert drills.total(drill, drills.tally(drill, quarter)) == drills.total(drill, drills.rows(drill, quarter))
     assert drills.tally(drills.get("signed"), week).model is Agreement
-    assert drills.tally(drills.get("won"), quarter).model is not MonthlyMoney  # won deals are not rolled up
+    won = drills.get("won")  # won deals per month by owner and team (pipeline.WonMonthly), not by region
+    assert drills.tally(won, quarter, regional=False).model is WonMonthly
+    assert drills.tally(won, quarter).model is Opportunity  # a caller that groups by region reads the deals
+    assert drills.tally(won, week, regional=False).model is Opportunity
+    assert drills.total(won, drills.tally(won, quarter, regional=False)) == drills.total(won, drills.rows(won, quarter))
+    assert drills.total(won, drills.tally(won, quarter, regional=False))["count"] > 0
     signed = drills.get("signed")
     assert drills.total(signed, drills.tally(signed, quarter))["value"] > 0
     with transaction.atomic():  # what is read is the roll-up: damage it and the figure follows
