@@ -33,7 +33,7 @@ from salesflow.customers.models import Contact, Customer
 from salesflow.leads.models import Lead
 from salesflow.pipeline.models import Opportunity
 
-from .models import Activity, Task, VisitPlan, rebuild_followup_rollup
+from .models import Activity, CustomerFollowupMonthly, FollowupDaily, Task, VisitPlan
 
 PER_CUSTOMER = 9  # follow-ups per customer on average; leads add about 2 each (scale / 2 leads): 10 x scale in all
 CHUNK = 10_000  # customers per batch of rows
@@ -317,5 +317,6 @@ def generate_activities(ctx: GenerateContext) -> None:
     ctx.log("  " + ", ".join(f"{n:,} {label}" for label, n in w.counts.items()))
     generate_reports(ctx)
     generate_showcase(ctx)
-    # PostgreSQL's bulk load runs with triggers off (session_replication_role): fill the roll-up in one pass
-    rebuild_followup_rollup()
+    # PostgreSQL's bulk load runs with triggers off (session_replication_role): fill the roll-ups in one pass
+    FollowupDaily.rebuild()
+    CustomerFollowupMonthly.rebuild()

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import VersionedModel  # noqa: F401  (re-exported for apps)
@@ -145,3 +145,10 @@ class LocalTimeRollupModel(models.Model):
     def usable(cls) -> bool:
         """Whether the triggers place records on the days of the zone the site runs in (else read the records)."""
         return cls.ROLLUP.zone_matches()
+
+    @classmethod
+    def rebuild(cls) -> int:
+        """Install the triggers in the current time zone and refill the table from the records (after a bulk load
+        without triggers, or after ``TIME_ZONE`` changed): the number of rows."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            return cls.ROLLUP.install(cursor, connection.vendor, settings.TIME_ZONE)

@@ -49,10 +49,21 @@ def local_date_sql(column: str, vendor: str, zone: str, bucket: str = "day") -> 
 
 
 @dataclass(frozen=True)
+class Copied:
+    """Columns a roll-up row copies from the row its records reference (the customer's class, for one), so a reader
+    need not look up each referenced row; a trigger on ``table`` copies them again when they change there."""
+
+    table: str  # the referenced table
+    key: str  # the roll-up key column that holds the referenced id (its record column is the reference)
+    columns: tuple  # (roll-up column, column of ``table``)
+
+
+@dataclass(frozen=True)
 class LocalTimeRollup:
     """A roll-up of ``source``'s records by the local day or month of a timestamp and a few key columns, with their
-    count (``n``) and, when ``value`` names a column, its sum (``value``): the triggers that keep it on every insert,
-    update and delete, per database, and the bulk refill — written from this one description."""
+    count (``n``), when ``value`` names a column its sum (``value``), with ``extremes`` the first and last moment, with
+    ``copied`` columns of a referenced row: the triggers that keep it on every insert, update and delete, per
+    database, and the bulk refill — written from this one description."""
 
     table: str  # the roll-up table: a date column named as ``bucket``, the key columns, n (and value)
     source: str  # the records' table
@@ -63,6 +74,8 @@ class LocalTimeRollup:
     value: str = ""  # the record column summed ("": a count only)
     where: str = ""  # which records count: SQL on the record, "{r}" standing for it
     where_columns: tuple = ()  # the record columns ``where`` reads
+    extremes: bool = False  # also keep ``first_at`` and ``last_at``: the earliest and latest ``at`` of the row
+    copied: Copied | None = None
 
     @property
     def watched(self) -> list[str]:
@@ -77,35 +90,91 @@ class LocalTimeRollup:
         return [local_date_sql(f"{r}.{self.at}", vendor, zone, self.bucket),
                 *(f"COALESCE({r}.{column}, {null})" if null else f"{r}.{column}" for _k, column, null in self.keys)]
 
+    def _key_columns(self) -> list[str]:
+        return [self.bucket, *(k for k, _c, _n in self.keys)]
+
     def _columns(self) -> str:
-        return ", ".join([self.bucket, *(k for k, _c, _n in self.keys), "n", *(["value"] if self.value else [])])
+        return ", ".join([*self._key_columns(), "n", *(["value"] if self.value else []),
+                          *(["first_at", "last_at"] if self.extremes else []),
+                          *(column for column, _c in (self.copied.columns if self.copied else ()))])
+
+    def _reference(self) -> str:
+        """The record column that references ``copied.table``."""
+        return next(column for key, column, _n in self.keys if key == self.copied.key)
 
     def _add(self, r: str, sign: str, vendor: str, zone: str) -> str:
         """Add (sign "+") or take away ("-") the record ``r`` (NEW or OLD) when it counts."""
-        key = ", ".join([self.bucket, *(k for k, _c, _n in self.keys)])
-        value = [f"{sign}{r}.{self.value}"] if self.value else []
-        sums = "n = {t}.n + excluded.n" + (", value = {t}.value + excluded.value" if self.value else "")
-        return (f"INSERT INTO {self.table} ({self._columns()}) SELECT "
-                f"{', '.join([*self._values(r, vendor, zone), f'{sign}1', *value])} WHERE {self._counted(r)} "
-                f"ON CONFLICT ({key}) DO UPDATE SET {sums.format(t=self.table)}")
+        t = self.table
+        values = [*self._values(r, vendor, zone), f"{sign}1", *([f"{sign}{r}.{self.value}"] if self.value else [])]
+        sums = [f"n = {t}.n + excluded.n", *([f"value = {t}.value + excluded.value"] if self.value else [])]
+        if self.extremes:
+            values += [f"{r}.{self.at}", f"{r}.{self.at}"]
+            if sign == "+":  # on taking away, _remove reads them again
+                least, greatest = ("min", "max") if vendor == "sqlite" else ("LEAST", "GREATEST")
+                sums += [f"first_at = {least}({t}.first_at, excluded.first_at)",
+                         f"last_at = {greatest}({t}.last_at, excluded.last_at)"]
+        if self.copied:
+            values += [f"(SELECT c.{column} FROM {self.copied.table} c WHERE c.id = {r}.{self._reference()})"
+                       for _k, column in self.copied.columns]
+            sums += [f"{key} = excluded.{key}" for key, _c in self.copied.columns]
+        return (f"INSERT INTO {t} ({self._columns()}) SELECT {', '.join(values)} WHERE {self._counted(r)} "
+                f"ON CONFLICT ({', '.join(self._key_columns())}) DO UPDATE SET {', '.join(sums)}")
+
+    def _remove(self, r: str, vendor: str, zone: str) -> str:
+        """Take away the record ``r``; with ``extremes``, the row's first and last times are read again from its records
+        when ``r`` was one of them (after the record left: an AFTER trigger)."""
+        if not self.extremes:
+            return self._add(r, "-", vendor, zone)
+        s = "s"
+        same = " AND ".join(f"{mine} = {theirs}" for mine, theirs in
+                            zip(self._values(s, vendor, zone), self._values(r, vendor, zone), strict=True))
+        records = f"FROM {self.source} {s} WHERE {same} AND {self._counted(s)}"
+        row = " AND ".join(f"{column} = {value}" for column, value in
+                           zip(self._key_columns(), self._values(r, vendor, zone), strict=True))
+        return (f"{self._add(r, '-', vendor, zone)}; UPDATE {self.table} SET first_at = (SELECT MIN({s}.{self.at}) "
+                f"{records}), last_at = (SELECT MAX({s}.{self.at}) {records}) WHERE {row} AND "
+                f"({r}.{self.at} <= first_at OR {r}.{self.at} >= last_at) AND {self._counted(r)}")
 
     def _changed(self, vendor: str) -> str:
         op = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
         return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in self.watched)
 
     def trigger_names(self, vendor: str) -> list[str]:
-        return [f"{self.name}_{e}" for e in ("insert", "update", "delete")] if vendor == "sqlite" else [self.name]
+        return [name for name, _table in self._trigger_tables(vendor)]
+
+    def _trigger_tables(self, vendor: str) -> list[tuple[str, str]]:
+        """(trigger, the table it is on) of every trigger installed."""
+        names = [f"{self.name}_{e}" for e in ("insert", "update", "delete")] if vendor == "sqlite" else [self.name]
+        return [(name, self.source) for name in names] + ([(f"{self.name}_copy", self.copied.table)]
+                                                          if self.copied else [])
+
+    def _copy_triggers(self, vendor: str) -> list[str]:
+        """The trigger on the referenced table that copies its changed columns into the roll-up rows."""
+        table, name = self.copied.table, f"{self.name}_copy"
+        watched = ", ".join(column for _k, column in self.copied.columns)
+        op = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+        changed = " OR ".join(f"OLD.{column} {op} NEW.{column}" for _k, column in self.copied.columns)
+        update = (f"UPDATE {self.table} SET {', '.join(f'{key} = NEW.{column}' for key, column in self.copied.columns)}"
+                  f" WHERE {self.copied.key} = NEW.id")
+        if vendor == "sqlite":
+            return [f"CREATE TRIGGER {name} AFTER UPDATE OF {watched} ON {table} WHEN {changed} BEGIN {update}; END"]
+        return [f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  {update};\n"
+                "  RETURN NULL;\nEND $$",
+                f"CREATE TRIGGER {name} AFTER UPDATE OF {watched} ON {table} FOR EACH ROW WHEN ({changed}) "
+                f"EXECUTE FUNCTION {name}()"]
 
     def _triggers(self, vendor: str, zone: str) -> list[str]:
-        add, changed, watched = self._add, self._changed(vendor), ", ".join(self.watched)
+        copy = self._copy_triggers(vendor) if self.copied else []
+        add, remove, changed, watched = self._add, self._remove, self._changed(vendor), ", ".join(self.watched)
         if vendor == "sqlite":
             return [
                 f"CREATE TRIGGER {self.name}_insert AFTER INSERT ON {self.source} "
                 f"BEGIN {add('NEW', '+', vendor, zone)}; END",
                 f"CREATE TRIGGER {self.name}_update AFTER UPDATE OF {watched} ON {self.source} WHEN {changed} "
-                f"BEGIN {add('OLD', '-', vendor, zone)}; {add('NEW', '+', vendor, zone)}; END",
+                f"BEGIN {remove('OLD', vendor, zone)}; {add('NEW', '+', vendor, zone)}; END",
                 f"CREATE TRIGGER {self.name}_delete AFTER DELETE ON {self.source} "
-                f"BEGIN {add('OLD', '-', vendor, zone)}; END",
+                f"BEGIN {remove('OLD', vendor, zone)}; END",
+                *copy,
             ]
         # An update touches its two roll-up rows in key order, so two transactions moving records in opposite
         # directions lock them in the same order (no deadlock).
@@ -115,19 +184,19 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     {add('NEW', '+', vendor, zone)};
   ELSIF TG_OP = 'DELETE' THEN
-    {add('OLD', '-', vendor, zone)};
+    {remove('OLD', vendor, zone)};
   ELSIF {changed} THEN
     IF {key['OLD']} <= {key['NEW']} THEN
-      {add('OLD', '-', vendor, zone)};
+      {remove('OLD', vendor, zone)};
       {add('NEW', '+', vendor, zone)};
     ELSE
       {add('NEW', '+', vendor, zone)};
-      {add('OLD', '-', vendor, zone)};
+      {remove('OLD', vendor, zone)};
     END IF;
   END IF;
   RETURN NULL;
 END $$""", f"CREATE TRIGGER {self.name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {self.source} "
-                 f"FOR EACH ROW EXECUTE FUNCTION {self.name}()"]
+                 f"FOR EACH ROW EXECUTE FUNCTION {self.name}()", *copy]
 
     def refill_sql(self, vendor: str, zone: str) -> str:
         # written in order of the first key (the owner) and the date: one person's days then lie together on
@@ -135,17 +204,22 @@ END $$""", f"CREATE TRIGGER {self.name} AFTER INSERT OR DELETE OR UPDATE OF {wat
         # follow-ups: 10,000 pages, 26 ms)
         order = ", ".join(str(i + 1) for i in [1, 0, *range(2, len(self.keys) + 1)])  # the first key, the date, ...
         groups = ", ".join(str(i + 1) for i in range(len(self.keys) + 1))
-        value = [f"SUM({self.value})"] if self.value else []
+        src = self.source
+        sums = [*([f"SUM({src}.{self.value})"] if self.value else []),
+                *([f"MIN({src}.{self.at})", f"MAX({src}.{self.at})"] if self.extremes else [])]
+        joined = ""
+        if self.copied:
+            sums += [f"MAX(c.{column})" for _k, column in self.copied.columns]  # one referenced row per group
+            joined = f" LEFT JOIN {self.copied.table} c ON c.id = {src}.{self._reference()}"
         return (f"INSERT INTO {self.table} ({self._columns()}) SELECT "
-                f"{', '.join([*self._values(self.source, vendor, zone), 'COUNT(*)', *value])} FROM {self.source} "
-                f"WHERE {self._counted(self.source)} GROUP BY {groups} ORDER BY {order}")
+                f"{', '.join([*self._values(src, vendor, zone), 'COUNT(*)', *sums])} FROM {src}{joined} "
+                f"WHERE {self._counted(src)} GROUP BY {groups} ORDER BY {order}")
 
     def drop(self, cursor, vendor: str) -> None:
-        for name in self.trigger_names(vendor):
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {self.source}" if vendor == "postgresql"
-                                                               else ""))
-        if vendor == "postgresql":
-            cursor.execute(f"DROP FUNCTION IF EXISTS {self.name}()")
+        for name, table in self._trigger_tables(vendor):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if vendor == "postgresql" else ""))
+            if vendor == "postgresql":
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
     def install(self, cursor, vendor: str, zone: str) -> int:
         """(Re)install the triggers in ``zone`` and refill the roll-up from the records: the number of roll-up rows.

@@ -29,8 +29,8 @@ from .models import (
     Pipeline,
     Reason,
     StageChange,
+    WonMonthly,
     rebuild_funnel_rollup,
-    rebuild_won_rollup,
 )
 
 SUBJECTS = ["ERP 升级项目", "CRM 系统采购", "数据中心扩容", "年度维保续约", "智能产线改造", "安全合规咨询",
@@ -228,7 +228,7 @@ def generate_opportunities(ctx: GenerateContext) -> None:  # noqa: C901, PLR0915
             f"{counts['changes']:,} amount/close-date changes, {counts['lines']:,} lines")
     # PostgreSQL's bulk load runs with triggers off (session_replication_role): fill the roll-ups in one pass
     rebuild_funnel_rollup()
-    rebuild_won_rollup()
+    WonMonthly.rebuild()
     refresh_all_thresholds(timezone.now())
     _forecasts(ctx)
 

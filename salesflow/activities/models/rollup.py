@@ -1,19 +1,29 @@
 """Follow-ups per local day (``FollowupDaily``): what a dashboard's activity volume sums instead of every follow-up
-of the period (a 50-rep team's quarter holds about 200,000 at full scale)."""
+of the period (a 50-rep team's quarter holds about 200,000 at full scale); and per local month and customer
+(``CustomerFollowupMonthly``): what the activity statistics' per-customer figures sum."""
 
-from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models
 
 from salesflow.core.models import LocalTimeRollupModel
-from salesflow.core.rollups import LocalTimeRollup
+from salesflow.core.rollups import Copied, LocalTimeRollup
 from salesflow.org.access import OwnedQuerySet
 
-__all__ = ["FOLLOWUP_DAILY", "FollowupDaily", "rebuild_followup_rollup"]
+__all__ = ["CUSTOMER_FOLLOWUP_MONTHLY", "FOLLOWUP_DAILY", "CustomerFollowupMonthly", "FollowupDaily"]
 
 # The triggers and refill, written by core.rollups from this description (installed by migration activities 0004).
 FOLLOWUP_DAILY = LocalTimeRollup(
     table="activities_followupdaily", source="activities_activity", name="activity_daily", at="occurred_at",
     bucket="day", keys=(("owner_id", "owner_id", None), ("team_key", "team_id", "0"), ("kind", "kind", None)),
+)
+
+
+CUSTOMER_FOLLOWUP_MONTHLY = LocalTimeRollup(
+    table="activities_customerfollowupmonthly", source="activities_activity", name="activity_customer_monthly",
+    at="occurred_at", bucket="month",
+    keys=(("owner_id", "owner_id", None), ("team_key", "team_id", "0"), ("customer_id", "customer_id", None)),
+    where="{r}.customer_id IS NOT NULL", where_columns=("customer_id",), extremes=True,
+    copied=Copied(table="customers_customer", key="customer_id",
+                  columns=(("customer_class", "customer_class"), ("customer_created_at", "created_at"))),
 )
 
 
@@ -43,8 +53,34 @@ class FollowupDaily(LocalTimeRollupModel):
         return f"{self.day} owner {self.owner_id} {self.kind}: {self.n}"
 
 
-def rebuild_followup_rollup() -> int:
-    """Install the triggers in the current time zone and refill the roll-up from the activities (after a bulk load
-    without triggers, or after ``TIME_ZONE`` changed)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        return FOLLOWUP_DAILY.install(cursor, connection.vendor, settings.TIME_ZONE)
+class CustomerFollowupMonthly(LocalTimeRollupModel):
+    """The follow-ups on a customer per calendar month of ``occurred_at`` in the site's time zone, owner and team:
+    their count and the first and last moment, with the customer's class and creation time copied in (a trigger
+    on the customers copies them again when they change) — so a team's quarter is summed from its rows without
+    looking up each customer touched. Kept by triggers as ``FollowupDaily`` is; follow-ups without a customer are
+    not in it."""
+
+    ROLLUP = CUSTOMER_FOLLOWUP_MONTHLY
+    ACCESS_OWNER = "owner"
+    ACCESS_TEAM = "team_key"
+
+    month = models.DateField()
+    owner_id = models.BigIntegerField()
+    team_key = models.BigIntegerField()  # the activity's team id; 0: none
+    customer_id = models.BigIntegerField()
+    n = models.BigIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    # NULL only while the customer row is not there yet (a deferred foreign key, within one transaction)
+    customer_class = models.CharField(max_length=1, null=True)  # noqa: DJ001
+    customer_created_at = models.DateTimeField(null=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner_id", "month", "team_key", "customer_id"],
+                                               name="customer_followup_monthly_key")]
+        indexes = [models.Index(fields=["customer_id"], name="customer_followup_customer_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} owner {self.owner_id} customer {self.customer_id}: {self.n}"

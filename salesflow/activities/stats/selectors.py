@@ -36,26 +36,28 @@ Rules: only rows visible to the viewer (``visible_to``), owners limited to ``acc
 statistics are empty. A rep's own row is all a rep sees. Per team, rows are grouped by the team stored on each
 record (the rep's team when it was written), so a rep's past work stays with the team they worked in.
 
-Cost: a fixed number of queries whatever the number of reps — the people (or teams), one aggregate over
-follow-ups (with the A-class and new-customer figures), one over visit plans, two over open opportunities.
+Cost: a fixed number of queries whatever the number of reps — the people (or teams), the follow-ups per kind from
+their day roll-up, one aggregate over follow-ups per customer (with the A-class and new-customer figures), one over
+visit plans, the open opportunities from the funnel's roll-up and their coverage from the deals.
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Case, Count, F, Max, Min, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesflow.core.periods import parse_period, period_of
+from salesflow.core.periods import parse_period, period_of, whole_months
 from salesflow.core.validators import validate_business_date
 from salesflow.customers.models import Customer
 from salesflow.org import access
 from salesflow.org.models import Role, Team, User
-from salesflow.pipeline.models import Opportunity
+from salesflow.pipeline.models import FunnelRollup, Opportunity
 
-from ..models import Activity, FollowupDaily, VisitPlan
+from ..models import Activity, CustomerFollowupMonthly, FollowupDaily, VisitPlan
 
 GROUPS = ("owner", "team")
 KINDS = [kind for kind, _label in Activity.Kind.choices]
@@ -120,42 +122,62 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def _followup_figures(activities, group_field, since, until) -> dict:
-    """``{group: figures}`` of the follow-ups, in one query: the rows are first summed per (group, customer) in
-    the database, so the customer (its class, its creation date) is read once per customer touched rather than
-    once per follow-up — at 1M customers that join was most of the statistics' time."""
+def _per_customer_from_records(activities, group_field, since, until, *, kinds: bool):
+    """The follow-ups summed per (group, customer) in the database, with each customer's ``flags`` (1: A-class,
+    2: created in the period, 3: both) looked up once per customer touched rather than once per follow-up (at 1M
+    customers that join was most of the statistics' time): ``(sql, params)``. ``kinds``: the counts per kind too."""
+    per_kind = {f"k_{k}": Count("id", filter=Q(kind=k)) for k in KINDS} if kinds else {}
     per_customer = (activities.annotate(grp=F(group_field)).values("grp", "customer_id")
-                    .annotate(**{f"k_{k}": Count("id", filter=Q(kind=k)) for k in KINDS}, touches=Count("id"),
-                              first=Min("occurred_at"), last=Max("occurred_at"))
+                    .annotate(**per_kind, touches=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
                     .order_by())
-    try:
-        inner, params = per_customer.query.sql_with_params()
-    except EmptyResultSet:  # nobody in scope
-        return {}
-    # One index probe per customer touched: 1 = A-class, 2 = created in the period (a hash join would read the
-    # whole customer table instead).
+    inner, params = per_customer.query.sql_with_params()
+    # One index probe per customer touched (a hash join would read the whole customer table instead).
     flags = (f"SELECT (CASE WHEN customer_class = '{Customer.Class.A}' THEN 1 ELSE 0 END) + "  # noqa: S608
              "(CASE WHEN created_at >= %s AND created_at < %s THEN 2 ELSE 0 END) "
              f"FROM {Customer._meta.db_table} c WHERE c.id = pc.customer_id")
+    ops = connection.ops
+    return (f"SELECT pc.*, ({flags}) AS flags FROM ({inner}) pc",  # noqa: S608
+            [ops.adapt_datetimefield_value(since), ops.adapt_datetimefield_value(until), *params])
+
+
+def _per_customer_rolled_up(viewer, people_ids, owner_ids, by, start, end, since, until):
+    """The same per (group, customer) sums from the customers' month roll-up, which holds each customer's class and
+    creation time: ``(sql, params)``."""
+    key = "owner_id" if by == "owner" else "team_key"
+    a_class = Max(Case(When(customer_class=Customer.Class.A, then=1), default=0))
+    new = Max(Case(When(customer_created_at__gte=since, customer_created_at__lt=until, then=2), default=0))
+    per_customer = (_scoped(CustomerFollowupMonthly, viewer, people_ids, owner_ids)
+                    .filter(month__gte=start, month__lte=end).annotate(grp=F(key)).values("grp", "customer_id")
+                    .annotate(touches=Sum("n"), first=Min("first_at"), last=Max("last_at"), flags=a_class + new)
+                    .order_by())
+    return per_customer.query.sql_with_params()
+
+
+def _followup_figures(per_customer, *, kinds: bool) -> dict:
+    """``{group: figures}`` of the follow-ups from their sums per (group, customer) — ``(sql, params)`` of
+    :func:`_per_customer_from_records` or :func:`_per_customer_rolled_up` — in one query."""
+    try:
+        inner, params = per_customer()
+    except EmptyResultSet:  # nobody in scope
+        return {}
     is_a = "pc.flags IN (1, 3)"
-    sums = ", ".join([f"SUM(pc.k_{k})" for k in KINDS] + [
+    sums = ", ".join([f"SUM(pc.k_{k})" for k in KINDS if kinds] + [
         "SUM(pc.touches)", "COUNT(pc.customer_id)", "SUM(CASE WHEN pc.flags >= 2 THEN 1 ELSE 0 END)",
         f"SUM(CASE WHEN {is_a} THEN pc.touches ELSE 0 END)", f"SUM(CASE WHEN {is_a} THEN pc.touches - 1 ELSE 0 END)",
         f"SUM(CASE WHEN {is_a} THEN {_epoch('pc.last')} - {_epoch('pc.first')} ELSE 0 END)"])
     # MATERIALIZED: inlined, PostgreSQL would repeat the customer probe for every use of ``flags``.
-    sql = (f"WITH pc AS MATERIALIZED (SELECT pc.*, ({flags}) AS flags FROM ({inner}) pc) "  # noqa: S608
-           f"SELECT pc.grp, {sums} FROM pc GROUP BY pc.grp")
-    ops = connection.ops
-    bounds = [ops.adapt_datetimefield_value(since), ops.adapt_datetimefield_value(until)]
+    sql = f"WITH pc AS MATERIALIZED ({inner}) SELECT pc.grp, {sums} FROM pc GROUP BY pc.grp"  # noqa: S608
     found = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*bounds, *params])  # the outer SELECT list comes first
+        cursor.execute(sql, params)
         for grp, *values in cursor:
-            by_kind, (total, touched, new, a_touches, a_gaps, a_span) = values[:len(KINDS)], values[len(KINDS):]
-            found[grp] = {**{f"followups_{k}": int(n or 0) for k, n in zip(KINDS, by_kind, strict=True)},
-                          "followups_total": int(total or 0), "customers_touched": int(touched or 0),
-                          "new_customers_contacted": int(new or 0), "a_class_touches": int(a_touches or 0),
-                          "a_class_gaps": int(a_gaps or 0), "a_class_gap_days": float(a_span or 0) / 86400}
+            by_kind, (touches, touched, new, a_touches, a_gaps, a_span) = values[:-6], values[-6:]
+            figures = {f"followups_{k}": int(n or 0) for k, n in zip(KINDS, by_kind, strict=True)} if kinds else {}
+            # the total of every follow-up comes from the day roll-up when the kinds do (customers only here)
+            found[grp or None] = {**figures, **({"followups_total": int(touches or 0)} if kinds else {}),
+                                  "customers_touched": int(touched or 0), "new_customers_contacted": int(new or 0),
+                                  "a_class_touches": int(a_touches or 0), "a_class_gaps": int(a_gaps or 0),
+                                  "a_class_gap_days": float(a_span or 0) / 86400}
     return found
 
 
@@ -200,19 +222,25 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
 
     activities = _scoped(Activity, viewer, people_ids, owner_ids).filter(occurred_at__gte=since, occurred_at__lt=until)
     plans = _scoped(VisitPlan, viewer, people_ids, owner_ids).filter(planned_on__gte=start, planned_on__lte=end)
-    if volume_only:
-        per_group = _followup_volume(viewer, people_ids, owner_ids, start, end, by)
-        if per_group is None:
-            followups = (activities.values(group_field).order_by()
-                         .annotate(**{f"followups_{k}": Count("id", filter=Q(kind=k)) for k in KINDS},
-                                   followups_total=Count("id")))
-            per_group = {f[group_field]: {k: v for k, v in f.items() if k != group_field} for f in followups}
-    else:
-        per_group = _followup_figures(activities, group_field, since, until)
-    for key, figures in per_group.items():
-        target = row(key)
-        target.update(figures)
-        target["visits_done"] += figures["followups_visit"]
+    per_kind = _followup_volume(viewer, people_ids, owner_ids, start, end, by)
+    if not volume_only:
+        if per_kind is not None and whole_months(start, end) and CustomerFollowupMonthly.usable():
+            per_customer = functools.partial(_per_customer_rolled_up, viewer, people_ids, owner_ids, by, start, end,
+                                             since, until)
+        else:
+            per_customer = functools.partial(_per_customer_from_records, activities, group_field, since, until,
+                                             kinds=per_kind is None)
+        for key, figures in _followup_figures(per_customer, kinds=per_kind is None).items():
+            row(key).update(figures)
+    elif per_kind is None:
+        for found in (activities.values(group_field).order_by()
+                      .annotate(**{f"followups_{k}": Count("id", filter=Q(kind=k)) for k in KINDS},
+                                followups_total=Count("id"))):
+            row(found.pop(group_field)).update(found)
+    for key, figures in (per_kind or {}).items():
+        row(key).update(figures)
+    for target in rows.values():
+        target["visits_done"] += target["followups_visit"]
 
     done = Q(status=VisitPlan.Status.DONE)
     for found in (plans.values(group_field)
@@ -228,9 +256,12 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
         return [{k: v for k, v in r.items() if k in VOLUME_KEYS} for r in _labelled(rows, by, people)]
 
     window_start = day_start(end - datetime.timedelta(days=COVERAGE_DAYS - 1))
+    # The count from the funnel's roll-up (a few rows per person), the coverage from the deals themselves.
+    open_key = "owner_id" if by == "owner" else "team_key"
+    for found in (_scoped(FunnelRollup, viewer, people_ids, owner_ids).filter(status=Opportunity.Status.TRACKING)
+                  .values(open_key).annotate(open=Sum("n")).filter(open__gt=0).order_by()):
+        row(found[open_key] or None)["open_opportunities"] = found["open"]
     tracked = _scoped(Opportunity, viewer, people_ids, owner_ids).tracking()
-    for found in tracked.values(group_field).annotate(open=Count("id")).order_by():
-        row(found[group_field])["open_opportunities"] = found["open"]
     # From the follow-ups' side (a few thousand rows in 14 days) rather than one probe per open deal.
     recent = _visible(Activity, viewer).filter(occurred_at__gte=window_start, occurred_at__lt=until,
                                                opportunity__in=tracked)

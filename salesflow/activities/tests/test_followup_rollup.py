@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from salesflow.activities.followups.services import delete_activity, update_activity
-from salesflow.activities.models import Activity, FollowupDaily, rebuild_followup_rollup
+from salesflow.activities.models import Activity, FollowupDaily
 from salesflow.activities.stats.selectors import activity_stats
 from salesflow.activities.tests.factories import make_activity
 from salesflow.testing.factories import make_customer
@@ -93,5 +93,5 @@ def test_rebuild_gives_the_rows_the_triggers_kept(org):
         make_activity(org.rep_a, make_customer(org.rep_a), kind=kind)
     kept = rolled_by_day()
     FollowupDaily.objects.all().delete()
-    assert rebuild_followup_rollup() == len(kept) == 2
+    assert FollowupDaily.rebuild() == len(kept) == 2
     assert rolled_by_day() == kept

@@ -7,10 +7,18 @@ core/tests/test_generator.py does); each test runs in a savepoint of its own."""
 import datetime
 
 import pytest
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
-from salesflow.activities.models import Activity, FollowupDaily, ReportComment, Task, VisitPlan, WorkReport
+from salesflow.activities.models import (
+    Activity,
+    CustomerFollowupMonthly,
+    FollowupDaily,
+    ReportComment,
+    Task,
+    VisitPlan,
+    WorkReport,
+)
 from salesflow.activities.showcase import non_submitters
 from salesflow.customers.models import Customer
 from salesflow.leads.models import Lead
@@ -45,6 +53,14 @@ def test_the_follow_up_and_won_rollups_hold_what_was_generated(now):
 
     per_kind = dict(FollowupDaily.objects.values_list("kind").annotate(n=Sum("n")))
     assert per_kind == dict(Activity.objects.values_list("kind").annotate(n=Count("id")))
+    on_customers = Activity.objects.filter(customer__isnull=False)
+    per_customer = CustomerFollowupMonthly.objects.values_list("customer_id").annotate(
+        n=Sum("n"), first=Min("first_at"), last=Max("last_at"))
+    assert {c: (n, f, last) for c, n, f, last in per_customer} == {
+        c: (n, f, last) for c, n, f, last in on_customers.values_list("customer_id").annotate(
+            n=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))}
+    a_class = set(CustomerFollowupMonthly.objects.filter(customer_class="A").values_list("customer_id", flat=True))
+    assert a_class == set(on_customers.filter(customer__customer_class="A").values_list("customer_id", flat=True))
     won = Opportunity.objects.filter(status="won")
     assert WonMonthly.objects.aggregate(n=Sum("n"), value=Sum("value")) == won.aggregate(n=Count("id"),
                                                                                         value=Sum("amount"))

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, ProtectedError, Q
 from django.utils import timezone
 
-from salesflow.activities.models import FOLLOWUP_DAILY
+from salesflow.activities.models import CUSTOMER_FOLLOWUP_MONTHLY, FOLLOWUP_DAILY
 from salesflow.catalog.models import Product
 from salesflow.contracts.models import (
     Agreement,
@@ -282,9 +282,10 @@ def test_every_rollup_trigger_is_installed_after_all_migrations(db):
     else:
         expected = {name for name, _table in money_sql.POSTGRES_TRIGGERS} | {
             name for name, _table, _function in funnel_sql.POSTGRES_TRIGGERS}
-    for kept_by_time in (WON_MONTHLY, FOLLOWUP_DAILY):
+    for kept_by_time in (WON_MONTHLY, FOLLOWUP_DAILY, CUSTOMER_FOLLOWUP_MONTHLY):
         expected |= set(kept_by_time.trigger_names(vendor))
-    for table in ("contracts_monthlymoney", "pipeline_funnelrollup", "pipeline_wonmonthly", "activities_followupdaily"):
+    for table in ("contracts_monthlymoney", "pipeline_funnelrollup", "pipeline_wonmonthly", "activities_followupdaily",
+                  "activities_customerfollowupmonthly"):
         expected |= set(prune_trigger_names(table, vendor))
     assert len(expected) >= 15
     assert expected - installed == set()

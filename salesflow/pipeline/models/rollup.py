@@ -8,7 +8,6 @@ The funnel then sums a few hundred roll-up rows instead of every tracking opport
 with the number of deals. The same permission filter applies (``visible_to``: owner, or team in the user's subtree).
 """
 
-from django.conf import settings
 from django.db import connection, models, transaction
 
 from salesflow.core.models import LocalTimeRollupModel
@@ -17,7 +16,7 @@ from salesflow.org.access import OwnedQuerySet
 
 from .rollup_sql import REBUILD, REFILL_REACHED
 
-__all__ = ["WON_MONTHLY", "FunnelRollup", "WonMonthly", "rebuild_funnel_rollup", "rebuild_won_rollup"]
+__all__ = ["WON_MONTHLY", "FunnelRollup", "WonMonthly", "rebuild_funnel_rollup"]
 
 
 class FunnelRollup(models.Model):
@@ -85,10 +84,3 @@ class WonMonthly(LocalTimeRollupModel):
 
     def __str__(self):
         return f"{self.month:%Y-%m} owner {self.owner_id}: {self.n} / {self.value}"
-
-
-def rebuild_won_rollup() -> int:
-    """Install the won roll-up's triggers in the current time zone and refill it from the opportunities (after a bulk
-    load without triggers, or after ``TIME_ZONE`` changed)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        return WON_MONTHLY.install(cursor, connection.vendor, settings.TIME_ZONE)
