@@ -28,7 +28,8 @@ the names later KPIs read, so they are part of the interface:
 ``open_opportunities``, ``open_opportunities_touched``, ``open_opportunity_coverage``
     follow-up coverage (商机跟进覆盖率): the row's opportunities being tracked now, how many of them have a
     follow-up or visit record *linked to the opportunity itself* (a follow-up on its customer alone does not
-    count: that would cover every deal of a busy customer at once) in the 14 days ending on the period's last day,
+    count: that would cover every deal of a busy customer at once) in the 14 days ending on the period's last day
+    (or today, while the period runs: the days after today hold no follow-up yet),
     and that share in per cent (one decimal; ``None`` when there is no open opportunity).
 
 Rules: only rows visible to the viewer (``visible_to``), owners limited to ``access.users_in_scope(viewer)``;
@@ -255,7 +256,8 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
     if volume_only:
         return [{k: v for k, v in r.items() if k in VOLUME_KEYS} for r in _labelled(rows, by, people)]
 
-    window_start = day_start(end - datetime.timedelta(days=COVERAGE_DAYS - 1))
+    window_end = min(end, timezone.localdate())
+    window_start = day_start(window_end - datetime.timedelta(days=COVERAGE_DAYS - 1))
     # The count from the funnel's roll-up (a few rows per person), the coverage from the deals themselves.
     open_key = "owner_id" if by == "owner" else "team_key"
     for found in (_scoped(FunnelRollup, viewer, people_ids, owner_ids).filter(status=Opportunity.Status.TRACKING)
@@ -263,7 +265,8 @@ def activity_stats(viewer, *, start: datetime.date, end: datetime.date, by: str 
         row(found[open_key] or None)["open_opportunities"] = found["open"]
     tracked = _scoped(Opportunity, viewer, people_ids, owner_ids).tracking()
     # From the follow-ups' side (a few thousand rows in 14 days) rather than one probe per open deal.
-    recent = _visible(Activity, viewer).filter(occurred_at__gte=window_start, occurred_at__lt=until,
+    recent = _visible(Activity, viewer).filter(occurred_at__gte=window_start,
+                                               occurred_at__lt=day_start(window_end + datetime.timedelta(days=1)),
                                                opportunity__in=tracked)
     for found in (recent.values(grp=F(f"opportunity__{group_field}"))
                   .annotate(touched=Count("opportunity_id", distinct=True)).order_by()):

@@ -207,6 +207,18 @@ def test_coverage_counts_open_opportunities_with_a_linked_follow_up_in_the_last_
     assert customer_only.status == "tracking"
 
 
+def test_coverage_of_a_running_period_counts_the_14_days_ending_today(org):
+    """The days after today hold no follow-up yet: a window ending on the period's last day would show 0 %."""
+    customer = make_customer(org.rep_a)
+    touched, _untouched = (make_opportunity(org.rep_a, customer) for _ in range(2))
+    make_activity(org.rep_a, customer, opportunity=touched, at=timezone.now() - datetime.timedelta(hours=1))
+    today = timezone.localdate()
+    row = by_owner(activity_stats(org.rep_a, start=today - datetime.timedelta(days=5),
+                                  end=today + datetime.timedelta(days=20)))[org.rep_a.pk]
+    assert (row["open_opportunities"], row["open_opportunities_touched"], row["open_opportunity_coverage"]) == (
+        2, 1, 50.0)
+
+
 # --- visibility -------------------------------------------------------------------------------------------------
 
 def test_manager_sees_their_subtree_only(org, month):
