@@ -84,6 +84,11 @@ class OwnedQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(visibility_q(user, self.model))
 
+    def seen_by(self, viewer):
+        """The rows ``viewer`` may read; ``None`` is the system's view — every row (the CLI without ``--user``,
+        jobs). Not for a request: an anonymous request's user is never None here."""
+        return self if viewer is None else self.visible_to(viewer)
+
     def owned_by(self, user):
         return self.filter(**{getattr(self.model, "ACCESS_OWNER", "owner"): user})
 

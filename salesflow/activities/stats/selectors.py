@@ -89,7 +89,7 @@ def sees_field_work(viewer) -> bool:
 
 
 def _visible(model, viewer):
-    return model.objects.all() if viewer is None else model.objects.visible_to(viewer)
+    return model.objects.seen_by(viewer)
 
 
 def _people(viewer, owner_ids):

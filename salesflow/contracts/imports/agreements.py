@@ -70,7 +70,7 @@ class ContractRow:
 def find_customer(raw: str, actor) -> Customer | None:
     """A customer the actor may see, by exact name or by unified social credit code."""
     def load(text):
-        customers = Customer.objects.all() if actor is None else Customer.objects.visible_to(actor)
+        customers = Customer.objects.seen_by(actor)
         return (customers.filter(name=text).first()
                 or customers.filter(credit_code=text.upper()).exclude(credit_code="").first())
     return cached("o2c-customer", raw, load)

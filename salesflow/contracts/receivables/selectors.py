@@ -50,7 +50,7 @@ NOT_SIGNED = (Agreement.Status.DRAFT, Agreement.Status.PENDING)
 
 def _visible(model, user):
     """The rows ``user`` may read; ``user=None`` (the CLI without --user, jobs) reads everything."""
-    return model.objects.all() if user is None else model.objects.visible_to(user)
+    return model.objects.seen_by(user)
 
 
 def cents(row: dict) -> dict:

@@ -122,8 +122,7 @@ def tally(drill: Drill, scope: Scope, first: datetime.date | None = None, last: 
     first, last = first or scope.period.start, last or scope.period.end
     any_region = not regional and scope.region is None and by_region is None
     if drill.won_rollup and any_region and whole_months(first, last) and WonMonthly.usable():
-        qs = (WonMonthly.objects.all() if scope.user is None else WonMonthly.objects.visible_to(scope.user))
-        qs = qs.filter(month__gte=first, month__lte=last)
+        qs = WonMonthly.objects.seen_by(scope.user).filter(month__gte=first, month__lte=last)
     elif drill.rollup and whole_months(first, last):
         measure = drill.rollup
         if any_region:

@@ -48,6 +48,15 @@ def test_inactive_user_sees_nothing(customers, org):
     assert visible_names(org.director) == set()
 
 
+def test_seen_by_none_is_the_systems_view_and_otherwise_what_the_user_may_see(customers, org):
+    everything = {"A公司", "A2公司", "B公司", "经理公司"}
+    assert set(Customer.objects.seen_by(None).values_list("name", flat=True)) == everything
+    for user in (org.rep_a, org.manager_west, org.director):
+        assert set(Customer.objects.seen_by(user).values_list("name", flat=True)) == visible_names(user)
+    org.director.is_active = False
+    assert not Customer.objects.seen_by(org.director).exists()
+
+
 def test_rep_cannot_change_other_reps_record(customers, org):
     assert access.can_change(org.rep_a, customers["a"])
     assert not access.can_change(org.rep_a, customers["b"])

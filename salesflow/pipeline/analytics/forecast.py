@@ -35,7 +35,7 @@ def won_rolled_up(user, period, owners=None) -> list[dict] | None:
     months, or a roll-up kept in another time zone than the site's."""
     if not whole_months(period.start, period.end) or not WonMonthly.usable():
         return None
-    rows = WonMonthly.objects.all() if user is None else WonMonthly.objects.visible_to(user)
+    rows = WonMonthly.objects.seen_by(user)
     if owners is not None:
         rows = rows.filter(owner_id__in=owners)
     grouped = (rows.filter(month__gte=period.start, month__lte=period.end).values("team_key", "owner_id")
